@@ -1,0 +1,88 @@
+package dev.bindery.audit;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The canonical text of audit details: JSON with object keys sorted by UTF-16 code unit, no insignificant
+ * white space, integers in plain decimal, strings with the minimal JSON escapes and every other control
+ * character as a lowercase six-character escape (backslash, u, four hex digits). Supported values: null, Boolean, Integer, Long, BigDecimal
+ * (plain notation), String, Collection, Map with String keys. Anything else is a programming error.
+ */
+public final class Canonical {
+  private Canonical() {}
+
+  public static String json(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value);
+    return out.toString();
+  }
+
+  private static void write(StringBuilder out, Object v) {
+    if (v == null) {
+      out.append("null");
+    } else if (v instanceof Boolean b) {
+      out.append(b.booleanValue());
+    } else if (v instanceof Integer || v instanceof Long) {
+      out.append(v);
+    } else if (v instanceof BigDecimal d) {
+      out.append(d.toPlainString());
+    } else if (v instanceof String s) {
+      string(out, s);
+    } else if (v instanceof Map<?, ?> m) {
+      TreeMap<String, Object> sorted = new TreeMap<>();
+      m.forEach((k, val) -> sorted.put((String) k, val));
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<String, Object> e : sorted.entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        string(out, e.getKey());
+        out.append(':');
+        write(out, e.getValue());
+      }
+      out.append('}');
+    } else if (v instanceof Collection<?> c) {
+      out.append('[');
+      boolean first = true;
+      for (Object o : c) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        write(out, o);
+      }
+      out.append(']');
+    } else {
+      throw new IllegalArgumentException("not a canonical value: " + v.getClass().getName());
+    }
+  }
+
+  private static void string(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

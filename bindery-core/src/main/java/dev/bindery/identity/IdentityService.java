@@ -1,0 +1,306 @@
+package dev.bindery.identity;
+
+import dev.bindery.audit.AuditEvent;
+import dev.bindery.audit.AuditQuery;
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.Page;
+import dev.bindery.common.RejectedException;
+import dev.bindery.security.Authorizer;
+import dev.bindery.security.Caller;
+import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Tx;
+import dev.bindery.store.UniqueViolation;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The identity registry's use cases. Every change checks authorization, checks the version the caller read,
+ * and writes the new version and its audit event in one transaction.
+ */
+public final class IdentityService {
+  private final AuditedTransactor tx;
+  private final Authorizer authz;
+  private final SecureRandom random;
+
+  public IdentityService(AuditedTransactor tx, Authorizer authz, SecureRandom random) {
+    this.tx = tx;
+    this.authz = authz;
+    this.random = random;
+  }
+
+  /**
+   * Creates an identity with a fresh identifier. With an external subject the call is idempotent: if the
+   * subject is already linked to a live identity, that identity is returned ({@code created=false}); if it
+   * is linked to a retired identity, the request fails with {@code subject_linked_to_retired_identity}.
+   */
+  public CreateResult create(Caller caller, NewIdentity request) {
+    Objects.requireNonNull(request);
+    try {
+      return tx.write(caller, "identity.create", "", t -> createIn(t, caller, request, null));
+    } catch (UniqueViolation raced) {
+      // Another request linked the same subject concurrently: answer as the idempotent create would.
+      if (request.externalSubject() == null) {
+        throw raced;
+      }
+      return tx.read(caller, "identity.create", "", t -> existingForSubject(t, request.externalSubject())
+          .map(i -> new CreateResult(i, false))
+          .orElseThrow(() -> raced));
+    }
+  }
+
+  private CreateResult createIn(Tx t, Caller caller, NewIdentity request, IdentityId predecessor) {
+    authz.requireCreateIdentity(caller, request.ownership().owningTeam());
+    requireTeamsExist(t, request.ownership());
+    if (request.externalSubject() != null && predecessor == null) {
+      var existing = existingForSubject(t, request.externalSubject());
+      if (existing.isPresent()) {
+        return new CreateResult(existing.get(), false);
+      }
+    }
+    Instant now = tx.clock().instant();
+    Identity identity = new Identity(IdentityId.generate(random), request.kind(), request.name(),
+        request.description(), request.tenant(), request.contact(), request.labels(), request.ownership(),
+        request.scopes(), IdentityStatus.ACTIVE, null, predecessor, 1, now, now);
+    t.identities().insert(identity);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("after", IdentityAudit.snapshot(identity));
+    if (request.externalSubject() != null && predecessor == null) {
+      t.identities().insertLink(new SubjectLink(request.externalSubject(), identity.id(), now));
+      details.put("external_subject", subjectMap(request.externalSubject()));
+    }
+    tx.record(t, caller, "identity.create", identity.id().value(), details);
+    return new CreateResult(identity, true);
+  }
+
+  private static java.util.Optional<Identity> existingForSubject(Tx t, FederatedSubject subject) {
+    var link = t.identities().findLink(subject);
+    if (link.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    Identity linked = t.identities().findById(link.get().identityId()).orElseThrow();
+    if (linked.retired()) {
+      throw new RejectedException(ErrorCode.SUBJECT_LINKED_TO_RETIRED_IDENTITY,
+          "subject is linked to retired identity " + linked.id()
+              + "; re-provision it explicitly to create a successor");
+    }
+    return java.util.Optional.of(linked);
+  }
+
+  public Identity get(Caller caller, IdentityId id) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> load(t, id));
+  }
+
+  public Identity getBySubject(Caller caller, FederatedSubject subject) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      SubjectLink link = t.identities().findLink(subject)
+          .orElseThrow(() -> new RejectedException(ErrorCode.SUBJECT_NOT_FOUND, "no identity is linked to that subject"));
+      return load(t, link.identityId());
+    });
+  }
+
+  public Page<Identity> search(Caller caller, IdentityQuery query) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> t.identities().search(query));
+  }
+
+  public List<SubjectLink> subjects(Caller caller, IdentityId id) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      load(t, id);
+      return t.identities().linksOf(id);
+    });
+  }
+
+  /** The identity's change history: its audit events, oldest first. */
+  public List<AuditEvent> history(Caller caller, IdentityId id, long afterSeq, int limit) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      load(t, id);
+      return t.audit().query(AuditQuery.forTarget(id.value(), limit).afterSeq(afterSeq));
+    });
+  }
+
+  public Identity updateProfile(Caller caller, IdentityId id, long expectedVersion, Identity.Profile profile) {
+    return change(caller, "identity.update", id, expectedVersion, (t, current) -> {
+      authz.requireEditIdentity(caller, current);
+      requireLive(current);
+      Identity next = current.withProfile(profile, tx.clock().instant());
+      return new Change(next, IdentityAudit.diff(IdentityAudit.profile(current.profile()),
+          IdentityAudit.profile(next.profile())));
+    });
+  }
+
+  public Identity suspend(Caller caller, IdentityId id, long expectedVersion, String reason) {
+    return lifecycle(caller, "identity.suspend", id, expectedVersion, IdentityStatus.SUSPENDED, reason);
+  }
+
+  public Identity resume(Caller caller, IdentityId id, long expectedVersion) {
+    return lifecycle(caller, "identity.resume", id, expectedVersion, IdentityStatus.ACTIVE, null);
+  }
+
+  public Identity retire(Caller caller, IdentityId id, long expectedVersion, String reason) {
+    return lifecycle(caller, "identity.retire", id, expectedVersion, IdentityStatus.RETIRED, reason);
+  }
+
+  private Identity lifecycle(Caller caller, String action, IdentityId id, long expectedVersion,
+      IdentityStatus next, String reason) {
+    return change(caller, action, id, expectedVersion, (t, current) -> {
+      if (next == IdentityStatus.RETIRED) {
+        authz.requireRetireOrTransfer(caller, current);
+      } else {
+        authz.requireSuspendOrResume(caller, current);
+      }
+      Identity changed = current.withStatus(next, reason, tx.clock().instant());
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("before", Map.of("status", current.status().wire()));
+      Map<String, Object> after = new LinkedHashMap<>();
+      after.put("status", changed.status().wire());
+      if (changed.statusReason() != null) {
+        after.put("reason", changed.statusReason());
+      }
+      d.put("after", after);
+      return new Change(changed, d);
+    });
+  }
+
+  public Identity transferOwnership(Caller caller, IdentityId id, long expectedVersion, Ownership ownership) {
+    return change(caller, "identity.transfer_ownership", id, expectedVersion, (t, current) -> {
+      authz.requireRetireOrTransfer(caller, current);
+      requireLive(current);
+      requireTeamsExist(t, ownership);
+      Identity next = current.withOwnership(ownership, tx.clock().instant());
+      return new Change(next, IdentityAudit.diff(IdentityAudit.snapshot(current), IdentityAudit.snapshot(next)));
+    });
+  }
+
+  public Identity setScopes(Caller caller, IdentityId id, long expectedVersion, Set<Scope> scopes) {
+    return change(caller, "identity.set_scopes", id, expectedVersion, (t, current) -> {
+      authz.requireScopes(caller);
+      requireLive(current);
+      Identity next = current.withScopes(scopes, tx.clock().instant());
+      return new Change(next, IdentityAudit.diff(IdentityAudit.snapshot(current), IdentityAudit.snapshot(next)));
+    });
+  }
+
+  /** Links a federated subject to a live identity; the subject must not be linked anywhere yet. */
+  public SubjectLink link(Caller caller, IdentityId id, FederatedSubject subject) {
+    return tx.write(caller, "identity.link", id.value(), t -> {
+      Identity current = load(t, id);
+      authz.requireEditIdentity(caller, current);
+      requireLive(current);
+      var existing = t.identities().findLink(subject);
+      if (existing.isPresent()) {
+        throw new RejectedException(ErrorCode.SUBJECT_ALREADY_LINKED,
+            "subject is already linked to identity " + existing.get().identityId());
+      }
+      SubjectLink link = new SubjectLink(subject, id, tx.clock().instant());
+      try {
+        t.identities().insertLink(link);
+      } catch (UniqueViolation e) {
+        throw new RejectedException(ErrorCode.SUBJECT_ALREADY_LINKED, "subject is already linked to an identity");
+      }
+      tx.record(t, caller, "identity.link", id.value(), Map.of("external_subject", subjectMap(subject)));
+      return link;
+    });
+  }
+
+  /**
+   * Explicitly re-provisions a subject whose identity is retired: creates a new identity (new identifier)
+   * that records the retired one as its predecessor, and points the subject at it. Audited on both.
+   */
+  public Identity reprovision(Caller caller, NewIdentity request) {
+    FederatedSubject subject = request.externalSubject();
+    if (subject == null) {
+      throw RejectedException.missing("external_subject");
+    }
+    return tx.write(caller, "identity.reprovision", "", t -> {
+      authz.requireReprovision(caller);
+      SubjectLink link = t.identities().findLink(subject)
+          .orElseThrow(() -> new RejectedException(ErrorCode.SUBJECT_NOT_FOUND, "no identity is linked to that subject"));
+      Identity old = load(t, link.identityId());
+      if (!old.retired()) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION,
+            "subject is linked to live identity " + old.id() + "; only a retired identity's subject is re-provisioned");
+      }
+      Identity successor = createIn(t, caller, request, old.id()).identity();
+      t.identities().relink(subject, old.id(), successor.id());
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("external_subject", subjectMap(subject));
+      d.put("predecessor", old.id().value());
+      d.put("successor", successor.id().value());
+      tx.record(t, caller, "identity.reprovision", successor.id().value(), d);
+      tx.record(t, caller, "identity.succeeded", old.id().value(), d);
+      return successor;
+    });
+  }
+
+  private record Change(Identity next, Map<String, Object> details) {}
+
+  private interface ChangeFn {
+    Change apply(Tx t, Identity current);
+  }
+
+  private Identity change(Caller caller, String action, IdentityId id, long expectedVersion, ChangeFn fn) {
+    return tx.write(caller, action, id.value(), t -> {
+      Identity current = load(t, id);
+      Change c = fn.apply(t, current);
+      if (current.version() != expectedVersion) {
+        throw versionConflict(current);
+      }
+      if (!t.identities().update(c.next())) {
+        throw versionConflict(current);
+      }
+      Map<String, Object> details = new LinkedHashMap<>(c.details());
+      details.put("version", c.next().version());
+      tx.record(t, caller, action, id.value(), details);
+      return c.next();
+    });
+  }
+
+  private static RejectedException versionConflict(Identity current) {
+    return new RejectedException(ErrorCode.VERSION_CONFLICT,
+        "identity was changed by someone else; re-read it (current version " + current.version() + ")");
+  }
+
+  private static void requireLive(Identity i) {
+    if (i.retired()) {
+      throw new RejectedException(ErrorCode.IDENTITY_RETIRED, "identity " + i.id() + " is retired");
+    }
+  }
+
+  private static void requireTeamsExist(Tx t, Ownership o) {
+    if (t.teams().findById(o.owningTeam()).isEmpty()) {
+      throw new RejectedException(ErrorCode.TEAM_NOT_FOUND, "owning team '" + o.owningTeam() + "' does not exist",
+          "owner_team");
+    }
+    var b = o.backupOwner();
+    if (b.type() == BackupOwner.Type.TEAM && t.teams().findById(new TeamId(b.ref())).isEmpty()) {
+      throw new RejectedException(ErrorCode.TEAM_NOT_FOUND, "backup team '" + b.ref() + "' does not exist",
+          "backup_owner");
+    }
+    if (b.type() == BackupOwner.Type.OPERATOR
+        && t.operators().findById(dev.bindery.operator.OperatorId.parse(b.ref())).isEmpty()) {
+      throw new RejectedException(ErrorCode.OPERATOR_NOT_FOUND, "backup operator '" + b.ref() + "' does not exist",
+          "backup_owner");
+    }
+  }
+
+  static Identity load(Tx t, IdentityId id) {
+    return t.identities().findById(id)
+        .orElseThrow(() -> new RejectedException(ErrorCode.IDENTITY_NOT_FOUND, "no identity " + id));
+  }
+
+  private static Map<String, Object> subjectMap(FederatedSubject s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("issuer", s.issuer());
+    m.put("subject", s.subject());
+    return m;
+  }
+}

@@ -1,0 +1,435 @@
+package dev.bindery.operator;
+
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.Hashing;
+import dev.bindery.common.Page;
+import dev.bindery.common.RandomIds;
+import dev.bindery.common.RejectedException;
+import dev.bindery.common.Secret;
+import dev.bindery.identity.TeamId;
+import dev.bindery.security.Authorizer;
+import dev.bindery.security.Caller;
+import dev.bindery.security.SecretSealer;
+import dev.bindery.security.Totp;
+import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Tx;
+import dev.bindery.store.UniqueViolation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Operators, their API tokens, TOTP factors and step-up, and teams.
+ *
+ * <p>Tokens are {@code bnd_op_} and 256 random bits in base32; only their SHA-256 is stored. A token is
+ * shown once, expires (at most {@link #MAX_TOKEN_LIFETIME}) and can be revoked. TOTP codes are RFC 6238 with
+ * a ±1 step window; a code whose step is at or below the last accepted step is refused as a replay.
+ */
+public final class OperatorService {
+  public static final String TOKEN_PREFIX = "bnd_op_";
+  public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365);
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(30);
+  private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+  private final AuditedTransactor tx;
+  private final Authorizer authz;
+  private final SecureRandom random;
+  private final SecretSealer sealer;
+  private final Totp totp = Totp.standard();
+  private final String issuerLabel;
+
+  public OperatorService(AuditedTransactor tx, Authorizer authz, SecureRandom random, SecretSealer sealer,
+      String issuerLabel) {
+    this.tx = tx;
+    this.authz = authz;
+    this.random = random;
+    this.sealer = sealer;
+    this.issuerLabel = issuerLabel;
+  }
+
+  // ---- bootstrap ----------------------------------------------------------------------------------
+
+  /** On first start (no operator at all): creates an admin and returns its token; otherwise empty. */
+  public Optional<IssuedToken> bootstrapIfEmpty(String adminName, Duration tokenLifetime) {
+    Caller system = Caller.system("bootstrap");
+    return tx.write(system, "operator.bootstrap", "", t -> {
+      if (t.operators().count() > 0) {
+        return Optional.<IssuedToken>empty();
+      }
+      Instant now = tx.clock().instant();
+      Operator admin = new Operator(OperatorId.generate(random), adminName, Set.of(Role.ADMIN), Set.of(),
+          OperatorStatus.ACTIVE, 1, now, now);
+      t.operators().insert(admin);
+      tx.record(t, system, "operator.bootstrap", admin.id().value(), Map.of("after", snapshot(admin)));
+      return Optional.of(issueTokenIn(t, system, admin.id(), "bootstrap", tokenLifetime));
+    });
+  }
+
+  // ---- authentication -----------------------------------------------------------------------------
+
+  /**
+   * Authenticates a presented operator token. Unknown tokens get {@code token_invalid}; known but expired,
+   * revoked or disabled ones get their precise code and are audited as denied.
+   */
+  public Caller authenticate(String presented, String requestId) {
+    if (presented == null || !presented.startsWith(TOKEN_PREFIX) || presented.length() > 200) {
+      throw new RejectedException(ErrorCode.TOKEN_INVALID, "operator token is malformed or unknown");
+    }
+    byte[] hash = Hashing.sha256(presented.getBytes(StandardCharsets.UTF_8));
+    Instant now = tx.clock().instant();
+    return tx.write(null, "operator.authenticate", "", t -> {
+      OperatorToken token = t.operatorTokens().findByHash(hash)
+          .filter(found -> MessageDigest.isEqual(found.hash(), hash))
+          .orElseThrow(() -> new RejectedException(ErrorCode.TOKEN_INVALID, "operator token is malformed or unknown"));
+      Operator op = t.operators().findById(token.operatorId()).orElseThrow();
+      RejectedException refusal = null;
+      if (token.revoked()) {
+        refusal = new RejectedException(ErrorCode.TOKEN_REVOKED, "operator token was revoked");
+      } else if (!now.isBefore(token.expiresAt())) {
+        refusal = new RejectedException(ErrorCode.TOKEN_EXPIRED, "operator token expired");
+      } else if (op.status() != OperatorStatus.ACTIVE) {
+        refusal = new RejectedException(ErrorCode.OPERATOR_DISABLED, "operator is disabled");
+      }
+      if (refusal != null) {
+        // audited with the operator as actor, outside this transaction's rollback
+        tx.recordRefusal(op.id().value(), "operator.authenticate", token.id(), refusal, requestId);
+        throw new AlreadyAudited(refusal);
+      }
+      if (token.lastUsedAt() == null || token.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+        t.operatorTokens().recordUse(token.id(), now);
+      }
+      return new Caller(op.id(), op.roles(), op.teams(), token.id(), token.stepUpAt(), requestId);
+    });
+  }
+
+  /** Wraps a refusal already written to the audit log, so the transactor does not record it twice. */
+  private static final class AlreadyAudited extends RejectedException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyAudited(RejectedException e) {
+      super(e.code(), e.getMessage(), e.field());
+    }
+
+    @Override
+    public boolean securityRelevant() {
+      return false;
+    }
+  }
+
+  // ---- operators ------------------------------------------------------------------------------------
+
+  /** Creates an operator (admin only; with roles, a step-up too) and its first token. */
+  public IssuedToken create(Caller caller, String name, Set<Role> roles, Set<TeamId> teams, Duration tokenLifetime) {
+    return tx.write(caller, "operator.create", "", t -> {
+      authz.requireAdmin(caller, "create operators");
+      if (!roles.isEmpty()) {
+        authz.requireRoleGrant(caller);
+      }
+      for (TeamId team : teams) {
+        requireTeam(t, team);
+      }
+      Instant now = tx.clock().instant();
+      Operator op = new Operator(OperatorId.generate(random), name, roles, teams, OperatorStatus.ACTIVE, 1, now, now);
+      t.operators().insert(op);
+      tx.record(t, caller, "operator.create", op.id().value(), Map.of("after", snapshot(op)));
+      return issueTokenIn(t, caller, op.id(), "initial", tokenLifetime);
+    });
+  }
+
+  public Operator get(Caller caller, OperatorId id) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> load(t, id));
+  }
+
+  public Page<Operator> list(Caller caller, OperatorId after, int limit) {
+    authz.requireAuthenticated(caller);
+    if (limit < 1 || limit > 500) {
+      throw new RejectedException(ErrorCode.INVALID_QUERY, "limit must be between 1 and 500", "limit");
+    }
+    return tx.transactor().read(t -> t.operators().list(after, limit));
+  }
+
+  public Operator grantRole(Caller caller, OperatorId id, long expectedVersion, Role role) {
+    return changeOperator(caller, "operator.grant_role", id, expectedVersion, (t, op) -> {
+      authz.requireRoleGrant(caller);
+      Set<Role> next = op.roles().isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(op.roles());
+      if (!next.add(role)) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "operator already has role " + role.wire());
+      }
+      return op.withRoles(next, tx.clock().instant());
+    });
+  }
+
+  public Operator revokeRole(Caller caller, OperatorId id, long expectedVersion, Role role) {
+    return changeOperator(caller, "operator.revoke_role", id, expectedVersion, (t, op) -> {
+      authz.requireRoleGrant(caller);
+      Set<Role> next = op.roles().isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(op.roles());
+      if (!next.remove(role)) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "operator does not have role " + role.wire());
+      }
+      if (role == Role.ADMIN && op.id().equals(caller.operatorId())) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "an admin cannot remove their own admin role");
+      }
+      return op.withRoles(next, tx.clock().instant());
+    });
+  }
+
+  public Operator addTeam(Caller caller, OperatorId id, long expectedVersion, TeamId team) {
+    return changeOperator(caller, "operator.add_team", id, expectedVersion, (t, op) -> {
+      authz.requireAdmin(caller, "change team membership");
+      requireTeam(t, team);
+      Set<TeamId> next = new TreeSet<>(java.util.Comparator.comparing(TeamId::value));
+      next.addAll(op.teams());
+      if (!next.add(team)) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "operator is already a member of " + team);
+      }
+      return op.withTeams(next, tx.clock().instant());
+    });
+  }
+
+  public Operator removeTeam(Caller caller, OperatorId id, long expectedVersion, TeamId team) {
+    return changeOperator(caller, "operator.remove_team", id, expectedVersion, (t, op) -> {
+      authz.requireAdmin(caller, "change team membership");
+      Set<TeamId> next = new TreeSet<>(java.util.Comparator.comparing(TeamId::value));
+      next.addAll(op.teams());
+      if (!next.remove(team)) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "operator is not a member of " + team);
+      }
+      return op.withTeams(next, tx.clock().instant());
+    });
+  }
+
+  public Operator setStatus(Caller caller, OperatorId id, long expectedVersion, OperatorStatus status) {
+    return changeOperator(caller, status == OperatorStatus.ACTIVE ? "operator.enable" : "operator.disable", id,
+        expectedVersion, (t, op) -> {
+          authz.requireAdmin(caller, "enable or disable operators");
+          if (op.status() == status) {
+            throw new RejectedException(ErrorCode.INVALID_TRANSITION, "operator is already " + status.wire());
+          }
+          if (op.id().equals(caller.operatorId())) {
+            throw new RejectedException(ErrorCode.INVALID_TRANSITION, "an operator cannot disable themselves");
+          }
+          return op.withStatus(status, tx.clock().instant());
+        });
+  }
+
+  private interface OperatorChange {
+    Operator apply(Tx t, Operator current);
+  }
+
+  private Operator changeOperator(Caller caller, String action, OperatorId id, long expectedVersion,
+      OperatorChange fn) {
+    return tx.write(caller, action, id.value(), t -> {
+      Operator current = load(t, id);
+      Operator next = fn.apply(t, current);
+      if (current.version() != expectedVersion || !t.operators().update(next)) {
+        throw new RejectedException(ErrorCode.VERSION_CONFLICT,
+            "operator was changed by someone else; re-read it (current version " + current.version() + ")");
+      }
+      Map<String, Object> d = new LinkedHashMap<>(dev.bindery.identity.IdentityAudit.diff(snapshot(current), snapshot(next)));
+      d.put("version", next.version());
+      tx.record(t, caller, action, id.value(), d);
+      return next;
+    });
+  }
+
+  // ---- tokens ---------------------------------------------------------------------------------------
+
+  /** Issues a token to {@code operator}: for oneself any operator may; for another, an admin. */
+  public IssuedToken issueToken(Caller caller, OperatorId operator, String description, Duration lifetime) {
+    return tx.write(caller, "operator.token.issue", operator.value(), t -> {
+      requireSelfOrAdmin(caller, operator);
+      load(t, operator);
+      return issueTokenIn(t, caller, operator, description, lifetime);
+    });
+  }
+
+  private IssuedToken issueTokenIn(Tx t, Caller caller, OperatorId operator, String description, Duration lifetime) {
+    if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+      throw RejectedException.invalid("expires_in", "token lifetime must be between 1 second and 365 days");
+    }
+    byte[] raw = new byte[32];
+    random.nextBytes(raw);
+    Secret value = Secret.of(TOKEN_PREFIX + RandomIds.base32(raw));
+    Instant now = tx.clock().instant();
+    OperatorToken token = new OperatorToken(RandomIds.generate("tok_", random), operator,
+        Hashing.sha256(value.revealBytes()), dev.bindery.identity.Text.optional("description", description, 200),
+        now, now.plus(lifetime), null, null, null);
+    t.operatorTokens().insert(token);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("token_id", token.id());
+    d.put("expires_at", token.expiresAt().toString());
+    tx.record(t, caller, "operator.token.issue", operator.value(), d);
+    return new IssuedToken(token, value);
+  }
+
+  public List<OperatorToken> tokens(Caller caller, OperatorId operator) {
+    authz.requireAuthenticated(caller);
+    requireSelfOrAdmin(caller, operator);
+    return tx.transactor().read(t -> t.operatorTokens().listFor(operator));
+  }
+
+  public void revokeToken(Caller caller, String tokenId) {
+    tx.write(caller, "operator.token.revoke", tokenId, t -> {
+      OperatorToken token = t.operatorTokens().findById(tokenId)
+          .orElseThrow(() -> new RejectedException(ErrorCode.TOKEN_NOT_FOUND, "no token " + tokenId));
+      requireSelfOrAdmin(caller, token.operatorId());
+      if (!t.operatorTokens().revoke(tokenId, tx.clock().instant())) {
+        throw new RejectedException(ErrorCode.INVALID_TRANSITION, "token is already revoked");
+      }
+      tx.record(t, caller, "operator.token.revoke", token.operatorId().value(), Map.of("token_id", tokenId));
+      return null;
+    });
+  }
+
+  private void requireSelfOrAdmin(Caller caller, OperatorId operator) {
+    if (caller.isSystem() || !operator.equals(caller.operatorId())) {
+      authz.requireAdmin(caller, "manage another operator's tokens");
+    }
+  }
+
+  // ---- TOTP and step-up -----------------------------------------------------------------------------
+
+  /** Starts TOTP enrolment for the caller: a new seed, unconfirmed until {@link #confirmTotp}. */
+  public TotpEnrolment enrolTotp(Caller caller) {
+    requireOperator(caller);
+    return tx.write(caller, "operator.totp.enrol", caller.actor(), t -> {
+      Optional<TotpFactor> existing = t.totp().find(caller.operatorId());
+      if (existing.isPresent() && existing.get().confirmed()) {
+        throw new RejectedException(ErrorCode.TOTP_ALREADY_ENROLLED,
+            "a confirmed TOTP factor exists; it is replaced only through the support desk");
+      }
+      byte[] seed = new byte[20];
+      random.nextBytes(seed);
+      byte[] aad = caller.operatorId().value().getBytes(StandardCharsets.UTF_8);
+      t.totp().put(new TotpFactor(caller.operatorId(), sealer.seal(seed, aad), false, -1, tx.clock().instant()));
+      tx.record(t, caller, "operator.totp.enrol", caller.actor(), Map.of());
+      String b32 = base32Upper(seed);
+      String label = urlEncode(issuerLabel) + ":" + caller.operatorId().value();
+      return new TotpEnrolment(Secret.of(b32), Secret.of("otpauth://totp/" + label + "?secret=" + b32
+          + "&issuer=" + urlEncode(issuerLabel) + "&algorithm=SHA1&digits=6&period=30"));
+    });
+  }
+
+  /** Confirms a pending factor with a first valid code. */
+  public void confirmTotp(Caller caller, String code) {
+    requireOperator(caller);
+    tx.write(caller, "operator.totp.confirm", caller.actor(), t -> {
+      TotpFactor f = t.totp().find(caller.operatorId())
+          .orElseThrow(() -> new RejectedException(ErrorCode.TOTP_NOT_ENROLLED, "no TOTP enrolment in progress"));
+      if (f.confirmed()) {
+        throw new RejectedException(ErrorCode.TOTP_ALREADY_ENROLLED, "TOTP factor is already confirmed");
+      }
+      long step = checkCode(caller, f, code);
+      t.totp().put(new TotpFactor(f.operatorId(), f.sealedSeed(), true, step, f.createdAt()));
+      tx.record(t, caller, "operator.totp.confirm", caller.actor(), Map.of());
+      return null;
+    });
+  }
+
+  /**
+   * Verifies a TOTP code and records a step-up on the caller's token; sensitive actions then pass for the
+   * step-up window. Returns when the step-up stops counting.
+   */
+  public Instant stepUp(Caller caller, String code) {
+    requireOperator(caller);
+    return tx.write(caller, "operator.step_up", caller.actor(), t -> {
+      TotpFactor f = t.totp().find(caller.operatorId()).filter(TotpFactor::confirmed)
+          .orElseThrow(() -> new RejectedException(ErrorCode.TOTP_NOT_ENROLLED,
+              "enrol and confirm a TOTP factor before stepping up"));
+      long step = checkCode(caller, f, code);
+      if (!t.totp().advanceStep(caller.operatorId(), step)) {
+        throw new RejectedException(ErrorCode.TOTP_REPLAYED, "this TOTP code was already used");
+      }
+      Instant now = tx.clock().instant();
+      t.operatorTokens().recordStepUp(caller.tokenId(), now);
+      tx.record(t, caller, "operator.step_up", caller.actor(), Map.of("token_id", caller.tokenId()));
+      return now.plus(authz.stepUpWindow());
+    });
+  }
+
+  private long checkCode(Caller caller, TotpFactor f, String code) {
+    byte[] seed = sealer.open(f.sealedSeed(), caller.operatorId().value().getBytes(StandardCharsets.UTF_8));
+    long step = totp.verify(seed, code, tx.clock().instant());
+    java.util.Arrays.fill(seed, (byte) 0);
+    if (step < 0) {
+      throw new RejectedException(ErrorCode.TOTP_INVALID, "TOTP code is not valid");
+    }
+    if (step <= f.lastUsedStep()) {
+      throw new RejectedException(ErrorCode.TOTP_REPLAYED, "this TOTP code was already used");
+    }
+    return step;
+  }
+
+  private static void requireOperator(Caller caller) {
+    if (caller == null || caller.isSystem()) {
+      throw new RejectedException(ErrorCode.UNAUTHENTICATED, "an operator token is required");
+    }
+  }
+
+  // ---- teams ----------------------------------------------------------------------------------------
+
+  public Team createTeam(Caller caller, TeamId id, String displayName) {
+    return tx.write(caller, "team.create", id.value(), t -> {
+      authz.requireAdmin(caller, "create teams");
+      Team team = new Team(id, displayName, tx.clock().instant());
+      if (t.teams().findById(id).isPresent()) {
+        throw new RejectedException(ErrorCode.TEAM_EXISTS, "team '" + id + "' already exists");
+      }
+      try {
+        t.teams().insert(team);
+      } catch (UniqueViolation e) {
+        throw new RejectedException(ErrorCode.TEAM_EXISTS, "team '" + id + "' already exists");
+      }
+      tx.record(t, caller, "team.create", id.value(), Map.of("after", Map.of("display_name", team.displayName())));
+      return team;
+    });
+  }
+
+  public List<Team> teams(Caller caller) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> t.teams().list());
+  }
+
+  private static void requireTeam(Tx t, TeamId team) {
+    if (t.teams().findById(team).isEmpty()) {
+      throw new RejectedException(ErrorCode.TEAM_NOT_FOUND, "team '" + team + "' does not exist", "team");
+    }
+  }
+
+  private static Operator load(Tx t, OperatorId id) {
+    return t.operators().findById(id)
+        .orElseThrow(() -> new RejectedException(ErrorCode.OPERATOR_NOT_FOUND, "no operator " + id));
+  }
+
+  public static Map<String, Object> snapshot(Operator op) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", op.name());
+    List<Object> roles = new ArrayList<>();
+    op.roles().stream().map(Role::wire).sorted().forEach(roles::add);
+    m.put("roles", roles);
+    List<Object> teams = new ArrayList<>();
+    op.teams().stream().map(TeamId::value).sorted().forEach(teams::add);
+    m.put("teams", teams);
+    m.put("status", op.status().wire());
+    return m;
+  }
+
+  private static String base32Upper(byte[] b) {
+    return RandomIds.base32(b).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private static String urlEncode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

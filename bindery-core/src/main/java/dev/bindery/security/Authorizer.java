@@ -1,0 +1,138 @@
+package dev.bindery.security;
+
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RejectedException;
+import dev.bindery.identity.BackupOwner;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.TeamId;
+import dev.bindery.operator.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Deny-by-default authorization rules, in one place.
+ *
+ * <ul>
+ *   <li>Reads of identities, operators and teams: any authenticated operator.
+ *   <li>Identity create: {@code admin}, or a member of the team named as owner.
+ *   <li>Identity profile edit, suspend, resume, subject link: {@code admin} or an owner (member of the owning
+ *       team, the backup operator, or a member of the backup team). {@code security_officer} may also
+ *       suspend and resume any identity (incident response).
+ *   <li>Retire and ownership transfer: {@code admin} or an owner, with a fresh step-up.
+ *   <li>Scopes (what an identity may be granted): {@code admin} or {@code security_officer}; never owners, so
+ *       an owner cannot widen their own identity's rights.
+ *   <li>Re-provisioning a retired subject: {@code admin} with step-up.
+ *   <li>Operators, teams, and tokens of other operators: {@code admin}; role grants need step-up.
+ *   <li>Audit query, export and verify: {@code admin}, {@code security_officer}, {@code auditor}.
+ * </ul>
+ * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one.
+ */
+public final class Authorizer {
+  public static final Duration DEFAULT_STEP_UP_WINDOW = Duration.ofMinutes(5);
+
+  private final Clock clock;
+  private final Duration stepUpWindow;
+
+  public Authorizer(Clock clock, Duration stepUpWindow) {
+    this.clock = clock;
+    if (stepUpWindow.isNegative() || stepUpWindow.isZero() || stepUpWindow.compareTo(Duration.ofMinutes(60)) > 0) {
+      throw new IllegalArgumentException("step-up window must be between 1 second and 60 minutes");
+    }
+    this.stepUpWindow = stepUpWindow;
+  }
+
+  public Duration stepUpWindow() {
+    return stepUpWindow;
+  }
+
+  public static boolean isOwner(Caller c, Identity identity) {
+    if (c.isSystem()) {
+      return false;
+    }
+    if (c.memberOf(identity.ownership().owningTeam())) {
+      return true;
+    }
+    BackupOwner b = identity.ownership().backupOwner();
+    return b.type() == BackupOwner.Type.OPERATOR ? b.ref().equals(c.operatorId().value())
+        : c.memberOf(new TeamId(b.ref()));
+  }
+
+  public void requireCreateIdentity(Caller c, TeamId owningTeam) {
+    if (!(c.has(Role.ADMIN) || (!c.isSystem() && c.memberOf(owningTeam)))) {
+      throw forbidden("only an admin or a member of team '" + owningTeam + "' may create its identities");
+    }
+  }
+
+  public void requireEditIdentity(Caller c, Identity identity) {
+    if (!(c.has(Role.ADMIN) || isOwner(c, identity))) {
+      throw forbidden("only an admin or an owner of the identity may change it");
+    }
+  }
+
+  public void requireSuspendOrResume(Caller c, Identity identity) {
+    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || isOwner(c, identity))) {
+      throw forbidden("only an admin, a security officer or an owner may suspend or resume the identity");
+    }
+  }
+
+  public void requireRetireOrTransfer(Caller c, Identity identity) {
+    requireEditIdentity(c, identity);
+    requireStepUp(c);
+  }
+
+  public void requireScopes(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may change scopes", Role.ADMIN, Role.SECURITY_OFFICER);
+  }
+
+  public void requireReprovision(Caller c) {
+    requireAnyRole(c, "only an admin may re-provision a subject", Role.ADMIN);
+    requireStepUp(c);
+  }
+
+  public void requireAdmin(Caller c, String what) {
+    requireAnyRole(c, "only an admin may " + what, Role.ADMIN);
+  }
+
+  public void requireRoleGrant(Caller c) {
+    requireAnyRole(c, "only an admin may grant or revoke roles", Role.ADMIN);
+    requireStepUp(c);
+  }
+
+  public void requireAuditRead(Caller c) {
+    requireAnyRole(c, "only an admin, a security officer or an auditor may read the audit log", Role.ADMIN,
+        Role.SECURITY_OFFICER, Role.AUDITOR);
+  }
+
+  /** Any authenticated operator. */
+  public void requireAuthenticated(Caller c) {
+    if (c == null) {
+      throw new RejectedException(ErrorCode.UNAUTHENTICATED, "authentication required");
+    }
+  }
+
+  public void requireStepUp(Caller c) {
+    if (c.isSystem()) {
+      return;
+    }
+    Instant at = c.stepUpAt();
+    Instant now = clock.instant();
+    if (at == null || at.isAfter(now) || Duration.between(at, now).compareTo(stepUpWindow) > 0) {
+      throw new RejectedException(ErrorCode.STEP_UP_REQUIRED,
+          "this action needs a TOTP step-up within the last " + stepUpWindow.toMinutes() + " minutes");
+    }
+  }
+
+  private static void requireAnyRole(Caller c, String message, Role... roles) {
+    for (Role r : roles) {
+      if (c.has(r)) {
+        return;
+      }
+    }
+    throw forbidden(message);
+  }
+
+  private static RejectedException forbidden(String message) {
+    return new RejectedException(ErrorCode.FORBIDDEN, message);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.bindery.store;
+
+import dev.bindery.audit.AuditRecord;
+import dev.bindery.audit.Outcome;
+import dev.bindery.common.RejectedException;
+import dev.bindery.security.Caller;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs a state change and its audit event in one transaction. When the work is refused for a security
+ * reason (authorization, step-up, authentication), the refusal is recorded as a {@code denied} event in a
+ * transaction of its own (nothing else is written) and the rejection propagates.
+ */
+public final class AuditedTransactor {
+  private final Transactor transactor;
+  private final Clock clock;
+
+  public AuditedTransactor(Transactor transactor, Clock clock) {
+    this.transactor = transactor;
+    this.clock = clock;
+  }
+
+  public Transactor transactor() {
+    return transactor;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public <T> T write(Caller caller, String action, String target, Function<Tx, T> work) {
+    try {
+      return transactor.inTransaction(work);
+    } catch (RejectedException e) {
+      if (e.securityRelevant()) {
+        recordRefusal(caller == null ? "anonymous" : caller.actor(), action, target, e,
+            caller == null ? "" : caller.requestId());
+      }
+      throw e;
+    }
+  }
+
+  public <T> T read(Caller caller, String action, String target, Function<Tx, T> work) {
+    try {
+      return transactor.read(work);
+    } catch (RejectedException e) {
+      if (e.securityRelevant()) {
+        recordRefusal(caller == null ? "anonymous" : caller.actor(), action, target, e,
+            caller == null ? "" : caller.requestId());
+      }
+      throw e;
+    }
+  }
+
+  /** Appends a success event inside the current transaction. */
+  public void record(Tx tx, Caller caller, String action, String target, Map<String, Object> details) {
+    tx.audit().append(new AuditRecord(caller.actor(), action, target, details, Outcome.SUCCESS,
+        caller.requestId()), clock.instant());
+  }
+
+  /** Records a refused security-relevant request in its own transaction. */
+  public void recordRefusal(String actor, String action, String target, RejectedException e, String requestId) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("code", e.code().code());
+    d.put("reason", e.getMessage());
+    transactor.inTransaction(tx -> tx.audit().append(
+        new AuditRecord(actor, action, target, d, Outcome.DENIED, requestId), clock.instant()));
+  }
+}

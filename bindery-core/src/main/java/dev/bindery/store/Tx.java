@@ -1,0 +1,23 @@
+package dev.bindery.store;
+
+import dev.bindery.audit.AuditLog;
+import dev.bindery.identity.IdentityRepository;
+import dev.bindery.operator.OperatorRepository;
+import dev.bindery.operator.OperatorTokenRepository;
+import dev.bindery.operator.TeamRepository;
+import dev.bindery.operator.TotpRepository;
+
+/** The repositories of one transaction: everything done through them commits or rolls back together. */
+public interface Tx {
+  IdentityRepository identities();
+
+  OperatorRepository operators();
+
+  TeamRepository teams();
+
+  OperatorTokenRepository operatorTokens();
+
+  TotpRepository totp();
+
+  AuditLog audit();
+}
