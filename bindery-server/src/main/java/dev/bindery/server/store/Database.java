@@ -1,28 +1,106 @@
 package dev.bindery.server.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.bindery.store.Transactor;
+import dev.bindery.store.Tx;
+import java.util.function.Function;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * The JDBC store: a connection pool, migrations applied at open, and a {@link Transactor} over Jdbi.
- * (Implementation in progress.)
+ * The JDBC store: a HikariCP pool, Flyway migrations applied at open (the same plain-SQL migrations for H2
+ * and PostgreSQL), and a {@link Transactor} over Jdbi. Several Bindery nodes may share one PostgreSQL
+ * database: consistency comes from row locks (the audit head) and optimistic versions, not from the JVM.
  */
 public final class Database implements AutoCloseable {
-  private Database() {}
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Transactor transactor;
 
-  /** Opens the pool and applies pending migrations. */
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource);
+    this.transactor = new JdbiTransactor(jdbi);
+  }
+
+  /** Opens the pool and applies pending migrations; fails with a clear message if the database is unreachable. */
   public static Database open(JdbcSettings settings) {
-    throw new UnsupportedOperationException("in progress");
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setPoolName("bindery");
+    config.setAutoCommit(true);
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot connect to the database at " + settings.url() + ": "
+          + rootMessage(e), e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new IllegalStateException("database migration failed: " + rootMessage(e), e);
+    }
+    return new Database(ds);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
   }
 
   public Transactor transactor() {
-    throw new UnsupportedOperationException("in progress");
+    return transactor;
   }
 
   public DataSource dataSource() {
-    throw new UnsupportedOperationException("in progress");
+    return dataSource;
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    dataSource.close();
+  }
+
+  private static final class JdbiTransactor implements Transactor {
+    private final Jdbi jdbi;
+
+    JdbiTransactor(Jdbi jdbi) {
+      this.jdbi = jdbi;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<Tx, T> work) {
+      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.apply(new JdbcTx(h)));
+    }
+
+    @Override
+    public boolean ping() {
+      try {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+  }
 }

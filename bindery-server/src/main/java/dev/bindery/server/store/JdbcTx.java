@@ -1,0 +1,49 @@
+package dev.bindery.server.store;
+
+import dev.bindery.audit.AuditLog;
+import dev.bindery.identity.IdentityRepository;
+import dev.bindery.operator.OperatorRepository;
+import dev.bindery.operator.OperatorTokenRepository;
+import dev.bindery.operator.TeamRepository;
+import dev.bindery.operator.TotpRepository;
+import dev.bindery.store.Tx;
+import org.jdbi.v3.core.Handle;
+
+/** The repositories of one JDBC transaction, all on the same handle. */
+final class JdbcTx implements Tx {
+  private final Handle h;
+
+  JdbcTx(Handle h) {
+    this.h = h;
+  }
+
+  @Override
+  public IdentityRepository identities() {
+    return new JdbcIdentityRepository(h);
+  }
+
+  @Override
+  public OperatorRepository operators() {
+    return new JdbcOperatorRepository(h);
+  }
+
+  @Override
+  public TeamRepository teams() {
+    return new JdbcTeamRepository(h);
+  }
+
+  @Override
+  public OperatorTokenRepository operatorTokens() {
+    return new JdbcOperatorTokenRepository(h);
+  }
+
+  @Override
+  public TotpRepository totp() {
+    return new JdbcTotpRepository(h);
+  }
+
+  @Override
+  public AuditLog audit() {
+    return new JdbcAuditLog(h);
+  }
+}
