@@ -45,7 +45,8 @@ public final class AuditVerifier {
     }
     if (head != null) {
       if (head.seq() != expectedSeq - 1) {
-        return VerificationResult.broken(checked, Math.min(head.seq(), expectedSeq),
+        // the first event the head does not vouch for: the first missing one, or the first beyond the head
+        return VerificationResult.broken(checked, head.seq() > expectedSeq - 1 ? expectedSeq : head.seq() + 1,
             head.seq() > expectedSeq - 1 ? "events after " + (expectedSeq - 1) + " are missing (head is "
                 + head.seq() + ")" : "chain is longer than its head");
       }

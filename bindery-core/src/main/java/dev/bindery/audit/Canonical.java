@@ -33,7 +33,12 @@ public final class Canonical {
       string(out, s);
     } else if (v instanceof Map<?, ?> m) {
       TreeMap<String, Object> sorted = new TreeMap<>();
-      m.forEach((k, val) -> sorted.put((String) k, val));
+      m.forEach((k, val) -> {
+        if (!(k instanceof String key)) {
+          throw new IllegalArgumentException("not a canonical object key: " + (k == null ? "null" : k.getClass().getName()));
+        }
+        sorted.put(key, val);
+      });
       out.append('{');
       boolean first = true;
       for (Map.Entry<String, Object> e : sorted.entrySet()) {

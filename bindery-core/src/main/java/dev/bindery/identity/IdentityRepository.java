@@ -32,7 +32,10 @@ public interface IdentityRepository {
    */
   void insertLink(SubjectLink link);
 
-  /** Points an existing link at another identity (explicit re-provisioning only). */
+  /**
+   * Points an existing link at another identity (explicit re-provisioning only); throws
+   * {@link IllegalStateException} if the subject is not linked to {@code from} (it moved concurrently).
+   */
   void relink(FederatedSubject subject, IdentityId from, IdentityId to);
 
   Optional<SubjectLink> findLink(FederatedSubject subject);

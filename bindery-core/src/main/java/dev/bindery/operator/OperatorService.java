@@ -87,30 +87,44 @@ public final class OperatorService {
     }
     byte[] hash = Hashing.sha256(presented.getBytes(StandardCharsets.UTF_8));
     Instant now = tx.clock().instant();
-    return tx.write(null, "operator.authenticate", "", t -> {
+    Object outcome = tx.write(null, "operator.authenticate", "", t -> {
       OperatorToken token = t.operatorTokens().findByHash(hash)
           .filter(found -> MessageDigest.isEqual(found.hash(), hash))
-          .orElseThrow(() -> new RejectedException(ErrorCode.TOKEN_INVALID, "operator token is malformed or unknown"));
-      Operator op = t.operators().findById(token.operatorId()).orElseThrow();
-      RejectedException refusal = null;
-      if (token.revoked()) {
-        refusal = new RejectedException(ErrorCode.TOKEN_REVOKED, "operator token was revoked");
-      } else if (!now.isBefore(token.expiresAt())) {
-        refusal = new RejectedException(ErrorCode.TOKEN_EXPIRED, "operator token expired");
-      } else if (op.status() != OperatorStatus.ACTIVE) {
-        refusal = new RejectedException(ErrorCode.OPERATOR_DISABLED, "operator is disabled");
+          .orElse(null);
+      if (token == null) {
+        return UNKNOWN_TOKEN;
       }
-      if (refusal != null) {
-        // audited with the operator as actor, outside this transaction's rollback
-        tx.recordRefusal(op.id().value(), "operator.authenticate", token.id(), refusal, requestId);
-        throw new AlreadyAudited(refusal);
+      Operator op = t.operators().findById(token.operatorId()).orElseThrow();
+      if (token.revoked()) {
+        return new Refusal(op.id(), token.id(), new RejectedException(ErrorCode.TOKEN_REVOKED, "operator token was revoked"));
+      } else if (!now.isBefore(token.expiresAt())) {
+        return new Refusal(op.id(), token.id(), new RejectedException(ErrorCode.TOKEN_EXPIRED, "operator token expired"));
+      } else if (op.status() != OperatorStatus.ACTIVE) {
+        return new Refusal(op.id(), token.id(), new RejectedException(ErrorCode.OPERATOR_DISABLED, "operator is disabled"));
       }
       if (token.lastUsedAt() == null || token.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
         t.operatorTokens().recordUse(token.id(), now);
       }
       return new Caller(op.id(), op.roles(), op.teams(), token.id(), token.stepUpAt(), requestId);
     });
+    if (outcome == UNKNOWN_TOKEN) {
+      // thrown outside the audited write: recording every guessed token would let anyone fill the audit log
+      throw new RejectedException(ErrorCode.TOKEN_INVALID, "operator token is malformed or unknown");
+    }
+    if (outcome instanceof Refusal r) {
+      // Recorded after the lookup transaction has ended: a store may run a nested transaction on the same
+      // connection, and a refusal recorded inside a transaction that then rolls back would be lost.
+      tx.recordRefusal(r.operator().value(), "operator.authenticate", r.tokenId(), r.rejection(), requestId);
+      throw new AlreadyAudited(r.rejection());
+    }
+    return (Caller) outcome;
   }
+
+  /** The lookup's answer for a token that is not stored. */
+  private static final Object UNKNOWN_TOKEN = new Object();
+
+  /** A known token that may not be used, with the operator it belongs to (the actor of the denied event). */
+  private record Refusal(OperatorId operator, String tokenId, RejectedException rejection) {}
 
   /** Wraps a refusal already written to the audit log, so the transactor does not record it twice. */
   private static final class AlreadyAudited extends RejectedException {
@@ -275,8 +289,11 @@ public final class OperatorService {
 
   public List<OperatorToken> tokens(Caller caller, OperatorId operator) {
     authz.requireAuthenticated(caller);
-    requireSelfOrAdmin(caller, operator);
-    return tx.transactor().read(t -> t.operatorTokens().listFor(operator));
+    // Through the audited read so that a refused listing of another operator's tokens is recorded as denied.
+    return tx.read(caller, "operator.token.list", operator.value(), t -> {
+      requireSelfOrAdmin(caller, operator);
+      return t.operatorTokens().listFor(operator);
+    });
   }
 
   public void revokeToken(Caller caller, String tokenId) {
