@@ -1,0 +1,104 @@
+package dev.bindery.testkit;
+
+import dev.bindery.audit.ChainHead;
+import dev.bindery.common.Page;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
+import dev.bindery.identity.IdentityQuery;
+import dev.bindery.identity.SubjectLink;
+import dev.bindery.operator.Operator;
+import dev.bindery.operator.OperatorId;
+import dev.bindery.operator.OperatorToken;
+import dev.bindery.operator.Team;
+import dev.bindery.operator.TotpFactor;
+import dev.bindery.store.Transactor;
+import dev.bindery.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Everything a store holds, read through the ports only, as one comparable value: tests take it before a
+ * rejected request and assert it is equal afterwards ("nothing was written"). The audit chain is captured
+ * separately as {@link #auditHead} so a test can allow exactly the one {@code denied} event it expects.
+ *
+ * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
+ * {@code equals} compares less than every field.
+ */
+public record StoreState(
+    List<Identity> identities,
+    List<SubjectLink> links,
+    List<Operator> operators,
+    List<Team> teams,
+    List<TokenRow> tokens,
+    List<TotpRow> totp,
+    ChainHead auditHead) {
+
+  /** A token's stored fields, hash as hex. */
+  public record TokenRow(
+      String id, OperatorId operatorId, String hashHex, String description, Instant createdAt, Instant expiresAt,
+      Instant revokedAt, Instant lastUsedAt, Instant stepUpAt) {
+    static TokenRow of(OperatorToken t) {
+      return new TokenRow(t.id(), t.operatorId(), HexFormat.of().formatHex(t.hash()), t.description(),
+          t.createdAt(), t.expiresAt(), t.revokedAt(), t.lastUsedAt(), t.stepUpAt());
+    }
+  }
+
+  /** A TOTP factor's stored fields, sealed seed as hex. */
+  public record TotpRow(OperatorId operatorId, String sealedSeedHex, boolean confirmed, long lastUsedStep,
+      Instant createdAt) {
+    static TotpRow of(TotpFactor f) {
+      return new TotpRow(f.operatorId(), HexFormat.of().formatHex(f.sealedSeed()), f.confirmed(), f.lastUsedStep(),
+          f.createdAt());
+    }
+  }
+
+  public static StoreState capture(Transactor store) {
+    return store.read(StoreState::capture);
+  }
+
+  public static StoreState capture(Tx t) {
+    List<Identity> identities = new ArrayList<>();
+    IdentityId after = null;
+    while (true) {
+      Page<Identity> page = t.identities().search(IdentityQuery.all(IdentityQuery.MAX_LIMIT).after(after));
+      identities.addAll(page.items());
+      if (page.nextCursor() == null) {
+        break;
+      }
+      after = IdentityId.parse(page.nextCursor());
+    }
+    List<SubjectLink> links = new ArrayList<>();
+    for (Identity i : identities) {
+      links.addAll(t.identities().linksOf(i.id()).stream()
+          .sorted(Comparator.comparing((SubjectLink l) -> l.subject().issuer()).thenComparing(l -> l.subject().subject()))
+          .toList());
+    }
+    List<Operator> operators = new ArrayList<>();
+    OperatorId opAfter = null;
+    while (true) {
+      Page<Operator> page = t.operators().list(opAfter, 500);
+      operators.addAll(page.items());
+      if (page.nextCursor() == null) {
+        break;
+      }
+      opAfter = OperatorId.parse(page.nextCursor());
+    }
+    List<TokenRow> tokens = new ArrayList<>();
+    List<TotpRow> totp = new ArrayList<>();
+    for (Operator o : operators) {
+      t.operatorTokens().listFor(o.id()).stream().map(TokenRow::of).sorted(Comparator.comparing(TokenRow::id))
+          .forEach(tokens::add);
+      t.totp().find(o.id()).map(TotpRow::of).ifPresent(totp::add);
+    }
+    List<Team> teams = t.teams().list().stream().sorted(Comparator.comparing(team -> team.id().value())).toList();
+    return new StoreState(identities, links, operators, teams, tokens, totp, t.audit().head());
+  }
+
+  /** This state without the audit head, to compare everything but the audit chain. */
+  public StoreState withoutAudit() {
+    return new StoreState(identities, links, operators, teams, tokens, totp, null);
+  }
+}

@@ -1,0 +1,598 @@
+package dev.bindery.testkit.memory;
+
+import dev.bindery.audit.AuditChain;
+import dev.bindery.audit.AuditEvent;
+import dev.bindery.audit.AuditLog;
+import dev.bindery.audit.AuditQuery;
+import dev.bindery.audit.AuditRecord;
+import dev.bindery.audit.ChainHead;
+import dev.bindery.common.Page;
+import dev.bindery.identity.FederatedSubject;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
+import dev.bindery.identity.IdentityQuery;
+import dev.bindery.identity.IdentityRepository;
+import dev.bindery.identity.SubjectLink;
+import dev.bindery.identity.TeamId;
+import dev.bindery.operator.Operator;
+import dev.bindery.operator.OperatorId;
+import dev.bindery.operator.OperatorRepository;
+import dev.bindery.operator.OperatorToken;
+import dev.bindery.operator.OperatorTokenRepository;
+import dev.bindery.operator.Team;
+import dev.bindery.operator.TeamRepository;
+import dev.bindery.operator.TotpFactor;
+import dev.bindery.operator.TotpRepository;
+import dev.bindery.store.Transactor;
+import dev.bindery.store.Tx;
+import dev.bindery.store.UniqueViolation;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An in-memory {@link Transactor} with real transaction semantics, for tests of the core services.
+ *
+ * <ul>
+ *   <li>Work runs against a journal: its writes are visible to itself only, and are applied to the committed
+ *       state only if the work returns normally. A throw discards the journal, audit appends included, and the
+ *       exception propagates unchanged.
+ *   <li>Transactions are serialized by one fair lock, so the audit chain has a single writer at a time, like
+ *       the {@code audit_head} row lock of the JDBC store.
+ *   <li>A transaction opened inside another on the same thread behaves like a second database connection:
+ *       it sees only committed data and commits on its own. If it writes a row (or appends to the audit
+ *       chain) that the enclosing transaction has already written, a database would block for ever, so
+ *       this store fails fast with {@link IllegalStateException} instead.
+ *   <li>{@link #read} work may not write; a write there throws {@link IllegalStateException}.
+ *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash) raise
+ *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
+ * </ul>
+ *
+ * <p>The state lives in ordered maps keyed by the identifier's text, so listings are in identifier order
+ * and keyset paging uses the identifier as the cursor.
+ */
+public final class InMemoryStore implements Transactor {
+  private final ReentrantLock lock = new ReentrantLock(true);
+  /** The open journals of the thread holding the lock, innermost last. Guarded by {@link #lock}. */
+  private final Deque<Journal> open = new ArrayDeque<>();
+
+  private final Table<Identity> identities = new Table<>("identity");
+  private final Table<SubjectLink> links = new Table<>("subject link");
+  private final Table<Operator> operators = new Table<>("operator");
+  private final Table<Team> teams = new Table<>("team");
+  private final Table<OperatorToken> tokens = new Table<>("operator token");
+  private final Table<TotpFactor> totpFactors = new Table<>("totp factor");
+  private final List<AuditEvent> events = new ArrayList<>();
+  private ChainHead head = ChainHead.EMPTY;
+
+  @Override
+  public <T> T inTransaction(Function<Tx, T> work) {
+    return run(work, false);
+  }
+
+  @Override
+  public <T> T read(Function<Tx, T> work) {
+    return run(work, true);
+  }
+
+  @Override
+  public boolean ping() {
+    return true;
+  }
+
+  private <T> T run(Function<Tx, T> work, boolean readOnly) {
+    Objects.requireNonNull(work, "work");
+    lock.lock();
+    Journal journal = new Journal(readOnly);
+    open.addLast(journal);
+    try {
+      T result = work.apply(journal);
+      journal.commit();
+      return result;
+    } finally {
+      journal.closed = true;
+      open.removeLast();
+      lock.unlock();
+    }
+  }
+
+  private static String linkKey(FederatedSubject s) {
+    // neither part may contain control characters, so a newline cannot occur inside either
+    return s.issuer() + "\n" + s.subject();
+  }
+
+  /** One table of committed rows, ordered by key. */
+  private static final class Table<V> {
+    final String name;
+    final TreeMap<String, V> committed = new TreeMap<>();
+
+    Table(String name) {
+      this.name = name;
+    }
+  }
+
+  /** One transaction: its own writes over the committed state. */
+  private final class Journal implements Tx {
+    private final boolean readOnly;
+    /** Per table, the rows this transaction wrote (a null value marks a deleted row). */
+    private final Map<Table<?>, TreeMap<String, Object>> writes = new IdentityHashMap<>();
+    private final List<AuditEvent> appended = new ArrayList<>();
+    private boolean closed;
+
+    Journal(boolean readOnly) {
+      this.readOnly = readOnly;
+    }
+
+    @SuppressWarnings("unchecked")
+    <V> V get(Table<V> table, String key) {
+      requireOpen();
+      TreeMap<String, Object> w = writes.get(table);
+      if (w != null && w.containsKey(key)) {
+        return (V) w.get(key);
+      }
+      return table.committed.get(key);
+    }
+
+    <V> void put(Table<V> table, String key, V value) {
+      requireWritable();
+      for (Journal enclosing : open) {
+        if (enclosing != this) {
+          TreeMap<String, Object> w = enclosing.writes.get(table);
+          if (w != null && w.containsKey(key)) {
+            throw new IllegalStateException("a nested transaction writes " + table.name + " '" + key
+                + "' that its enclosing transaction already wrote; a database would wait for ever");
+          }
+        }
+      }
+      writes.computeIfAbsent(table, t -> new TreeMap<>()).put(key, value);
+    }
+
+    /** The rows as this transaction sees them, in key order. */
+    @SuppressWarnings("unchecked")
+    <V> NavigableMap<String, V> view(Table<V> table) {
+      requireOpen();
+      TreeMap<String, Object> w = writes.get(table);
+      if (w == null) {
+        return Collections.unmodifiableNavigableMap(table.committed);
+      }
+      TreeMap<String, V> merged = new TreeMap<>(table.committed);
+      w.forEach((k, v) -> {
+        if (v == null) {
+          merged.remove(k);
+        } else {
+          merged.put(k, (V) v);
+        }
+      });
+      return merged;
+    }
+
+    ChainHead currentHead() {
+      return appended.isEmpty() ? head : new ChainHead(last(appended).seq(), last(appended).hash());
+    }
+
+    @SuppressWarnings("unchecked")
+    void commit() {
+      if (readOnly) {
+        return;
+      }
+      writes.forEach((table, w) -> w.forEach((k, v) -> {
+        if (v == null) {
+          table.committed.remove(k);
+        } else {
+          ((TreeMap<String, Object>) table.committed).put(k, v);
+        }
+      }));
+      if (!appended.isEmpty()) {
+        events.addAll(appended);
+        head = new ChainHead(last(appended).seq(), last(appended).hash());
+      }
+    }
+
+    void requireOpen() {
+      if (closed) {
+        throw new IllegalStateException("the transaction has ended; repositories cannot be used after it");
+      }
+    }
+
+    void requireWritable() {
+      requireOpen();
+      if (readOnly) {
+        throw new IllegalStateException("read-only work tried to write");
+      }
+    }
+
+    @Override
+    public IdentityRepository identities() {
+      return identityRepository;
+    }
+
+    @Override
+    public OperatorRepository operators() {
+      return operatorRepository;
+    }
+
+    @Override
+    public TeamRepository teams() {
+      return teamRepository;
+    }
+
+    @Override
+    public OperatorTokenRepository operatorTokens() {
+      return tokenRepository;
+    }
+
+    @Override
+    public TotpRepository totp() {
+      return totpRepository;
+    }
+
+    @Override
+    public AuditLog audit() {
+      return auditLog;
+    }
+
+    private final IdentityRepository identityRepository = new IdentityRepository() {
+      @Override
+      public void insert(Identity identity) {
+        String key = identity.id().value();
+        if (get(identities, key) != null) {
+          throw new UniqueViolation("identity " + key, null);
+        }
+        put(identities, key, identity);
+      }
+
+      @Override
+      public boolean update(Identity next) {
+        String key = next.id().value();
+        Identity stored = get(identities, key);
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(identities, key, next);
+        return true;
+      }
+
+      @Override
+      public Optional<Identity> findById(IdentityId id) {
+        return Optional.ofNullable(get(identities, id.value()));
+      }
+
+      @Override
+      public Page<Identity> search(IdentityQuery q) {
+        NavigableMap<String, Identity> rows = view(identities);
+        if (q.after() != null) {
+          rows = rows.tailMap(q.after().value(), false);
+        }
+        List<Identity> out = new ArrayList<>();
+        boolean more = false;
+        for (Identity i : rows.values()) {
+          if (!matches(q, i)) {
+            continue;
+          }
+          if (out.size() == q.limit()) {
+            more = true;
+            break;
+          }
+          out.add(i);
+        }
+        return new Page<>(out, more ? last(out).id().value() : null);
+      }
+
+      private boolean matches(IdentityQuery q, Identity i) {
+        return (q.kind() == null || q.kind() == i.kind())
+            && (q.ownerTeam() == null || q.ownerTeam().equals(i.ownership().owningTeam()))
+            && (q.status() == null || q.status() == i.status())
+            && (q.labelKey() == null || q.labelValue().equals(i.labels().get(q.labelKey())))
+            && (q.tenant() == null || q.tenant().equals(i.tenant()))
+            && (q.namePrefix() == null || i.name().startsWith(q.namePrefix()));
+      }
+
+      @Override
+      public long count() {
+        return view(identities).size();
+      }
+
+      @Override
+      public void insertLink(SubjectLink link) {
+        String key = linkKey(link.subject());
+        if (get(links, key) != null) {
+          throw new UniqueViolation("subject link", null);
+        }
+        put(links, key, link);
+      }
+
+      @Override
+      public void relink(FederatedSubject subject, IdentityId from, IdentityId to) {
+        String key = linkKey(subject);
+        SubjectLink current = get(links, key);
+        if (current == null || !current.identityId().equals(from)) {
+          throw new IllegalStateException("subject link moved concurrently");
+        }
+        put(links, key, new SubjectLink(subject, to, current.linkedAt()));
+      }
+
+      @Override
+      public Optional<SubjectLink> findLink(FederatedSubject subject) {
+        return Optional.ofNullable(get(links, linkKey(subject)));
+      }
+
+      @Override
+      public List<SubjectLink> linksOf(IdentityId id) {
+        return view(links).values().stream().filter(l -> l.identityId().equals(id)).toList();
+      }
+    };
+
+    private final OperatorRepository operatorRepository = new OperatorRepository() {
+      @Override
+      public void insert(Operator operator) {
+        String key = operator.id().value();
+        if (get(operators, key) != null) {
+          throw new UniqueViolation("operator " + key, null);
+        }
+        put(operators, key, operator);
+      }
+
+      @Override
+      public boolean update(Operator next) {
+        String key = next.id().value();
+        Operator stored = get(operators, key);
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(operators, key, next);
+        return true;
+      }
+
+      @Override
+      public Optional<Operator> findById(OperatorId id) {
+        return Optional.ofNullable(get(operators, id.value()));
+      }
+
+      @Override
+      public Page<Operator> list(OperatorId after, int limit) {
+        if (limit < 1) {
+          throw new IllegalArgumentException("limit must be positive");
+        }
+        NavigableMap<String, Operator> rows = view(operators);
+        if (after != null) {
+          rows = rows.tailMap(after.value(), false);
+        }
+        List<Operator> out = new ArrayList<>();
+        boolean more = false;
+        for (Operator o : rows.values()) {
+          if (out.size() == limit) {
+            more = true;
+            break;
+          }
+          out.add(o);
+        }
+        return new Page<>(out, more ? last(out).id().value() : null);
+      }
+
+      @Override
+      public long count() {
+        return view(operators).size();
+      }
+
+      @Override
+      public boolean anyMemberOf(TeamId team) {
+        return view(operators).values().stream().anyMatch(o -> o.teams().contains(team));
+      }
+    };
+
+    private final TeamRepository teamRepository = new TeamRepository() {
+      @Override
+      public void insert(Team team) {
+        String key = team.id().value();
+        if (get(teams, key) != null) {
+          throw new UniqueViolation("team " + key, null);
+        }
+        put(teams, key, team);
+      }
+
+      @Override
+      public Optional<Team> findById(TeamId id) {
+        return Optional.ofNullable(get(teams, id.value()));
+      }
+
+      @Override
+      public List<Team> list() {
+        return List.copyOf(view(teams).values());
+      }
+    };
+
+    private final OperatorTokenRepository tokenRepository = new OperatorTokenRepository() {
+      @Override
+      public void insert(OperatorToken token) {
+        if (get(tokens, token.id()) != null) {
+          throw new UniqueViolation("operator token", null);
+        }
+        if (findByHash(token.hash()).isPresent()) {
+          throw new UniqueViolation("operator token", null);
+        }
+        put(tokens, token.id(), token);
+      }
+
+      @Override
+      public Optional<OperatorToken> findByHash(byte[] hash) {
+        return view(tokens).values().stream().filter(t -> MessageDigest.isEqual(t.hash(), hash)).findFirst();
+      }
+
+      @Override
+      public Optional<OperatorToken> findById(String id) {
+        return Optional.ofNullable(get(tokens, id));
+      }
+
+      @Override
+      public List<OperatorToken> listFor(OperatorId operator) {
+        return view(tokens).values().stream().filter(t -> t.operatorId().equals(operator)).toList();
+      }
+
+      @Override
+      public boolean revoke(String id, Instant at) {
+        OperatorToken t = get(tokens, id);
+        if (t == null || t.revoked()) {
+          return false;
+        }
+        put(tokens, id, new OperatorToken(t.id(), t.operatorId(), t.hash(), t.description(), t.createdAt(),
+            t.expiresAt(), at, t.lastUsedAt(), t.stepUpAt()));
+        return true;
+      }
+
+      @Override
+      public void recordStepUp(String id, Instant at) {
+        OperatorToken t = get(tokens, id);
+        if (t != null) {
+          put(tokens, id, new OperatorToken(t.id(), t.operatorId(), t.hash(), t.description(), t.createdAt(),
+              t.expiresAt(), t.revokedAt(), t.lastUsedAt(), at));
+        }
+      }
+
+      @Override
+      public void recordUse(String id, Instant at) {
+        OperatorToken t = get(tokens, id);
+        if (t != null) {
+          put(tokens, id, new OperatorToken(t.id(), t.operatorId(), t.hash(), t.description(), t.createdAt(),
+              t.expiresAt(), t.revokedAt(), at, t.stepUpAt()));
+        }
+      }
+    };
+
+    private final TotpRepository totpRepository = new TotpRepository() {
+      @Override
+      public Optional<TotpFactor> find(OperatorId operator) {
+        return Optional.ofNullable(get(totpFactors, operator.value()));
+      }
+
+      @Override
+      public void put(TotpFactor factor) {
+        Journal.this.put(totpFactors, factor.operatorId().value(), factor);
+      }
+
+      @Override
+      public void delete(OperatorId operator) {
+        if (get(totpFactors, operator.value()) != null) {
+          Journal.this.put(totpFactors, operator.value(), null);
+        }
+      }
+
+      @Override
+      public boolean advanceStep(OperatorId operator, long step) {
+        TotpFactor f = get(totpFactors, operator.value());
+        if (f == null || step <= f.lastUsedStep()) {
+          return false;
+        }
+        Journal.this.put(totpFactors, operator.value(),
+            new TotpFactor(f.operatorId(), f.sealedSeed(), f.confirmed(), step, f.createdAt()));
+        return true;
+      }
+    };
+
+    private final AuditLog auditLog = new AuditLog() {
+      @Override
+      public AuditEvent append(AuditRecord record, Instant time) {
+        requireWritable();
+        for (Journal enclosing : open) {
+          if (enclosing != Journal.this && !enclosing.appended.isEmpty()) {
+            throw new IllegalStateException("a nested transaction appends to the audit chain while its enclosing "
+                + "transaction holds the chain head; a database would wait for ever");
+          }
+        }
+        ChainHead h = currentHead();
+        // Store a deep, immutable copy, read back the way a database would (integers as Long, collections
+        // as lists), so a caller mutating its map afterwards cannot change a sealed event.
+        AuditRecord stored = new AuditRecord(record.actor(), record.action(), record.target(),
+            detached(record.details()), record.outcome(), record.requestId());
+        AuditEvent e = AuditChain.seal(stored, h.seq() + 1, time, h.hash());
+        appended.add(e);
+        return e;
+      }
+
+      @Override
+      public List<AuditEvent> query(AuditQuery q) {
+        List<AuditEvent> out = new ArrayList<>();
+        for (AuditEvent e : all()) {
+          if (out.size() == q.limit()) {
+            break;
+          }
+          if (e.seq() > q.afterSeq()
+              && (q.target() == null || q.target().equals(e.target()))
+              && (q.actor() == null || q.actor().equals(e.actor()))
+              && (q.action() == null || q.action().equals(e.action()))
+              && (q.from() == null || !e.time().isBefore(q.from()))
+              && (q.to() == null || e.time().isBefore(q.to()))) {
+            out.add(e);
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public void scan(long afterSeq, int batch, Consumer<AuditEvent> sink) {
+        if (batch < 1) {
+          throw new IllegalArgumentException("batch must be positive");
+        }
+        for (AuditEvent e : all()) {
+          if (e.seq() > afterSeq) {
+            sink.accept(e);
+          }
+        }
+      }
+
+      @Override
+      public ChainHead head() {
+        requireOpen();
+        return currentHead();
+      }
+
+      private List<AuditEvent> all() {
+        requireOpen();
+        List<AuditEvent> all = new ArrayList<>(events.size() + appended.size());
+        all.addAll(events);
+        all.addAll(appended);
+        return all;
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> detached(Map<String, Object> details) {
+    return (Map<String, Object>) detachedValue(details);
+  }
+
+  private static Object detachedValue(Object v) {
+    if (v instanceof Integer i) {
+      return i.longValue();
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      m.forEach((k, val) -> copy.put((String) k, detachedValue(val)));
+      return Collections.unmodifiableMap(copy);
+    }
+    if (v instanceof Collection<?> c) {
+      List<Object> copy = new ArrayList<>(c.size());
+      c.forEach(o -> copy.add(detachedValue(o)));
+      return Collections.unmodifiableList(copy);
+    }
+    return v;
+  }
+
+  private static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
+  }
+}
