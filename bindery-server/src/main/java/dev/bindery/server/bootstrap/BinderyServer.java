@@ -1,0 +1,201 @@
+package dev.bindery.server.bootstrap;
+
+import dev.bindery.audit.AuditService;
+import dev.bindery.identity.IdentityService;
+import dev.bindery.operator.IssuedToken;
+import dev.bindery.operator.OperatorService;
+import dev.bindery.security.Authorizer;
+import dev.bindery.security.SecretSealer;
+import dev.bindery.server.config.BinderyConfig;
+import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.http.ApiApp;
+import dev.bindery.server.http.HttpMetrics;
+import dev.bindery.server.http.RouteTable;
+import dev.bindery.server.store.Database;
+import dev.bindery.server.store.JdbcSettings;
+import dev.bindery.server.tls.DevCertificates;
+import dev.bindery.server.tls.HttpsConnectors;
+import dev.bindery.server.tls.PemFiles;
+import dev.bindery.server.tls.TlsMaterial;
+import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Transactor;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops one Bindery node: data directory, master key, database (migrated), core services, the first
+ * admin on an empty database, and the HTTPS listener. The bootstrap admin's token is written only to
+ * {@code bindery.bootstrap.token-file} (owner-only, atomically); logs and output name the file, never the token.
+ */
+public final class BinderyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BinderyServer.class);
+  public static final String BOOTSTRAP_ADMIN_NAME = "bootstrap admin";
+  /** Long enough to set up real operators, short enough that a forgotten file stops mattering. */
+  public static final Duration BOOTSTRAP_TOKEN_LIFETIME = Duration.ofDays(7);
+
+  private final BinderyConfig config;
+  private final Database database;
+  private final Javalin javalin;
+  private final ApiApp app;
+  private final ServerConnector connector;
+  private final TlsMaterial tls;
+  private final boolean bootstrapped;
+
+  private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
+      ServerConnector connector, TlsMaterial tls, boolean bootstrapped) {
+    this.config = config;
+    this.database = database;
+    this.javalin = javalin;
+    this.app = app;
+    this.connector = connector;
+    this.tls = tls;
+    this.bootstrapped = bootstrapped;
+  }
+
+  /**
+   * Starts a node. {@code clock} is {@link Clock#systemUTC()} in production and a controllable clock in tests.
+   *
+   * @throws ConfigException for a configuration problem (message names the key)
+   */
+  public static BinderyServer start(BinderyConfig config, Clock clock) {
+    SecureRandom random = new SecureRandom();
+    try {
+      SecureFiles.ensureDirectory(config.dataDir());
+    } catch (IOException e) {
+      throw new ConfigException(BinderyConfig.DATA_DIR + ": cannot create " + config.dataDir() + ": " + e.getMessage(), e);
+    }
+    byte[] masterKey = MasterKey.loadOrCreate(config.masterKeyFile(),
+        config.tlsMode() == BinderyConfig.TlsMode.DEV, random);
+    SecretSealer sealer = new SecretSealer(masterKey, random);
+    Arrays.fill(masterKey, (byte) 0);
+    TlsMaterial tls = tlsMaterial(config);
+
+    Database db = Database.open(new JdbcSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
+        config.dbPoolSize()));
+    try {
+      AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
+      Authorizer authz = new Authorizer(clock, config.stepUpWindow());
+      IdentityService identities = new IdentityService(tx, authz, random);
+      OperatorService operators = new OperatorService(tx, authz, random, sealer, config.issuerLabel());
+      AuditService audit = new AuditService(tx, authz);
+
+      boolean bootstrapped = bootstrap(operators, config.bootstrapTokenFile());
+
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
+          registry);
+      ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
+      AtomicReference<ServerConnector> connector = new AtomicReference<>();
+      Javalin javalin = app.create((server, httpConfig) -> {
+        ServerConnector c = HttpsConnectors.create(server, httpConfig, tls, config.httpHost(), config.httpPort());
+        connector.set(c);
+        return c;
+      }, config.maxBodyBytes());
+      javalin.start();
+      BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), tls, bootstrapped);
+      LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
+      return s;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static TlsMaterial tlsMaterial(BinderyConfig config) {
+    if (config.tlsMode() == BinderyConfig.TlsMode.DEV) {
+      return DevCertificates.ensure(config.dataDir());
+    }
+    try {
+      return new TlsMaterial(PemFiles.readCertificates(config.tlsCertFile()), PemFiles.readPrivateKey(config.tlsKeyFile()),
+          config.tlsCaFile() == null ? List.of() : PemFiles.readCertificates(config.tlsCaFile()), null);
+    } catch (IllegalStateException e) {
+      throw new ConfigException(BinderyConfig.TLS_CERT_FILE + "/" + BinderyConfig.TLS_KEY_FILE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** On an empty database: creates the first admin and writes its token to the token file (owner-only). */
+  private static boolean bootstrap(OperatorService operators, Path tokenFile) {
+    Optional<IssuedToken> issued = operators.bootstrapIfEmpty(BOOTSTRAP_ADMIN_NAME, BOOTSTRAP_TOKEN_LIFETIME);
+    if (issued.isEmpty()) {
+      return false;
+    }
+    byte[] value = (issued.get().value().reveal() + "\n").getBytes(StandardCharsets.US_ASCII);
+    try {
+      SecureFiles.writeAtomically(tokenFile, value, true);
+    } catch (IOException e) {
+      throw new ConfigException(BinderyConfig.BOOTSTRAP_TOKEN_FILE + ": cannot write " + tokenFile + ": "
+          + e.getMessage(), e);
+    } finally {
+      Arrays.fill(value, (byte) 0);
+      issued.get().value().destroy();
+    }
+    LOG.info("event=bootstrap_admin_created token_file={} expires_in_days={}", tokenFile.toAbsolutePath(),
+        BOOTSTRAP_TOKEN_LIFETIME.toDays());
+    return true;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public URI baseUri() {
+    String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
+    return URI.create("https://" + host + ":" + port());
+  }
+
+  /** The dev CA that clients must trust, or null in files mode. */
+  public Path caFile() {
+    return tls.caFile();
+  }
+
+  public Path bootstrapTokenFile() {
+    return config.bootstrapTokenFile();
+  }
+
+  /** True if this start created the first admin (and wrote the token file). */
+  public boolean bootstrapped() {
+    return bootstrapped;
+  }
+
+  public BinderyConfig config() {
+    return config;
+  }
+
+  /** The store, for operational checks and tests (e.g. counting audit events). */
+  public Transactor transactor() {
+    return database.transactor();
+  }
+
+  public ApiApp app() {
+    return app;
+  }
+
+  public void stop() {
+    try {
+      javalin.stop();
+    } finally {
+      database.close();
+      LOG.info("event=server_stopped");
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

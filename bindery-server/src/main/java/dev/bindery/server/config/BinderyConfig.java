@@ -1,0 +1,233 @@
+package dev.bindery.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The server's validated settings. Sources, lowest to highest precedence: built-in defaults, a Keycloak-style
+ * properties file ({@code bindery.conf}, {@code key=value}), and environment variables named after the key in
+ * upper case with {@code .} and {@code -} turned into {@code _} ({@code bindery.data-dir} is
+ * {@code BINDERY_DATA_DIR}).
+ *
+ * <p>Everything is checked at start, and a problem fails the start with a message naming the key. Unknown keys
+ * in the file are rejected (a typo must not silently fall back to a default). Environment variables are only
+ * read for known keys: other {@code BINDERY_*} variables belong to other tools (the command-line client, tests).
+ *
+ * @param httpPort 1-65535, or 0 for a free port chosen at start (tests)
+ * @param tlsCaFile optional in files mode: the CA whose client certificates are validated by PKIX
+ */
+public record BinderyConfig(
+    Path dataDir,
+    String httpHost,
+    int httpPort,
+    TlsMode tlsMode,
+    Path tlsCertFile,
+    Path tlsKeyFile,
+    Path tlsCaFile,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPoolSize,
+    Path masterKeyFile,
+    long maxBodyBytes,
+    Duration stepUpWindow,
+    Path bootstrapTokenFile,
+    String issuerLabel) {
+
+  /** How the HTTPS listener gets its certificate. */
+  public enum TlsMode {
+    /** A development CA and server certificate generated in {@code <data-dir>/tls}. */
+    DEV,
+    /** A PEM certificate chain and key supplied by the operator. */
+    FILES
+  }
+
+  public static final String DATA_DIR = "bindery.data-dir";
+  public static final String HTTP_HOST = "bindery.http.host";
+  public static final String HTTP_PORT = "bindery.http.port";
+  public static final String TLS_MODE = "bindery.tls.mode";
+  public static final String TLS_CERT_FILE = "bindery.tls.cert-file";
+  public static final String TLS_KEY_FILE = "bindery.tls.key-file";
+  public static final String TLS_CA_FILE = "bindery.tls.ca-file";
+  public static final String DB_URL = "bindery.db.url";
+  public static final String DB_USER = "bindery.db.user";
+  public static final String DB_PASSWORD = "bindery.db.password";
+  public static final String DB_POOL_SIZE = "bindery.db.pool-size";
+  public static final String MASTER_KEY_FILE = "bindery.master-key-file";
+  public static final String MAX_BODY_BYTES = "bindery.limits.max-body-bytes";
+  public static final String STEP_UP_WINDOW = "bindery.security.step-up-window-seconds";
+  public static final String BOOTSTRAP_TOKEN_FILE = "bindery.bootstrap.token-file";
+  public static final String ISSUER_LABEL = "bindery.issuer-label";
+
+  /** Every key this version understands, in documentation order. */
+  public static final List<String> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
+      TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
+      STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL);
+
+  public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
+
+  /** The environment variable that overrides {@code key}. */
+  public static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** Reads {@code file} (must exist) and the process environment. */
+  public static BinderyConfig load(Path file, Map<String, String> env) {
+    return fromSources(readFile(file), env);
+  }
+
+  /** Properties from a {@code bindery.conf} file, UTF-8. */
+  public static Map<String, String> readFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("configuration file " + file + " does not exist or is not a regular file");
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> out = new TreeMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    return out;
+  }
+
+  /**
+   * Merges file values (unknown keys rejected) with environment overrides and validates the result.
+   *
+   * @throws ConfigException naming the first offending key
+   */
+  public static BinderyConfig fromSources(Map<String, String> fileValues, Map<String, String> env) {
+    for (String key : new TreeMap<>(fileValues).keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException("unknown configuration key '" + key + "'; known keys: " + String.join(", ", KEYS));
+      }
+    }
+    Map<String, String> v = new LinkedHashMap<>();
+    fileValues.forEach((k, val) -> v.put(k, val.strip()));
+    for (String key : KEYS) {
+      String e = env.get(envName(key));
+      if (e != null) {
+        v.put(key, e.strip());
+      }
+    }
+    return validate(v);
+  }
+
+  private static BinderyConfig validate(Map<String, String> v) {
+    Path dataDir = path(v, DATA_DIR, "./bindery-data");
+    if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+      throw new ConfigException(DATA_DIR + ": " + dataDir + " exists and is not a directory");
+    }
+    String host = v.getOrDefault(HTTP_HOST, "127.0.0.1");
+    if (host.isBlank() || host.chars().anyMatch(c -> c <= 0x20)) {
+      throw new ConfigException(HTTP_HOST + ": must be a host name or IP address");
+    }
+    int port = (int) number(v, HTTP_PORT, 8443, 0, 65535);
+    TlsMode mode = switch (v.getOrDefault(TLS_MODE, "dev")) {
+      case "dev" -> TlsMode.DEV;
+      case "files" -> TlsMode.FILES;
+      default -> throw new ConfigException(TLS_MODE + ": must be 'dev' or 'files', not '" + v.get(TLS_MODE) + "'");
+    };
+    Path cert = optionalPath(v, TLS_CERT_FILE);
+    Path key = optionalPath(v, TLS_KEY_FILE);
+    Path ca = optionalPath(v, TLS_CA_FILE);
+    if (mode == TlsMode.FILES) {
+      requireReadableFile(TLS_CERT_FILE, cert, "is required when " + TLS_MODE + "=files");
+      requireReadableFile(TLS_KEY_FILE, key, "is required when " + TLS_MODE + "=files");
+      if (ca != null) {
+        requireReadableFile(TLS_CA_FILE, ca, "");
+      }
+    } else {
+      for (String k : List.of(TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE)) {
+        if (v.containsKey(k)) {
+          throw new ConfigException(k + ": only used when " + TLS_MODE + "=files (dev mode generates its own)");
+        }
+      }
+    }
+    String dbUrl = v.getOrDefault(DB_URL,
+        "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("db").resolve("bindery") + ";AUTO_SERVER=FALSE");
+    if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException(DB_URL + ": must start with jdbc:h2: or jdbc:postgresql:");
+    }
+    String dbUser = v.getOrDefault(DB_USER, dbUrl.startsWith("jdbc:h2:") ? "sa" : "");
+    String dbPassword = v.getOrDefault(DB_PASSWORD, "");
+    int pool = (int) number(v, DB_POOL_SIZE, 10, 1, 200);
+    Path masterKey = v.containsKey(MASTER_KEY_FILE) ? path(v, MASTER_KEY_FILE, null) : dataDir.resolve("master.key");
+    long maxBody = number(v, MAX_BODY_BYTES, 1_048_576, 1024, MAX_BODY_LIMIT);
+    long window = number(v, STEP_UP_WINDOW, 300, 1, 3600);
+    Path tokenFile = v.containsKey(BOOTSTRAP_TOKEN_FILE) ? path(v, BOOTSTRAP_TOKEN_FILE, null)
+        : dataDir.resolve("bootstrap-admin.token");
+    String issuer = v.getOrDefault(ISSUER_LABEL, "Bindery");
+    if (issuer.isBlank() || issuer.length() > 64 || issuer.chars().anyMatch(c -> c < 0x20 || c == ':')) {
+      throw new ConfigException(ISSUER_LABEL + ": must be 1-64 printable characters without ':'");
+    }
+    return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
+        maxBody, Duration.ofSeconds(window), tokenFile, issuer);
+  }
+
+  private static long number(Map<String, String> v, String key, long def, long min, long max) {
+    String s = v.get(key);
+    if (s == null) {
+      return def;
+    }
+    try {
+      long n = Long.parseLong(s);
+      if (n < min || n > max) {
+        throw new ConfigException(key + ": must be between " + min + " and " + max + ", not " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": must be a whole number, not '" + s + "'");
+    }
+  }
+
+  private static Path path(Map<String, String> v, String key, String def) {
+    String s = v.getOrDefault(key, def);
+    if (s == null || s.isBlank()) {
+      throw new ConfigException(key + ": must be a file system path");
+    }
+    try {
+      return Path.of(s);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + ": not a valid path: " + e.getReason());
+    }
+  }
+
+  private static Path optionalPath(Map<String, String> v, String key) {
+    return v.containsKey(key) ? path(v, key, null) : null;
+  }
+
+  private static void requireReadableFile(String key, Path p, String whenMissing) {
+    if (p == null) {
+      throw new ConfigException(key + " " + whenMissing);
+    }
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new ConfigException(key + ": " + p + " is not a readable file");
+    }
+  }
+
+  public String url() {
+    String h = httpHost.contains(":") ? "[" + httpHost + "]" : httpHost;
+    return "https://" + h + ":" + httpPort;
+  }
+
+  /** Never prints the database password. */
+  @Override
+  public String toString() {
+    return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
+        + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
+        + stepUpWindow + "]";
+  }
+}

@@ -1,0 +1,11 @@
+package dev.bindery.server.http;
+
+/** Request attribute names shared by the filters. */
+final class Attributes {
+  static final String REQUEST_ID = "bindery.request_id";
+  static final String STARTED_NANOS = "bindery.started_nanos";
+  static final String ERROR_CODE = "bindery.error_code";
+  static final String ROUTE = "bindery.route";
+
+  private Attributes() {}
+}

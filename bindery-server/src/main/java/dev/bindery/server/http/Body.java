@@ -1,0 +1,60 @@
+package dev.bindery.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request body that {@link JsonBodies} has already checked against its {@link BodySpec}: only declared
+ * fields, required ones present, each of its declared type. Accessors return null for an absent field or JSON
+ * null; {@link #has} tells them apart (merge patch).
+ */
+public final class Body {
+  private final ObjectNode node;
+
+  Body(ObjectNode node) {
+    this.node = node;
+  }
+
+  public boolean has(String field) {
+    return node.has(field);
+  }
+
+  public String string(String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : n.textValue();
+  }
+
+  public Long integer(String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : n.longValue();
+  }
+
+  public List<String> strings(String field) {
+    JsonNode n = node.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    n.forEach(e -> out.add(e.textValue()));
+    return out;
+  }
+
+  public Map<String, String> stringMap(String field) {
+    JsonNode n = node.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().textValue()));
+    return out;
+  }
+
+  public Body object(String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : new Body((ObjectNode) n);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.bindery.server.http;
+
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RejectedException;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * RFC 9457 problem responses, and the one place where a rejection's category becomes an HTTP status. Every
+ * error the API returns goes through {@link #write}; its {@code detail} is the rejection's caller-safe message,
+ * never an exception's internals.
+ */
+public final class Problems {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  public static final String TYPE_PREFIX = "https://bindery.dev/problems/";
+
+  /** Codes that exist only at the HTTP edge: the core never raises them. */
+  public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+  public static final String SERVER_ERROR = "server_error";
+
+  private Problems() {}
+
+  /** The only mapping from a rejection category to a status. */
+  public static int status(ErrorCode.Category category) {
+    return switch (category) {
+      case INVALID -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case PRECONDITION_REQUIRED -> 428;
+      case TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA -> 415;
+    };
+  }
+
+  static String title(int status) {
+    return switch (status) {
+      case 400 -> "Invalid request";
+      case 401 -> "Unauthenticated";
+      case 403 -> "Forbidden";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content too large";
+      case 415 -> "Unsupported media type";
+      case 428 -> "Precondition required";
+      default -> "Internal server error";
+    };
+  }
+
+  public static void write(Context ctx, RejectedException e) {
+    int status = status(e.code().category());
+    if (status == 401) {
+      // RFC 6750 section 3: a missing token gets the bare challenge; a presented but unusable one says so.
+      ctx.header("WWW-Authenticate",
+          e.code() == ErrorCode.UNAUTHENTICATED ? "Bearer" : "Bearer error=\"invalid_token\"");
+    }
+    write(ctx, status, e.code().code(), e.getMessage(), e.field());
+  }
+
+  public static void write(Context ctx, int status, String code, String detail, String field) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", TYPE_PREFIX + code);
+    body.put("title", title(status));
+    body.put("status", status);
+    body.put("detail", detail);
+    body.put("code", code);
+    if (field != null) {
+      body.put("field", field);
+    }
+    body.put("request_id", RequestIds.current(ctx));
+    ctx.attribute(Attributes.ERROR_CODE, code);
+    ctx.status(status).contentType(CONTENT_TYPE).result(Json.bytes(body));
+  }
+}

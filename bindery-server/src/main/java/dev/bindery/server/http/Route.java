@@ -1,0 +1,138 @@
+package dev.bindery.server.http;
+
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One entry of the route table: the handler is registered with Javalin from this record and the OpenAPI
+ * document is generated from the same record, so neither can list a route the other lacks.
+ *
+ * @param body the accepted request body, or null for routes that take none
+ * @param query the accepted query parameters; any other is refused
+ * @param status the success status
+ * @param responseType the media type of a success response with content
+ */
+public record Route(
+    HandlerType method,
+    String path,
+    String operationId,
+    String summary,
+    String tag,
+    Access access,
+    BodySpec body,
+    List<QueryParam> query,
+    int status,
+    String responseType,
+    RouteHandler handler) {
+
+  private static final Pattern PATH_PARAM = Pattern.compile("\\{([a-z_]+)}");
+
+  /** A query parameter; {@code description} ends up in the OpenAPI document. */
+  public record QueryParam(String name, String type, String description) {}
+
+  public Route {
+    Objects.requireNonNull(method);
+    Objects.requireNonNull(path);
+    Objects.requireNonNull(operationId);
+    Objects.requireNonNull(access);
+    Objects.requireNonNull(handler);
+    query = List.copyOf(query);
+  }
+
+  public String key() {
+    return method.name() + " " + path;
+  }
+
+  public List<String> pathParams() {
+    List<String> out = new ArrayList<>();
+    Matcher m = PATH_PARAM.matcher(path);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  public static Builder get(String path, String operationId) {
+    return new Builder(HandlerType.GET, path, operationId, 200);
+  }
+
+  public static Builder post(String path, String operationId) {
+    return new Builder(HandlerType.POST, path, operationId, 200);
+  }
+
+  public static Builder put(String path, String operationId) {
+    return new Builder(HandlerType.PUT, path, operationId, 200);
+  }
+
+  public static Builder patch(String path, String operationId) {
+    return new Builder(HandlerType.PATCH, path, operationId, 200);
+  }
+
+  public static Builder delete(String path, String operationId) {
+    return new Builder(HandlerType.DELETE, path, operationId, 200);
+  }
+
+  /** Keeps the route declarations in the handler classes short and readable. */
+  public static final class Builder {
+    private final HandlerType method;
+    private final String path;
+    private final String operationId;
+    private int status;
+    private String summary = "";
+    private String tag = "";
+    private Access access = Access.AUTHENTICATED;
+    private BodySpec body;
+    private final List<QueryParam> query = new ArrayList<>();
+    private String responseType = "application/json";
+
+    private Builder(HandlerType method, String path, String operationId, int status) {
+      this.method = method;
+      this.path = path;
+      this.operationId = operationId;
+      this.status = status;
+    }
+
+    public Builder summary(String s) {
+      summary = s;
+      return this;
+    }
+
+    public Builder tag(String t) {
+      tag = t;
+      return this;
+    }
+
+    public Builder access(Access a) {
+      access = a;
+      return this;
+    }
+
+    public Builder body(BodySpec b) {
+      body = b;
+      return this;
+    }
+
+    public Builder query(String name, String type, String description) {
+      query.add(new QueryParam(name, type, description));
+      return this;
+    }
+
+    public Builder status(int s) {
+      status = s;
+      return this;
+    }
+
+    public Builder produces(String mediaType) {
+      responseType = mediaType;
+      return this;
+    }
+
+    public Route handle(RouteHandler handler) {
+      return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType, handler);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.bindery.server.http;
+
+import dev.bindery.audit.AuditService;
+import dev.bindery.identity.IdentityService;
+import dev.bindery.operator.OperatorService;
+import dev.bindery.store.Transactor;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Every route of the API, in registration order (specific paths before parameterized ones). */
+public final class RouteTable {
+  public static final String API_VERSION = "1";
+
+  private RouteTable() {}
+
+  public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
+      Transactor transactor, PrometheusMeterRegistry registry) {
+    AtomicReference<byte[]> openApi = new AtomicReference<>();
+    List<Route> all = new ArrayList<>();
+    all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
+    all.addAll(new IdentityRoutes(identities).routes());
+    all.addAll(new OperatorRoutes(operators).routes());
+    all.addAll(new TeamRoutes(operators).routes());
+    all.addAll(new AuditRoutes(audit).routes());
+    List<Route> table = List.copyOf(all);
+    // Rendered once: the document describes exactly this table, including its own route.
+    openApi.set(Json.bytes(OpenApi.document(table, API_VERSION)));
+    return table;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.bindery.server.tls;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Decides which client certificates the TLS handshake accepts (client authentication is wanted, not needed).
+ * First a PKIX validation against Bindery's CA certificates; if that fails, a chain of exactly one self-signed
+ * certificate whose signature and dates are valid is accepted (the application then requires the certificate's
+ * registered {@code x5t#S256}, RFC 8705 section 2.2); anything else fails the handshake.
+ *
+ * <p>{@link #getAcceptedIssuers()} is deliberately empty: a server that names its CA in the CertificateRequest
+ * makes clients that hold only a self-signed certificate silently send none.
+ */
+public final class ClientCertificateTrustManager extends X509ExtendedTrustManager {
+  private final Set<TrustAnchor> anchors;
+
+  public ClientCertificateTrustManager(List<X509Certificate> caCertificates) {
+    Set<TrustAnchor> a = new HashSet<>();
+    caCertificates.forEach(c -> a.add(new TrustAnchor(c, null)));
+    this.anchors = Set.copyOf(a);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("empty client certificate chain");
+    }
+    if (!anchors.isEmpty() && pkixValid(chain)) {
+      return;
+    }
+    if (chain.length == 1 && selfSignedAndCurrent(chain[0])) {
+      return;
+    }
+    throw new CertificateException("client certificate is neither issued by Bindery's CA nor a single self-signed certificate");
+  }
+
+  private boolean pkixValid(X509Certificate[] chain) {
+    try {
+      var path = CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(chain));
+      PKIXParameters params = new PKIXParameters(anchors);
+      params.setRevocationEnabled(false); // revocation of Bindery-issued certificates is checked by the application
+      CertPathValidator.getInstance("PKIX").validate(path, params);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static boolean selfSignedAndCurrent(X509Certificate c) {
+    try {
+      if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+        return false;
+      }
+      c.verify(c.getPublicKey());
+      c.checkValidity();
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("the server's trust manager does not check servers");
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  /** Empty on purpose; see the class comment. */
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return new X509Certificate[0];
+  }
+}

@@ -1,0 +1,80 @@
+package dev.bindery.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BinderyConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaults_matchTheDocumentedValues() {
+    BinderyConfig c = BinderyConfig.fromSources(Map.of(), Map.of());
+    assertThat(c.dataDir()).isEqualTo(Path.of("./bindery-data"));
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isEqualTo(8443);
+    assertThat(c.tlsMode()).isEqualTo(BinderyConfig.TlsMode.DEV);
+    assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").endsWith("/db/bindery;AUTO_SERVER=FALSE");
+    assertThat(c.dbPoolSize()).isEqualTo(10);
+    assertThat(c.masterKeyFile()).isEqualTo(Path.of("./bindery-data/master.key"));
+    assertThat(c.maxBodyBytes()).isEqualTo(1_048_576);
+    assertThat(c.stepUpWindow()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(c.bootstrapTokenFile()).isEqualTo(Path.of("./bindery-data/bootstrap-admin.token"));
+    assertThat(c.issuerLabel()).isEqualTo("Bindery");
+  }
+
+  @Test
+  void envName_upperCaseWithUnderscores() {
+    assertThat(BinderyConfig.envName("bindery.data-dir")).isEqualTo("BINDERY_DATA_DIR");
+    assertThat(BinderyConfig.envName("bindery.limits.max-body-bytes")).isEqualTo("BINDERY_LIMITS_MAX_BODY_BYTES");
+  }
+
+  @Test
+  void load_environmentOverridesFile() throws Exception {
+    Path conf = dir.resolve("bindery.conf");
+    Files.writeString(conf, "# comment\nbindery.http.port=9000\nbindery.data-dir=" + dir.resolve("data") + "\n");
+    BinderyConfig c = BinderyConfig.load(conf, Map.of("BINDERY_HTTP_PORT", "9443", "BINDERY_UNRELATED", "x"));
+    assertThat(c.httpPort()).isEqualTo(9443);
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.masterKeyFile()).isEqualTo(dir.resolve("data").resolve("master.key"));
+  }
+
+  @Test
+  void unknownKey_rejectedNamingIt() {
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of("bindery.http.prot", "1"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bindery.http.prot");
+  }
+
+  @Test
+  void badValues_rejectedNamingTheKey() {
+    assertRejected(Map.of(BinderyConfig.HTTP_PORT, "70000"), BinderyConfig.HTTP_PORT);
+    assertRejected(Map.of(BinderyConfig.HTTP_PORT, "eighty"), BinderyConfig.HTTP_PORT);
+    assertRejected(Map.of(BinderyConfig.DB_POOL_SIZE, "0"), BinderyConfig.DB_POOL_SIZE);
+    assertRejected(Map.of(BinderyConfig.MAX_BODY_BYTES, "-1"), BinderyConfig.MAX_BODY_BYTES);
+    assertRejected(Map.of(BinderyConfig.STEP_UP_WINDOW, "0"), BinderyConfig.STEP_UP_WINDOW);
+    assertRejected(Map.of(BinderyConfig.TLS_MODE, "none"), BinderyConfig.TLS_MODE);
+    assertRejected(Map.of(BinderyConfig.DB_URL, "jdbc:mysql://x"), BinderyConfig.DB_URL);
+    assertRejected(Map.of(BinderyConfig.DATA_DIR, "a\u0000b"), BinderyConfig.DATA_DIR);
+    assertRejected(Map.of(BinderyConfig.TLS_MODE, "files"), BinderyConfig.TLS_CERT_FILE);
+    assertRejected(Map.of(BinderyConfig.TLS_MODE, "files", BinderyConfig.TLS_CERT_FILE, "/nonexistent/cert.pem",
+        BinderyConfig.TLS_KEY_FILE, "/nonexistent/key.pem"), BinderyConfig.TLS_CERT_FILE);
+    assertRejected(Map.of(BinderyConfig.TLS_CERT_FILE, "/x.pem"), BinderyConfig.TLS_CERT_FILE);
+  }
+
+  @Test
+  void toString_neverShowsThePassword() {
+    BinderyConfig c = BinderyConfig.fromSources(Map.of(BinderyConfig.DB_PASSWORD, "hunter2-secret"), Map.of());
+    assertThat(c.toString()).doesNotContain("hunter2-secret");
+  }
+
+  private static void assertRejected(Map<String, String> values, String key) {
+    assertThatThrownBy(() -> BinderyConfig.fromSources(values, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key);
+  }
+}

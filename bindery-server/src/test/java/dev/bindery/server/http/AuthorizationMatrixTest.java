@@ -1,0 +1,284 @@
+package dev.bindery.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bindery.audit.AuditEvent;
+import dev.bindery.audit.Outcome;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * For every route of the route table: a caller without the right is refused, the refusal is audited as
+ * {@code denied}, and nothing changes. Routes open to any operator are checked with a revoked token (401,
+ * audited); public routes answer without one. A new route without an entry here fails the test.
+ */
+class AuthorizationMatrixTest {
+  @TempDir static Path dir;
+  static TestServer s;
+  static Fixtures f;
+  static String identity;
+  static String adminId;
+  static Fixtures.Op plain;
+  static Fixtures.Op auditor;
+  static Fixtures.Op serviceDesk;
+  static Fixtures.Op owner;
+  static Fixtures.Op target;
+  static String targetTokenId;
+  /** A revoked token: refused on every authenticated route, and audited with its operator as the actor. */
+  static Fixtures.Op revoked;
+
+  /** A request for one route, built just before it is sent (versions are read fresh). */
+  record Req(String method, String path, String body, String... headers) {}
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.start(dir);
+    f = new Fixtures(s);
+    f.team("payments");
+    f.team("platform");
+    f.team("other");
+    f.adminStepUp();
+    adminId = s.get("/api/v1/operators/me", s.adminToken).json().get("id").asText();
+    plain = f.operator("", "other");
+    auditor = f.operator("auditor", "");
+    serviceDesk = f.operator("service_desk", "other");
+    owner = f.operator("", "payments");
+    target = f.operator("service_desk", "other");
+    targetTokenId = s.get("/api/v1/operators/" + target.id() + "/tokens", s.adminToken).json().at("/items/0/id").asText();
+    identity = f.identity(s.adminToken, "payments", "team:platform");
+    revoked = f.operator("", "payments");
+    String revokedTokenId = s.get("/api/v1/operators/" + revoked.id() + "/tokens", s.adminToken).json()
+        .at("/items/0/id").asText();
+    assertThat(s.send("DELETE", "/api/v1/operator-tokens/" + revokedTokenId, s.adminToken, null).status()).isEqualTo(204);
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  static String idPath() {
+    return "/api/v1/identities/" + identity;
+  }
+
+  static long identityVersion() {
+    return f.version(idPath());
+  }
+
+  static long targetVersion() {
+    return f.version("/api/v1/operators/" + target.id());
+  }
+
+  /** A well-formed request per route, so that only authorization can refuse it. */
+  static Map<String, Supplier<Req>> requests() {
+    Map<String, Supplier<Req>> m = new LinkedHashMap<>();
+    String create = BadInputTest.VALID_CREATE;
+    String subject = "{\"issuer\":\"https://ci.example\",\"subject\":\"" + Fixtures.unique("repo:") + "\"}";
+    m.put("GET /health/live", () -> new Req("GET", "/health/live", null));
+    m.put("GET /health/ready", () -> new Req("GET", "/health/ready", null));
+    m.put("GET /metrics", () -> new Req("GET", "/metrics", null));
+    m.put("GET /api/v1/openapi.json", () -> new Req("GET", "/api/v1/openapi.json", null));
+    m.put("POST /api/v1/identities", () -> new Req("POST", "/api/v1/identities", create));
+    m.put("POST /api/v1/identities/reprovision", () -> new Req("POST", "/api/v1/identities/reprovision",
+        create.replace("}", ",\"external_subject\":" + subject + "}")));
+    m.put("GET /api/v1/identities", () -> new Req("GET", "/api/v1/identities", null));
+    m.put("GET /api/v1/identities/by-subject", () -> new Req("GET",
+        "/api/v1/identities/by-subject?issuer=https://ci.example&subject=x", null));
+    m.put("GET /api/v1/identities/{id}", () -> new Req("GET", idPath(), null));
+    m.put("PATCH /api/v1/identities/{id}", () -> new Req("PATCH", idPath(),
+        "{\"name\":\"renamed\",\"version\":" + identityVersion() + "}"));
+    m.put("POST /api/v1/identities/{id}/suspend", () -> new Req("POST", idPath() + "/suspend",
+        "{\"reason\":\"incident\",\"version\":" + identityVersion() + "}"));
+    m.put("POST /api/v1/identities/{id}/resume", () -> new Req("POST", idPath() + "/resume",
+        "{\"version\":" + identityVersion() + "}"));
+    m.put("POST /api/v1/identities/{id}/retire", () -> new Req("POST", idPath() + "/retire",
+        "{\"reason\":\"done\",\"version\":" + identityVersion() + "}"));
+    m.put("PUT /api/v1/identities/{id}/owners", () -> new Req("PUT", idPath() + "/owners",
+        "{\"owner_team\":\"other\",\"backup_owner\":\"team:platform\",\"version\":" + identityVersion() + "}"));
+    m.put("PUT /api/v1/identities/{id}/scopes", () -> new Req("PUT", idPath() + "/scopes",
+        "{\"scopes\":[\"billing.admin\"],\"version\":" + identityVersion() + "}"));
+    m.put("GET /api/v1/identities/{id}/subjects", () -> new Req("GET", idPath() + "/subjects", null));
+    m.put("POST /api/v1/identities/{id}/subjects", () -> new Req("POST", idPath() + "/subjects", subject));
+    m.put("GET /api/v1/identities/{id}/history", () -> new Req("GET", idPath() + "/history", null));
+    m.put("GET /api/v1/operators/me", () -> new Req("GET", "/api/v1/operators/me", null));
+    m.put("POST /api/v1/operators/me/totp", () -> new Req("POST", "/api/v1/operators/me/totp", "{}"));
+    m.put("POST /api/v1/operators/me/totp/confirm", () -> new Req("POST", "/api/v1/operators/me/totp/confirm",
+        "{\"code\":\"123456\"}"));
+    m.put("POST /api/v1/operators/me/step-up", () -> new Req("POST", "/api/v1/operators/me/step-up",
+        "{\"code\":\"123456\"}"));
+    m.put("POST /api/v1/operators", () -> new Req("POST", "/api/v1/operators", "{\"name\":\"intruder\"}"));
+    m.put("GET /api/v1/operators", () -> new Req("GET", "/api/v1/operators", null));
+    m.put("GET /api/v1/operators/{id}", () -> new Req("GET", "/api/v1/operators/" + target.id(), null));
+    m.put("POST /api/v1/operators/{id}/roles", () -> new Req("POST", "/api/v1/operators/" + target.id() + "/roles",
+        "{\"role\":\"admin\",\"version\":" + targetVersion() + "}"));
+    m.put("DELETE /api/v1/operators/{id}/roles/{role}", () -> new Req("DELETE",
+        "/api/v1/operators/" + target.id() + "/roles/service_desk", null, "If-Match", "\"" + targetVersion() + "\""));
+    m.put("POST /api/v1/operators/{id}/teams", () -> new Req("POST", "/api/v1/operators/" + target.id() + "/teams",
+        "{\"team\":\"payments\",\"version\":" + targetVersion() + "}"));
+    m.put("DELETE /api/v1/operators/{id}/teams/{team}", () -> new Req("DELETE",
+        "/api/v1/operators/" + target.id() + "/teams/other", null, "If-Match", "\"" + targetVersion() + "\""));
+    m.put("POST /api/v1/operators/{id}/disable", () -> new Req("POST", "/api/v1/operators/" + target.id() + "/disable",
+        "{\"version\":" + targetVersion() + "}"));
+    m.put("POST /api/v1/operators/{id}/enable", () -> new Req("POST", "/api/v1/operators/" + target.id() + "/enable",
+        "{\"version\":" + targetVersion() + "}"));
+    m.put("GET /api/v1/operators/{id}/tokens", () -> new Req("GET", "/api/v1/operators/" + target.id() + "/tokens", null));
+    m.put("POST /api/v1/operators/{id}/tokens", () -> new Req("POST", "/api/v1/operators/" + target.id() + "/tokens",
+        "{\"description\":\"stolen\"}"));
+    m.put("DELETE /api/v1/operator-tokens/{token_id}", () -> new Req("DELETE", "/api/v1/operator-tokens/" + targetTokenId,
+        null));
+    m.put("POST /api/v1/teams", () -> new Req("POST", "/api/v1/teams", "{\"id\":\"rogue\",\"display_name\":\"Rogue\"}"));
+    m.put("GET /api/v1/teams", () -> new Req("GET", "/api/v1/teams", null));
+    m.put("GET /api/v1/audit/events", () -> new Req("GET", "/api/v1/audit/events", null));
+    m.put("GET /api/v1/audit/export", () -> new Req("GET", "/api/v1/audit/export", null));
+    m.put("POST /api/v1/audit/verify", () -> new Req("POST", "/api/v1/audit/verify", "{}"));
+    return m;
+  }
+
+  static TestServer.Response send(Req r, String token) {
+    return s.send(r.method(), r.path(), token, r.body(), r.headers());
+  }
+
+  static Map<String, Route> routeTable() {
+    return s.server.app().routes().stream().collect(Collectors.toMap(Route::key, r -> r, (a, b) -> a, LinkedHashMap::new));
+  }
+
+  @Test
+  void everyRoute_hasAnEntryInThisMatrix() {
+    assertThat(requests().keySet()).containsExactlyInAnyOrderElementsOf(routeTable().keySet());
+  }
+
+  @Test
+  void everyRoute_callerWithoutTheRight_refusedAndAuditedAsDenied() {
+    Map<String, Supplier<Req>> requests = requests();
+    List<String> failures = new ArrayList<>();
+    for (Route route : routeTable().values()) {
+      Req req = requests.get(route.key()).get();
+      long identities = s.identityCount();
+      long audit = s.auditHead();
+      TestServer.Response r;
+      String expectedCode;
+      String actor;
+      switch (route.access()) {
+        case PUBLIC -> {
+          r = send(req, null);
+          if (r.status() != 200) {
+            failures.add(route.key() + ": public route answered " + r.status());
+          }
+          continue;
+        }
+        // open to every operator: only an unusable token is refused
+        case AUTHENTICATED, SELF -> {
+          r = send(req, revoked.token());
+          expectedCode = "token_revoked";
+          actor = revoked.id();
+        }
+        // plain: no role, member of team "other" only; the identity is owned by "payments"/"platform"
+        default -> {
+          r = send(req, plain.token());
+          expectedCode = "forbidden";
+          actor = plain.id();
+        }
+      }
+      int expectedStatus = expectedCode.equals("forbidden") ? 403 : 401;
+      if (r.status() != expectedStatus || !expectedCode.equals(r.code())) {
+        failures.add(route.key() + ": expected " + expectedStatus + " " + expectedCode + ", got " + r.status() + " " + r.body());
+        continue;
+      }
+      if (s.auditHead() != audit + 1) {
+        failures.add(route.key() + ": expected exactly one audit event, got " + (s.auditHead() - audit));
+        continue;
+      }
+      AuditEvent e = s.lastAuditEvent();
+      if (e.outcome() != Outcome.DENIED || !e.actor().equals(actor) || !expectedCode.equals(e.details().get("code"))) {
+        failures.add(route.key() + ": audit event is " + e.outcome() + " by " + e.actor() + " " + e.details());
+      }
+      if (s.identityCount() != identities) {
+        failures.add(route.key() + ": an identity was written");
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertUnchanged();
+  }
+
+  /** The auditor reads everything the audit log offers, and every write route refuses it. */
+  @Test
+  void auditor_readsButEveryWriteRouteRefuses() {
+    Map<String, Supplier<Req>> requests = requests();
+    List<String> failures = new ArrayList<>();
+    for (Route route : routeTable().values()) {
+      boolean write = !route.method().name().equals("GET");
+      // self-service on one's own credentials and the audit check are not writes to the registry
+      if (!route.access().authenticated() || route.access() == Access.SELF || route.access() == Access.AUDIT_READ) {
+        continue;
+      }
+      Req req = requests.get(route.key()).get();
+      long audit = s.auditHead();
+      TestServer.Response r = send(req, auditor.token());
+      if (write) {
+        if (r.status() != 403 || !"forbidden".equals(r.code())) {
+          failures.add(route.key() + ": auditor got " + r.status() + " " + r.body());
+        } else if (s.auditHead() != audit + 1 || s.lastAuditEvent().outcome() != Outcome.DENIED) {
+          failures.add(route.key() + ": refusal not audited");
+        }
+      } else if (r.status() != 200 && !route.key().equals("GET /api/v1/identities/by-subject")
+          && !route.key().equals("GET /api/v1/operators/{id}/tokens")) {
+        failures.add(route.key() + ": auditor could not read: " + r.status() + " " + r.body());
+      }
+    }
+    assertThat(failures).isEmpty();
+    for (String audit : List.of("/api/v1/audit/events", "/api/v1/audit/export")) {
+      assertThat(s.get(audit, auditor.token()).status()).isEqualTo(200);
+    }
+    assertThat(s.post("/api/v1/audit/verify", auditor.token(), "{}").json().get("ok").asBoolean()).isTrue();
+    assertUnchanged();
+  }
+
+  @Test
+  void serviceDesk_cannotGrantRoles() {
+    long audit = s.auditHead();
+    TestServer.Response r = s.post("/api/v1/operators/" + target.id() + "/roles", serviceDesk.token(),
+        "{\"role\":\"admin\",\"version\":" + targetVersion() + "}");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.code()).isEqualTo("forbidden");
+    assertThat(s.auditHead()).isEqualTo(audit + 1);
+    assertThat(s.lastAuditEvent().actor()).isEqualTo(serviceDesk.id());
+    assertThat(s.lastAuditEvent().action()).isEqualTo("operator.grant_role");
+    assertUnchanged();
+  }
+
+  @Test
+  void owner_cannotWidenTheScopesOfTheirOwnIdentity() {
+    TestServer.Response r = s.send("PUT", idPath() + "/scopes", owner.token(),
+        "{\"scopes\":[\"everything\"],\"version\":" + identityVersion() + "}");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.code()).isEqualTo("forbidden");
+    // but an owner may edit the profile
+    TestServer.Response edit = s.send("PATCH", idPath(), owner.token(), "{\"contact\":\"oncall@example.com\"}",
+        "If-Match", "\"" + identityVersion() + "\"");
+    assertThat(edit.status()).as(edit.body()).isEqualTo(200);
+  }
+
+  /** Nothing any refused caller sent has changed the identity or the target operator. */
+  private static void assertUnchanged() {
+    TestServer.Response i = s.get(idPath(), s.adminToken);
+    assertThat(i.json().get("status").asText()).isEqualTo("active");
+    assertThat(i.json().get("owner_team").asText()).isEqualTo("payments");
+    assertThat(i.json().get("scopes").size()).isZero();
+    TestServer.Response op = s.get("/api/v1/operators/" + target.id(), s.adminToken);
+    assertThat(op.json().get("roles").toString()).isEqualTo("[\"service_desk\"]");
+    assertThat(op.json().get("teams").toString()).isEqualTo("[\"other\"]");
+    assertThat(op.json().get("status").asText()).isEqualTo("active");
+    assertThat(s.get("/api/v1/operators/" + target.id() + "/tokens", s.adminToken).json().at("/items/0/revoked_at").isNull())
+        .isTrue();
+    assertThat(s.get("/api/v1/teams", s.adminToken).body()).doesNotContain("rogue");
+  }
+}
