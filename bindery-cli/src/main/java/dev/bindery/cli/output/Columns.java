@@ -1,0 +1,21 @@
+package dev.bindery.cli.output;
+
+import java.util.List;
+
+/** The fields shown, in order, when a list of one kind of resource is printed as a table. */
+public record Columns(List<String> fields) {
+  public static final Columns IDENTITIES =
+      new Columns(List.of("id", "kind", "name", "status", "owner_team", "backup_owner", "version"));
+  public static final Columns SUBJECTS = new Columns(List.of("issuer", "subject", "identity_id", "linked_at"));
+  public static final Columns OPERATORS =
+      new Columns(List.of("id", "name", "roles", "teams", "status", "version"));
+  public static final Columns TOKENS = new Columns(
+      List.of("id", "description", "created_at", "expires_at", "revoked_at", "last_used_at"));
+  public static final Columns TEAMS = new Columns(List.of("id", "display_name", "created_at"));
+  public static final Columns AUDIT_EVENTS =
+      new Columns(List.of("seq", "time", "actor", "action", "target", "outcome", "request_id"));
+
+  public Columns {
+    fields = List.copyOf(fields);
+  }
+}

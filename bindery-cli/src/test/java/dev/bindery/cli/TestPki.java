@@ -1,0 +1,83 @@
+package dev.bindery.cli;
+
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A CA and a server certificate for 127.0.0.1, generated at run time for the TLS tests. */
+final class TestPki {
+  final X509Certificate ca;
+  final SSLContext serverContext;
+
+  private TestPki(X509Certificate ca, SSLContext serverContext) {
+    this.ca = ca;
+    this.serverContext = serverContext;
+  }
+
+  static TestPki generate() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair caKey = generator.generateKeyPair();
+    KeyPair serverKey = generator.generateKeyPair();
+    Instant now = Instant.now();
+    X500Name caName = new X500Name("CN=Bindery CLI test CA");
+
+    JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE,
+        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), caName,
+        caKey.getPublic());
+    caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    X509Certificate ca = sign(caBuilder, caKey);
+
+    JcaX509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
+        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))),
+        new X500Name("CN=127.0.0.1"), serverKey.getPublic());
+    serverBuilder.addExtension(Extension.subjectAlternativeName, false,
+        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+    serverBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    X509Certificate serverCertificate = sign(serverBuilder, caKey);
+
+    char[] password = "test".toCharArray();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("server", serverKey.getPrivate(), password, new Certificate[] {serverCertificate, ca});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    return new TestPki(ca, context);
+  }
+
+  String caPem() throws Exception {
+    StringWriter pem = new StringWriter();
+    pem.write("-----BEGIN CERTIFICATE-----\n");
+    pem.write(Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.getEncoded()));
+    pem.write("\n-----END CERTIFICATE-----\n");
+    return pem.toString();
+  }
+
+  private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair issuerKey) throws Exception {
+    return new JcaX509CertificateConverter()
+        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+  }
+}
