@@ -42,7 +42,29 @@ public enum ErrorCode {
   FORBIDDEN("forbidden", Category.FORBIDDEN),
   STEP_UP_REQUIRED("step_up_required", Category.FORBIDDEN),
   TOTP_INVALID("totp_invalid", Category.FORBIDDEN),
-  TOTP_REPLAYED("totp_replayed", Category.FORBIDDEN);
+  TOTP_REPLAYED("totp_replayed", Category.FORBIDDEN),
+  // credentials and the CA (issue 3)
+  CSR_MALFORMED("csr_malformed", Category.INVALID),
+  CSR_SIGNATURE_INVALID("csr_signature_invalid", Category.INVALID),
+  CSR_NOT_PERMITTED("csr_not_permitted", Category.INVALID),
+  KEY_UNSUPPORTED("key_unsupported", Category.INVALID),
+  KEY_TOO_WEAK("key_too_weak", Category.INVALID),
+  PRIVATE_KEY_NOT_ACCEPTED("private_key_not_accepted", Category.INVALID),
+  CERTIFICATE_MALFORMED("certificate_malformed", Category.INVALID),
+  LIFETIME_EXCEEDS_POLICY("lifetime_exceeds_policy", Category.INVALID),
+  CREDENTIAL_NOT_FOUND("credential_not_found", Category.NOT_FOUND),
+  CREDENTIAL_ALREADY_REVOKED("credential_already_revoked", Category.CONFLICT),
+  CREDENTIAL_EXISTS("credential_exists", Category.CONFLICT),
+  ENROLMENT_CODE_INVALID("enrolment_code_invalid", Category.UNAUTHENTICATED),
+  ENROLMENT_CODE_USED("enrolment_code_used", Category.UNAUTHENTICATED),
+  ENROLMENT_CODE_EXPIRED("enrolment_code_expired", Category.UNAUTHENTICATED),
+  CLIENT_CERTIFICATE_REQUIRED("client_certificate_required", Category.UNAUTHENTICATED),
+  CREDENTIAL_UNKNOWN("credential_unknown", Category.UNAUTHENTICATED),
+  CREDENTIAL_REVOKED("credential_revoked", Category.UNAUTHENTICATED),
+  CREDENTIAL_EXPIRED("credential_expired", Category.UNAUTHENTICATED),
+  CREDENTIAL_SUPERSEDED("credential_superseded", Category.UNAUTHENTICATED),
+  CREDENTIAL_QUARANTINED("credential_quarantined", Category.UNAUTHENTICATED),
+  IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {
