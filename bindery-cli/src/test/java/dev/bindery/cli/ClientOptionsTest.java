@@ -205,8 +205,8 @@ class ClientOptionsTest {
   }
 
   @Test
-  void redactTokens_tokenEqualsForm_redacted() {
-    String message = ClientCommands.redactTokens("Unknown option: '--token=abc' near abc",
+  void redactSecrets_tokenEqualsForm_redacted() {
+    String message = ClientCommands.redactSecrets("Unknown option: '--token=abc' near abc",
         new String[] {"--token=abc"});
 
     assertThat(message).doesNotContain("abc");
