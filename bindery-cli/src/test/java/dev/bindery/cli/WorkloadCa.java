@@ -239,15 +239,6 @@ final class WorkloadCa {
     return Files.writeString(file, pem.toString());
   }
 
-  /** Writes the key in its traditional form (SEC1 {@code EC PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY}). */
-  static Path writeTraditional(Path file, KeyPair key) throws IOException {
-    StringWriter pem = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-      writer.writeObject(key);
-    }
-    return Files.writeString(file, pem.toString());
-  }
-
   private static JcaX509v3CertificateBuilder ca(X500Name issuer, X500Name subject, PublicKey key, long serial)
       throws Exception {
     Instant now = Instant.now();

@@ -157,7 +157,7 @@ final class PemFiles {
     try {
       return KeyFactory.getInstance(jdkName).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
-      throw CliFailure.usage("key file " + file + " holds a " + jdkName + " key the JDK cannot read"
+      throw CliFailure.usage("key file " + file + " holds an " + jdkName + " key the JDK cannot read"
           + " (an unsupported curve?)");
     } finally {
       Arrays.fill(der, (byte) 0);
