@@ -1,8 +1,16 @@
 package dev.bindery.cli;
 
 import dev.bindery.cli.audit.AuditCommands;
+import dev.bindery.cli.credential.ApiKeyCommands;
+import dev.bindery.cli.credential.CertificateCommands;
+import dev.bindery.cli.credential.CredentialCommands;
+import dev.bindery.cli.credential.EnrolmentCodeCommands;
+import dev.bindery.cli.credential.PublicKeyCommands;
 import dev.bindery.cli.identity.IdentityCommands;
+import dev.bindery.cli.leak.LeakCommands;
 import dev.bindery.cli.operator.OperatorCommands;
+import dev.bindery.cli.policy.PolicyCommands;
+import dev.bindery.cli.report.ReportCommands;
 import dev.bindery.cli.team.TeamCommands;
 import dev.bindery.cli.workload.EnrolCommand;
 import dev.bindery.cli.workload.RenewCommand;
@@ -18,9 +26,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The client commands of {@code bindery} ({@code identity}, {@code operator}, {@code team}, {@code audit}),
- * which talk to a Bindery server over its HTTP API, and the settings every top-level command that carries
- * them needs. The distribution adds them next to {@code dev} and {@code server} with
+ * The client commands of {@code bindery}, which talk to a Bindery server over its HTTP API: the operator
+ * command groups ({@code identity}, {@code operator}, {@code team}, {@code audit}, {@code enrolment-code},
+ * {@code credential}, {@code public-key}, {@code certificate}, {@code api-key}, {@code leak}, {@code report},
+ * {@code policy}) and the workload commands {@code enroll} and {@code renew}; and the settings every
+ * top-level command that carries them needs. The distribution adds them next to {@code dev} and {@code server} with
  * {@link #addTo(CommandLine, ClientContext)} and then calls {@link #configureTopLevel(CommandLine)}.
  */
 public final class ClientCommands {
@@ -33,7 +43,9 @@ public final class ClientCommands {
   /** One instance of each client command group, sharing the given context. */
   public static List<ClientGroup> groups(ClientContext context) {
     return List.of(new IdentityCommands(context), new OperatorCommands(context), new TeamCommands(context),
-        new AuditCommands(context));
+        new AuditCommands(context), new EnrolmentCodeCommands(context), new CredentialCommands(context),
+        new PublicKeyCommands(context), new CertificateCommands(context), new ApiKeyCommands(context),
+        new LeakCommands(context), new ReportCommands(context), new PolicyCommands(context));
   }
 
   /** The commands a workload runs itself, with no operator token: {@code enroll} and {@code renew}. */

@@ -2,6 +2,7 @@ package dev.bindery.cli.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.cli.http.ContractViolation;
+import dev.bindery.cli.pem.PemFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

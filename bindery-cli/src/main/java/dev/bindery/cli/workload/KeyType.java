@@ -1,6 +1,5 @@
 package dev.bindery.cli.workload;
 
-import dev.bindery.cli.CliFailure;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -104,11 +103,5 @@ public enum KeyType {
       }
       return names.iterator();
     }
-  }
-
-  /** Thrown when a key cannot be used to sign a CSR. */
-  static CliFailure unsupported(String file, String what) {
-    return CliFailure.usage(file + " holds " + what + ", which Bindery does not accept"
-        + " (EC P-256/P-384, Ed25519 or RSA >= 2048)");
   }
 }

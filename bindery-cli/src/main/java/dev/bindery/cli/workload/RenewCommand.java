@@ -7,6 +7,7 @@ import dev.bindery.cli.ExitCodes;
 import dev.bindery.cli.http.ApiClient;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;
+import dev.bindery.cli.pem.PemFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,4 +1,4 @@
-package dev.bindery.cli.workload;
+package dev.bindery.cli.pem;
 
 import dev.bindery.cli.CliFailure;
 import java.io.ByteArrayInputStream;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -32,12 +33,13 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads a workload's PEM key and certificate files and encodes certificates as PEM. Every failure is a
- * usage error (exit 2) that names the file and what is wrong with it, and never contains key material.
+ * Reads the PEM key and certificate files the CLI is given and encodes certificates as PEM. Every failure
+ * is a usage error (exit 2) that names the file and what is wrong with it, and never contains key material.
  */
-final class PemFiles {
+public final class PemFiles {
   /** Far larger than any key or certificate chain; a bigger file is not one of ours. */
   private static final long MAX_FILE_BYTES = 256 * 1024;
+  private static final Pattern PRIVATE_KEY_BLOCK = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
 
   private PemFiles() {}
 
@@ -45,7 +47,7 @@ final class PemFiles {
    * The one unencrypted private key in a PEM file: PKCS#8 ({@code PRIVATE KEY}), SEC1
    * ({@code EC PRIVATE KEY}) or PKCS#1 ({@code RSA PRIVATE KEY}); EC, Ed25519 or RSA.
    */
-  static PrivateKey readPrivateKey(Path file) {
+  public static PrivateKey readPrivateKey(Path file) {
     byte[] content = read(file, "key file");
     try (PEMParser parser = new PEMParser(new StringReader(new String(content, StandardCharsets.US_ASCII)))) {
       PrivateKeyInfo info = null;
@@ -72,7 +74,7 @@ final class PemFiles {
   }
 
   /** The certificates of a PEM file, leaf first as written by {@code bindery enroll}; at least one. */
-  static List<X509Certificate> readCertificates(Path file, String what) {
+  public static List<X509Certificate> readCertificates(Path file, String what) {
     byte[] content = read(file, what);
     List<X509Certificate> certificates;
     try {
@@ -86,8 +88,18 @@ final class PemFiles {
     return certificates;
   }
 
+  /** True when the file has a PEM block of a private key of any kind (checked before sending its content). */
+  public static boolean holdsPrivateKey(Path file, String what) {
+    byte[] content = read(file, what);
+    try {
+      return PRIVATE_KEY_BLOCK.matcher(new String(content, StandardCharsets.US_ASCII)).find();
+    } finally {
+      Arrays.fill(content, (byte) 0);
+    }
+  }
+
   /** The certificates of a PEM text, in order; an empty list when there is none. */
-  static List<X509Certificate> parseCertificates(byte[] pem) throws CertificateException {
+  public static List<X509Certificate> parseCertificates(byte[] pem) throws CertificateException {
     List<X509Certificate> certificates = new ArrayList<>();
     try (InputStream in = new ByteArrayInputStream(pem)) {
       for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -102,7 +114,7 @@ final class PemFiles {
   }
 
   /** The certificates as PEM {@code CERTIFICATE} blocks, 64 characters a line. */
-  static String pem(List<X509Certificate> certificates) {
+  public static String pem(List<X509Certificate> certificates) {
     StringBuilder pem = new StringBuilder();
     Base64.Encoder encoder = Base64.getMimeEncoder(64, new byte[] {'\n'});
     for (X509Certificate certificate : certificates) {
@@ -151,7 +163,8 @@ final class PemFiles {
     } else if (algorithm.equals(EdECObjectIdentifiers.id_Ed25519)) {
       jdkName = "Ed25519";
     } else {
-      throw KeyType.unsupported("key file " + file, "a key of algorithm " + algorithm.getId());
+      throw CliFailure.usage("key file " + file + " holds a key of algorithm " + algorithm.getId()
+          + ", which Bindery does not accept (EC P-256/P-384, Ed25519 or RSA >= 2048)");
     }
     byte[] der = info.getEncoded();
     try {
