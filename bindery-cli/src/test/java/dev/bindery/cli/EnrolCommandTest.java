@@ -355,6 +355,27 @@ class EnrolCommandTest {
   }
 
   @Test
+  void enroll_certFileAppearsWhileCertificateIsIssued_exit6NamesWhatWasWrittenAndNeverOverwrites()
+      throws Exception {
+    server.respond("POST", ENROL, request -> {
+      try {
+        Files.writeString(cert, "written by someone else meanwhile");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return ca.issuedReply(request, 1);
+    });
+
+    CliRun run = enrol();
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_SAVED);
+    assertThat(run.err()).contains("the server issued a certificate, but writing " + cert + " failed")
+        .contains("written: " + key).contains("The enrolment code is used up");
+    assertThat(Files.readString(cert)).isEqualTo("written by someone else meanwhile");
+    assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+  }
+
+  @Test
   void enroll_overHttpsWithCaFile_trustsTheServer() throws Exception {
     TestPki pki = TestPki.generate();
     Path caFile = Files.writeString(dir.resolve("ca.pem"), pki.caPem());

@@ -167,6 +167,27 @@ class RenewCommandTest {
   }
 
   @Test
+  void renew_certificateCannotBeSaved_exit6WarnsThatTheOldCertificateIsSuperseded() throws Exception {
+    server.respond("POST", RENEW, request -> {
+      try {
+        Files.delete(cert); // the certificate path turns into a non-empty directory: the rename must fail
+        Files.createDirectory(cert);
+        Files.writeString(cert.resolve("inside"), "x");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return ca.issuedReply(request, 2);
+    });
+
+    CliRun run = renew();
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_SAVED);
+    assertThat(run.err()).contains("writing " + cert + " failed").contains("written: nothing")
+        .contains("previous certificate is superseded");
+    assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+  }
+
+  @Test
   void renew_serverIssuesCertificateForAnotherKey_exit4FilesUnchanged() throws Exception {
     server.replyJson("POST", RENEW, 201, ca.issuedJson(ca.issue(WorkloadCa.ecKey().getPublic()), 2));
     byte[] keyBefore = Files.readAllBytes(key);
