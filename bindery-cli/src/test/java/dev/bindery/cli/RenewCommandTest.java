@@ -140,6 +140,16 @@ class RenewCommandTest {
   }
 
   @Test
+  void renew_replacedCertificateFileKeepsItsPermissions() throws Exception {
+    Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-r-----"));
+
+    CliRun run = renew();
+
+    assertOk(run);
+    assertThat(Files.getPosixFilePermissions(cert)).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+  }
+
+  @Test
   void renew_newKeyWithKeyType_generatesThatType() throws Exception {
     CliRun run = renew("--new-key", "--key-type", "ed25519");
 
@@ -217,12 +227,19 @@ class RenewCommandTest {
     assertThat(server.onlyRequest().clientCertificates().get(0)).isEqualTo(currentLeaf);
   }
 
-  @Test
-  void renew_traditionalSec1KeyFileFromOpenssl_accepted() throws Exception {
-    Path sec1 = dir.resolve("sec1.key");
-    EnrolCommandTest.openssl("pkey", "-in", key.toString(), "-traditional", "-out", sec1.toString());
-    Files.move(sec1, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    assertThat(Files.readString(key)).startsWith("-----BEGIN EC PRIVATE KEY-----");
+  @ParameterizedTest
+  @CsvSource({"EC, -----BEGIN EC PRIVATE KEY-----", "RSA, -----BEGIN RSA PRIVATE KEY-----"})
+  void renew_traditionalSec1OrPkcs1KeyFileFromOpenssl_accepted(String algorithm, String header)
+      throws Exception {
+    if (algorithm.equals("RSA")) {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      useCurrentKey(generator.generateKeyPair());
+    }
+    Path traditional = dir.resolve("traditional.key");
+    EnrolCommandTest.openssl("pkey", "-in", key.toString(), "-traditional", "-out", traditional.toString());
+    Files.move(traditional, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.readString(key)).startsWith(header);
 
     CliRun run = renew();
 
@@ -281,6 +298,29 @@ class RenewCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("cannot read key file " + key + ": no such file");
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
+  void renew_keyPathIsADirectory_unreadableUsageErrorNothingSent() throws Exception {
+    Files.delete(key);
+    Files.createDirectory(key);
+
+    CliRun run = renew();
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot read key file " + key);
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
+  void renew_missingCertificateFile_usageErrorNothingSent() throws Exception {
+    Files.delete(cert);
+
+    CliRun run = renew();
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot read certificate file " + cert + ": no such file");
     assertThat(server.received()).isEmpty();
   }
 

@@ -24,7 +24,7 @@ import java.util.Set;
  * the target appeared meanwhile. {@link #close} removes the temporary file if it was not committed.
  *
  * <p>A private key is created {@code rw-------} (never readable by others, not even for an instant, and never
- * chmod-ed after writing); certificates are {@code rw-r--r--}.
+ * chmod-ed after writing); a new certificate file is {@code rw-r--r--}, a replaced one keeps its permissions.
  */
 final class PendingFile implements AutoCloseable {
   static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -87,7 +87,9 @@ final class PendingFile implements AutoCloseable {
       channel.force(true);
     }
     if (!ownerOnly && posix()) {
-      Files.setPosixFilePermissions(temporary, PUBLIC_READ); // a certificate is public
+      // a certificate is public: readable by all, unless the file it replaces was made stricter
+      Files.setPosixFilePermissions(temporary, Files.exists(target)
+          ? Files.getPosixFilePermissions(target) : PUBLIC_READ);
     }
   }
 
