@@ -1,9 +1,19 @@
 package dev.bindery.cli;
 
 import dev.bindery.cli.audit.AuditCommands;
+import dev.bindery.cli.credential.ApiKeyCommands;
+import dev.bindery.cli.credential.CertificateCommands;
+import dev.bindery.cli.credential.CredentialCommands;
+import dev.bindery.cli.credential.EnrolmentCodeCommands;
+import dev.bindery.cli.credential.PublicKeyCommands;
 import dev.bindery.cli.identity.IdentityCommands;
+import dev.bindery.cli.leak.LeakCommands;
 import dev.bindery.cli.operator.OperatorCommands;
+import dev.bindery.cli.policy.PolicyCommands;
+import dev.bindery.cli.report.ReportCommands;
 import dev.bindery.cli.team.TeamCommands;
+import dev.bindery.cli.workload.EnrolCommand;
+import dev.bindery.cli.workload.RenewCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,29 +26,42 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The client commands of {@code bindery} ({@code identity}, {@code operator}, {@code team}, {@code audit}),
- * which talk to a Bindery server over its HTTP API, and the settings every top-level command that carries
- * them needs. The distribution adds them next to {@code dev} and {@code server} with
+ * The client commands of {@code bindery}, which talk to a Bindery server over its HTTP API: the operator
+ * command groups ({@code identity}, {@code operator}, {@code team}, {@code audit}, {@code enrolment-code},
+ * {@code credential}, {@code public-key}, {@code certificate}, {@code api-key}, {@code leak}, {@code report},
+ * {@code policy}) and the workload commands {@code enroll} and {@code renew}; and the settings every
+ * top-level command that carries them needs. The distribution adds them next to {@code dev} and {@code server} with
  * {@link #addTo(CommandLine, ClientContext)} and then calls {@link #configureTopLevel(CommandLine)}.
  */
 public final class ClientCommands {
   private static final String REDACTED = "[redacted]";
+  private static final List<String> SECRET_OPTIONS = List.of("--token", "--code", "--value");
+  private static final List<String> SECRET_PREFIXES = List.of("bnd_op_", "bnd_enr_", "bnd_ak_");
 
   private ClientCommands() {}
 
   /** One instance of each client command group, sharing the given context. */
   public static List<ClientGroup> groups(ClientContext context) {
     return List.of(new IdentityCommands(context), new OperatorCommands(context), new TeamCommands(context),
-        new AuditCommands(context));
+        new AuditCommands(context), new EnrolmentCodeCommands(context), new CredentialCommands(context),
+        new PublicKeyCommands(context), new CertificateCommands(context), new ApiKeyCommands(context),
+        new LeakCommands(context), new ReportCommands(context), new PolicyCommands(context));
   }
 
-  /** Adds every client command group as a subcommand of {@code topLevel}. */
+  /** The commands a workload runs itself, with no operator token: {@code enroll} and {@code renew}. */
+  public static List<CliCommand> workloadCommands(ClientContext context) {
+    return List.of(new EnrolCommand(context), new RenewCommand(context));
+  }
+
+  /** Adds every client command group, then the workload commands, as subcommands of {@code topLevel}. */
   public static CommandLine addTo(CommandLine topLevel, ClientContext context) {
-    for (ClientGroup group : groups(context)) {
-      CommandLine groupLine = new CommandLine(group);
-      groupLine.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n")
+    List<Object> commands = new ArrayList<>(groups(context));
+    commands.addAll(workloadCommands(context));
+    for (Object command : commands) {
+      CommandLine line = new CommandLine(command);
+      line.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n")
           .exitCodeList(ExitCodes.helpList());
-      topLevel.addSubcommand(groupLine);
+      topLevel.addSubcommand(line);
     }
     return topLevel;
   }
@@ -75,24 +98,33 @@ public final class ClientCommands {
   private static int reportUsageError(ParameterException error, String[] args) {
     CommandLine command = error.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("error: " + redactTokens(String.valueOf(error.getMessage()), args));
+    err.println("error: " + redactSecrets(String.valueOf(error.getMessage()), args));
     UnmatchedArgumentException.printSuggestions(error, err);
     err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** Replaces every token value found in the arguments ({@code --token X}, {@code --token=X}, bnd_op_...). */
-  static String redactTokens(String message, String[] args) {
+  /**
+   * Replaces every secret found in the arguments: the values of {@code --token}, {@code --code} (an
+   * enrolment code) and {@code --value} (a leaked value), in both {@code --opt X} and {@code --opt=X} forms,
+   * and any argument that looks like a Bindery secret ({@code bnd_op_}, {@code bnd_enr_}, {@code bnd_ak_}).
+   */
+  static String redactSecrets(String message, String[] args) {
     List<String> secrets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--token") && i + 1 < args.length) {
-        secrets.add(args[i + 1]);
-      } else if (arg.startsWith("--token=")) {
-        secrets.add(arg.substring("--token=".length()));
-      } else if (arg.startsWith("bnd_op_")) {
-        secrets.add(arg);
+      for (String option : SECRET_OPTIONS) {
+        if (arg.equals(option) && i + 1 < args.length) {
+          secrets.add(args[i + 1]);
+        } else if (arg.startsWith(option + "=")) {
+          secrets.add(arg.substring(option.length() + 1));
+        }
+      }
+      for (String prefix : SECRET_PREFIXES) {
+        if (arg.startsWith(prefix)) {
+          secrets.add(arg);
+        }
       }
     }
     String redacted = message;

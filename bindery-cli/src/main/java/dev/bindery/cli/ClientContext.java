@@ -1,5 +1,6 @@
 package dev.bindery.cli;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -7,13 +8,21 @@ import java.util.Objects;
 /**
  * What the client commands take from the process rather than from their options: the environment
  * variables ({@code BINDERY_SERVER}, {@code BINDERY_CA_FILE}, {@code BINDERY_TOKEN},
- * {@code BINDERY_TOKEN_FILE}) and network time limits. Tests pass their own.
+ * {@code BINDERY_TOKEN_FILE}, {@code BINDERY_ENROLMENT_CODE}), standard input (for values that should not
+ * appear on a command line) and network time limits. Tests pass their own.
  */
-public record ClientContext(Map<String, String> environment, Duration connectTimeout, Duration requestTimeout) {
+public record ClientContext(Map<String, String> environment, Duration connectTimeout, Duration requestTimeout,
+    InputStream stdin) {
   public ClientContext {
     environment = Map.copyOf(environment);
     Objects.requireNonNull(connectTimeout);
     Objects.requireNonNull(requestTimeout);
+    Objects.requireNonNull(stdin);
+  }
+
+  /** A context reading the process's standard input. */
+  public ClientContext(Map<String, String> environment, Duration connectTimeout, Duration requestTimeout) {
+    this(environment, connectTimeout, requestTimeout, System.in);
   }
 
   /** The real process environment, 10 s to connect, 60 s for the response headers to arrive. */

@@ -1,19 +1,13 @@
 package dev.bindery.cli;
 
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
- * A command group such as {@code identity} or {@code audit}: it holds the {@link ClientContext} for its
- * subcommands and, run on its own, is a usage error that names the missing subcommand.
+ * A top-level command group such as {@code identity} or {@code audit}: it holds the {@link ClientContext}
+ * for its subcommands and, run on its own, is a usage error that names the missing subcommand.
  */
-public abstract class ClientGroup implements Callable<Integer> {
+public abstract class ClientGroup extends CommandGroup {
   private final ClientContext context;
-
-  @Spec CommandSpec spec;
 
   protected ClientGroup(ClientContext context) {
     this.context = Objects.requireNonNull(context);
@@ -21,11 +15,5 @@ public abstract class ClientGroup implements Callable<Integer> {
 
   public ClientContext context() {
     return context;
-  }
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand: one of "
-        + String.join(", ", spec.subcommands().keySet()));
   }
 }

@@ -19,6 +19,11 @@ public final class ExitCodes {
   public static final int SERVER_ERROR = 4;
   /** Audit verification found a broken chain. */
   public static final int BROKEN_CHAIN = 5;
+  /**
+   * The server issued a certificate ({@code enroll}, {@code renew}) but the CLI could not save it; the message
+   * says which files were written and what to do.
+   */
+  public static final int NOT_SAVED = 6;
   /** A defect in the CLI itself; the message asks for a bug report. */
   public static final int INTERNAL = 70;
 
@@ -29,10 +34,12 @@ public final class ExitCodes {
     Map<String, String> codes = new LinkedHashMap<>();
     codes.put(OK + "", "ok");
     codes.put(REFUSED + "", "the server refused the request (4xx); its problem code and detail go to stderr");
-    codes.put(USAGE + "", "usage error (bad option or argument, unreadable token or CA file)");
+    codes.put(USAGE + "", "usage error (bad option or argument; unreadable token, CA, key or certificate file;"
+        + " an output file that exists without --force)");
     codes.put(UNREACHABLE + "", "cannot reach the server, or TLS failure");
     codes.put(SERVER_ERROR + "", "server error (5xx)");
     codes.put(BROKEN_CHAIN + "", "audit verification found a broken chain");
+    codes.put(NOT_SAVED + "", "a certificate was issued but could not be saved (the message says what to do)");
     codes.put(INTERNAL + "", "internal error in the CLI (please report it)");
     return codes;
   }

@@ -205,8 +205,8 @@ class ClientOptionsTest {
   }
 
   @Test
-  void redactTokens_tokenEqualsForm_redacted() {
-    String message = ClientCommands.redactTokens("Unknown option: '--token=abc' near abc",
+  void redactSecrets_tokenEqualsForm_redacted() {
+    String message = ClientCommands.redactSecrets("Unknown option: '--token=abc' near abc",
         new String[] {"--token=abc"});
 
     assertThat(message).doesNotContain("abc");
@@ -261,8 +261,8 @@ class ClientOptionsTest {
 
   @Test
   void tokenTravelsInClear_plainHttpToNonLoopbackHost_true() {
-    assertThat(ApiCommand.tokenTravelsInClear(java.net.URI.create("http://192.0.2.1:8080"))).isTrue();
-    assertThat(ApiCommand.tokenTravelsInClear(java.net.URI.create("http://127.0.0.1:8080"))).isFalse();
-    assertThat(ApiCommand.tokenTravelsInClear(java.net.URI.create("https://192.0.2.1:8443"))).isFalse();
+    assertThat(CliCommand.travelsInClear(java.net.URI.create("http://192.0.2.1:8080"))).isTrue();
+    assertThat(CliCommand.travelsInClear(java.net.URI.create("http://127.0.0.1:8080"))).isFalse();
+    assertThat(CliCommand.travelsInClear(java.net.URI.create("https://192.0.2.1:8443"))).isFalse();
   }
 }

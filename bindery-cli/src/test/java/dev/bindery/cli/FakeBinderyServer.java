@@ -3,25 +3,35 @@ package dev.bindery.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A stand-in for the Bindery server on 127.0.0.1 and a random port: answers each {@code METHOD path} with
- * the reply set for it (404 problem otherwise) and records every request it gets, headers and body.
+ * the reply set for it (or computed from the request; 404 problem otherwise) and records every request it
+ * gets, headers, body and, over mutual TLS, the client certificate chain.
  */
 final class FakeBinderyServer implements AutoCloseable {
-  /** A request as received. */
-  record Received(String method, String pathAndQuery, Map<String, List<String>> headers, String body) {
+  /** A request as received; {@code clientCertificates} is empty unless the client presented a chain. */
+  record Received(String method, String pathAndQuery, Map<String, List<String>> headers, String body,
+      List<X509Certificate> clientCertificates) {
     String header(String name) {
       for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
         if (entry.getKey().equalsIgnoreCase(name)) {
@@ -37,8 +47,9 @@ final class FakeBinderyServer implements AutoCloseable {
 
   private final HttpServer server;
   private final String scheme;
-  private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+  private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<Throwable> responderFailures = new CopyOnWriteArrayList<>();
 
   private FakeBinderyServer(HttpServer server, String scheme) {
     this.server = server;
@@ -54,6 +65,24 @@ final class FakeBinderyServer implements AutoCloseable {
   static FakeBinderyServer https(SSLContext serverContext) throws IOException {
     HttpsServer server = HttpsServer.create(loopback(), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+    return new FakeBinderyServer(server, "https");
+  }
+
+  /**
+   * HTTPS that requires a client certificate (the TLS handshake fails without one) and accepts any chain,
+   * recording it in {@link Received#clientCertificates()}: Bindery's server decides in the application
+   * whether it knows the certificate, and so does a test.
+   */
+  static FakeBinderyServer mutualTls(SSLContext serverContextAcceptingAnyClient) throws IOException {
+    HttpsServer server = HttpsServer.create(loopback(), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(serverContextAcceptingAnyClient) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+        parameters.setNeedClientAuth(true);
+        params.setSSLParameters(parameters);
+      }
+    });
     return new FakeBinderyServer(server, "https");
   }
 
@@ -80,7 +109,13 @@ final class FakeBinderyServer implements AutoCloseable {
   }
 
   FakeBinderyServer reply(String method, String path, Reply reply) {
-    replies.put(method + " " + path, reply);
+    replies.put(method + " " + path, request -> reply);
+    return this;
+  }
+
+  /** Answers {@code METHOD path} with a reply computed from each request (an issued certificate, say). */
+  FakeBinderyServer respond(String method, String path, Function<Received, Reply> responder) {
+    replies.put(method + " " + path, responder);
     return this;
   }
 
@@ -100,10 +135,12 @@ final class FakeBinderyServer implements AutoCloseable {
     String method = exchange.getRequestMethod();
     String rawPath = exchange.getRequestURI().getRawPath();
     String rawQuery = exchange.getRequestURI().getRawQuery();
-    received.add(new Received(method, rawPath + (rawQuery != null ? "?" + rawQuery : ""),
-        Map.copyOf(exchange.getRequestHeaders()), body));
-    Reply reply = replies.getOrDefault(method + " " + rawPath, new Reply(404, "application/problem+json",
-        "{\"status\":404,\"code\":\"not_found\",\"detail\":\"no such route in the fake\"}", Map.of()));
+    Received request = new Received(method, rawPath + (rawQuery != null ? "?" + rawQuery : ""),
+        Map.copyOf(exchange.getRequestHeaders()), body, clientCertificates(exchange));
+    received.add(request);
+    Function<Received, Reply> responder = replies.get(method + " " + rawPath);
+    Reply reply = responder != null ? answer(responder, request) : new Reply(404, "application/problem+json",
+        "{\"status\":404,\"code\":\"not_found\",\"detail\":\"no such route in the fake\"}", Map.of());
     byte[] bytes = reply.body() == null ? new byte[0] : reply.body().getBytes(StandardCharsets.UTF_8);
     if (reply.contentType() != null) {
       exchange.getResponseHeaders().add("Content-Type", reply.contentType());
@@ -113,6 +150,38 @@ final class FakeBinderyServer implements AutoCloseable {
     exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  /**
+   * A responder that throws (a CSR that does not verify, say) answers 500, so the CLI exits 4, and the
+   * failure is kept for {@link #responderFailures()}.
+   */
+  private Reply answer(Function<Received, Reply> responder, Received request) {
+    try {
+      return responder.apply(request);
+    } catch (RuntimeException | AssertionError e) {
+      responderFailures.add(e);
+      return new Reply(500, "application/problem+json", "{\"status\":500,\"code\":\"server_error\"}", Map.of());
+    }
+  }
+
+  List<Throwable> responderFailures() {
+    return List.copyOf(responderFailures);
+  }
+
+  private static List<X509Certificate> clientCertificates(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https)) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : https.getSSLSession().getPeerCertificates()) {
+        chain.add((X509Certificate) certificate);
+      }
+      return List.copyOf(chain);
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
     }
   }
 

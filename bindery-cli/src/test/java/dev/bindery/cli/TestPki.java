@@ -12,8 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.security.cert.CertificateException;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -28,10 +32,43 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class TestPki {
   final X509Certificate ca;
   final SSLContext serverContext;
+  private final KeyManager[] serverKeyManagers;
 
-  private TestPki(X509Certificate ca, SSLContext serverContext) {
+  private TestPki(X509Certificate ca, KeyManager[] serverKeyManagers) throws Exception {
     this.ca = ca;
-    this.serverContext = serverContext;
+    this.serverKeyManagers = serverKeyManagers;
+    this.serverContext = SSLContext.getInstance("TLS");
+    serverContext.init(serverKeyManagers, null, null);
+  }
+
+  /**
+   * The server context for {@link FakeBinderyServer#mutualTls}: it asks for a client certificate naming no
+   * CA (an empty accepted-issuers list, as Bindery's server does, so that a client sends whatever it holds)
+   * and accepts any chain at the handshake; the fake records it.
+   */
+  SSLContext mutualTlsServerContext() throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(serverKeyManagers, new TrustManager[] {new AnyClientCertificate()}, null);
+    return context;
+  }
+
+  private static final class AnyClientCertificate implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      if (chain == null || chain.length == 0) {
+        throw new CertificateException("no client certificate");
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("a server context does not check servers");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 
   static TestPki generate() throws Exception {
@@ -63,9 +100,7 @@ final class TestPki {
     keys.setKeyEntry("server", serverKey.getPrivate(), password, new Certificate[] {serverCertificate, ca});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, password);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
-    return new TestPki(ca, context);
+    return new TestPki(ca, kmf.getKeyManagers());
   }
 
   String caPem() throws Exception {

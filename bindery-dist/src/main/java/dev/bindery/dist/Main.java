@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bindery}: the one command of the distribution. {@code dev} and {@code server} run an authority; the
- * client commands ({@code identity}, {@code operator}, {@code team}, {@code audit}) talk to one over HTTPS.
+ * client commands (operator groups such as {@code identity}, {@code credential}, {@code audit}, and the workload
+ * commands {@code enroll} and {@code renew}; see {@link ClientCommands}) talk to one over HTTPS.
  */
 @Command(name = "bindery", mixinStandardHelpOptions = true, versionProvider = Main.JarVersion.class,
     description = "Bindery, an authority for machine identities.",

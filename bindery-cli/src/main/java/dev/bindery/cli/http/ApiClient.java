@@ -20,7 +20,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * Sends {@link ApiRequest}s to one Bindery server with the JDK HTTP client and the operator's bearer token.
+ * Sends {@link ApiRequest}s to one Bindery server with the JDK HTTP client and the operator's bearer token
+ * (or, for the workload commands, with no token at all: {@link #withoutToken}).
  * A 2xx answer comes back as an {@link ApiResponse}; anything else is thrown: {@link ServerRefused} (4xx),
  * {@link ServerFailed} (5xx and other statuses), {@link ServerUnreachable} (no answer or TLS failure).
  * The token goes only into the {@code Authorization} header and is never part of a message.
@@ -37,9 +38,30 @@ public final class ApiClient {
    */
   public ApiClient(URI server, SSLContext sslContext, Secret token, Duration connectTimeout,
       Duration requestTimeout) {
+    this(server, httpClient(sslContext, connectTimeout), Objects.requireNonNull(token), requestTimeout);
+  }
+
+  /**
+   * A client that sends no {@code Authorization} header: for the routes a workload calls with an enrolment
+   * code or its client certificate ({@code /api/v1/enrol}, {@code /api/v1/renew}), never with an operator
+   * token.
+   *
+   * @param sslContext the trust (and, for mutual TLS, the client certificate), or null for the JDK default
+   */
+  public static ApiClient withoutToken(URI server, SSLContext sslContext, Duration connectTimeout,
+      Duration requestTimeout) {
+    return new ApiClient(server, httpClient(sslContext, connectTimeout), null, requestTimeout);
+  }
+
+  /** {@code token} null sends no Authorization header. */
+  private ApiClient(URI server, HttpClient http, Secret token, Duration requestTimeout) {
     this.server = Objects.requireNonNull(server);
-    this.token = Objects.requireNonNull(token);
+    this.http = http;
+    this.token = token;
     this.requestTimeout = Objects.requireNonNull(requestTimeout);
+  }
+
+  private static HttpClient httpClient(SSLContext sslContext, Duration connectTimeout) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -47,7 +69,7 @@ public final class ApiClient {
     if (sslContext != null) {
       builder.sslContext(sslContext);
     }
-    this.http = builder.build();
+    return builder.build();
   }
 
   /** Sends the request and reads the whole answer. */
@@ -79,9 +101,11 @@ public final class ApiClient {
   private <T> HttpResponse<T> exchange(ApiRequest request, HttpResponse.BodyHandler<T> handler) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(request))
         .timeout(requestTimeout)
-        .header("Authorization", "Bearer " + token.reveal())
         .header("Accept", request.accept())
         .header("User-Agent", "bindery-cli");
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token.reveal());
+    }
     if (request.ifMatchVersion() != null) {
       builder.header("If-Match", "\"" + request.ifMatchVersion() + "\"");
     }

@@ -10,7 +10,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -22,6 +24,28 @@ public final class CaFileTrust {
 
   /** Reads every certificate in the PEM file; a file without any is a usage error. */
   public static SSLContext sslContextTrusting(Path pemFile) {
+    return sslContext(null, pemFile);
+  }
+
+  /**
+   * A TLS context with the given key managers (a client certificate for mutual TLS, or null for none) that
+   * trusts the CA certificates of {@code pemFile}, or the JDK's default trust store when it is null.
+   */
+  public static SSLContext sslContext(KeyManager[] keyManagers, Path pemFile) {
+    KeyStore trusted = pemFile == null ? null : trustStore(pemFile);
+    try {
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      TrustManager[] trustManagers = tmf.getTrustManagers();
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers, trustManagers, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot build a TLS context", e);
+    }
+  }
+
+  private static KeyStore trustStore(Path pemFile) {
     Collection<? extends Certificate> certificates;
     try (InputStream in = Files.newInputStream(pemFile)) {
       certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -40,13 +64,9 @@ public final class CaFileTrust {
       for (Certificate certificate : certificates) {
         trusted.setCertificateEntry("ca-" + i++, certificate);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trusted);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
+      return trusted;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("the JDK cannot build a TLS context", e);
+      throw new IllegalStateException("the JDK cannot build a trust store", e);
     }
   }
 }

@@ -12,6 +12,11 @@ public record Columns(List<String> fields) {
   public static final Columns TOKENS = new Columns(
       List.of("id", "description", "created_at", "expires_at", "revoked_at", "last_used_at"));
   public static final Columns TEAMS = new Columns(List.of("id", "display_name", "created_at"));
+  public static final Columns CREDENTIALS = new Columns(List.of("id", "identity_id", "type", "status", "usable",
+      "generation", "key_type", "not_after", "last_used_at"));
+  public static final Columns REVOKED_CREDENTIALS = new Columns(List.of("credential_id", "identity_id", "type"));
+  public static final Columns ROTATION_POLICIES = new Columns(List.of("identity_kind", "credential_type",
+      "max_lifetime_seconds", "rotate_after_seconds"));
   public static final Columns AUDIT_EVENTS =
       new Columns(List.of("seq", "time", "actor", "action", "target", "outcome", "request_id"));
 

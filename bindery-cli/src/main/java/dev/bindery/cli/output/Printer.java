@@ -1,7 +1,7 @@
 package dev.bindery.cli.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bindery.cli.ClientOptions.OutputFormat;
+import dev.bindery.cli.ConnectionOptions.OutputFormat;
 import dev.bindery.cli.http.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -52,13 +52,25 @@ public final class Printer {
       out.println(Json.pretty(page));
       return;
     }
+    rows(page.path("items"), columns);
+    JsonNode next = page.path("next_cursor");
+    if (next.isTextual() && !next.asText().isEmpty()) {
+      note("more results: repeat with --cursor " + sanitize(next.asText()));
+    }
+  }
+
+  /**
+   * A table of the items of a JSON array (table mode only): a header row of the column names in upper case
+   * and one row per item.
+   */
+  public void rows(JsonNode items, Columns columns) {
     Table table = new Table();
     List<String> header = new ArrayList<>();
     for (String name : columns.fields()) {
       header.add(name.toUpperCase(Locale.ROOT));
     }
     table.add(header);
-    for (JsonNode item : page.path("items")) {
+    for (JsonNode item : items) {
       List<String> row = new ArrayList<>();
       for (String name : columns.fields()) {
         row.add(cell(item.path(name)));
@@ -66,10 +78,6 @@ public final class Printer {
       table.add(row);
     }
     table.print(out);
-    JsonNode next = page.path("next_cursor");
-    if (next.isTextual() && !next.asText().isEmpty()) {
-      note("more results: repeat with --cursor " + sanitize(next.asText()));
-    }
   }
 
   /** Prints the JSON answer in json mode, or the given sentence in table mode. */
