@@ -762,6 +762,26 @@ class IdentityServiceTest {
         public AuditLog audit() {
           return failing;
         }
+
+        @Override
+        public dev.bindery.credential.CredentialRepository credentials() {
+          return t.credentials();
+        }
+
+        @Override
+        public dev.bindery.credential.LineageRepository lineages() {
+          return t.lineages();
+        }
+
+        @Override
+        public dev.bindery.credential.EnrolmentCodeRepository enrolmentCodes() {
+          return t.enrolmentCodes();
+        }
+
+        @Override
+        public dev.bindery.credential.RotationPolicyRepository rotationPolicies() {
+          return t.rotationPolicies();
+        }
       };
     }
   }
