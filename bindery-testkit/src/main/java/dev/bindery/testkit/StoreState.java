@@ -115,7 +115,7 @@ public record StoreState(
     }
     List<Lineage> lineages = credentials.stream().map(Credential::lineageId).filter(Objects::nonNull).distinct()
         .sorted(Comparator.comparing(LineageId::value))
-        .map(id -> t.lineages().findById(id).orElseThrow()).toList();
+        .flatMap(id -> t.lineages().findById(id).stream()).toList();
     List<RotationPolicy> policies = t.rotationPolicies().list().stream()
         .sorted(Comparator.comparing((RotationPolicy p) -> p.identityKind().wire())
             .thenComparing(p -> p.credentialType().wire()))
