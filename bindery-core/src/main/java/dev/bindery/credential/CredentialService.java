@@ -11,6 +11,7 @@ import dev.bindery.identity.IdentityKind;
 import dev.bindery.identity.IdentityLifecycleHook;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.pki.CertificateAuthority;
+import dev.bindery.pki.Csrs;
 import dev.bindery.pki.RevocationReason;
 import dev.bindery.pki.VerifiedCsr;
 import dev.bindery.security.Authorizer;
@@ -60,16 +61,18 @@ public final class CredentialService {
   private final Authorizer authz;
   private final SecureRandom random;
   private final CertificateAuthority ca;
-  private final CsrVerifier csrs;
   private final CredentialEvents events;
 
+  /**
+   * @param ca issues the X.509-SVIDs
+   * @param events told of lineage quarantines after they commit (metrics)
+   */
   public CredentialService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
-      CsrVerifier csrs, CredentialEvents events) {
+      CredentialEvents events) {
     this.tx = Objects.requireNonNull(tx);
     this.authz = Objects.requireNonNull(authz);
     this.random = Objects.requireNonNull(random);
     this.ca = Objects.requireNonNull(ca);
-    this.csrs = Objects.requireNonNull(csrs);
     this.events = Objects.requireNonNull(events);
   }
 
@@ -108,7 +111,8 @@ public final class CredentialService {
    * the code used, in one transaction. The code is the authentication (no operator). Refusals: unknown or
    * malformed code {@code enrolment_code_invalid}, used {@code enrolment_code_used}, expired
    * {@code enrolment_code_expired}, identity suspended or retired {@code identity_not_active} (all audited as
-   * denied); CSR errors as {@link CsrVerifier} (not audited, and the code stays unused).
+   * denied); CSR errors as {@link Csrs#verify(String, String)} (not audited, and the code stays unused). The
+   * CSR may name the identity's own SPIFFE id as its only SAN, nothing else.
    */
   public IssuedSvid enrol(String code, String csrPem, String requestId) {
     String action = "credential.enrol";
@@ -135,7 +139,7 @@ public final class CredentialService {
       if (identity.status() != IdentityStatus.ACTIVE) {
         throw new Refusal(ANONYMOUS, target, notActive(identity));
       }
-      VerifiedCsr csr = csrs.verify(csrPem, ca.spiffeId(identity.id()));
+      VerifiedCsr csr = Csrs.verify(csrPem, ca.spiffeId(identity.id()));
       CredentialId id = CredentialId.generate(random);
       LineageId lineage = LineageId.generate(random);
       IssuedSvid issued = issue(t, identity, csr, id, lineage, 1, BindMethod.ENROLMENT, stored.createdBy(), now);
@@ -309,7 +313,7 @@ public final class CredentialService {
       if (stale != null) {
         throw new Refusal(actor, actor, stale);
       }
-      VerifiedCsr csr = csrs.verify(csrPem, ca.spiffeId(identity.id()));
+      VerifiedCsr csr = Csrs.verify(csrPem, ca.spiffeId(identity.id()));
       CredentialId id = CredentialId.generate(random);
       int generation = current.generation() + 1;
       IssuedSvid issued = issue(t, identity, csr, id, lineage.id(), generation, BindMethod.RENEWAL, actor, now);
