@@ -71,14 +71,18 @@ public final class Authorizer {
   }
 
   public void requireEditIdentity(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || isOwner(c, identity))) {
-      throw forbidden("only an admin or an owner of the identity may change it");
-    }
+    requireAdminOrOwner(c, identity, false, "only an admin or an owner of the identity may change it");
   }
 
   public void requireSuspendOrResume(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || isOwner(c, identity))) {
-      throw forbidden("only an admin, a security officer or an owner may suspend or resume the identity");
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner may suspend or resume the identity");
+  }
+
+  /** An admin or an owner of {@code identity}, or (if {@code securityOfficer}) a security officer. */
+  private static void requireAdminOrOwner(Caller c, Identity identity, boolean securityOfficer, String message) {
+    if (!(c.has(Role.ADMIN) || (securityOfficer && c.has(Role.SECURITY_OFFICER)) || isOwner(c, identity))) {
+      throw forbidden(message);
     }
   }
 
@@ -127,16 +131,13 @@ public final class Authorizer {
 
   /** Enrolment codes, registered keys and certificates, API keys: an admin or an owner of the identity. */
   public void requireManageCredentials(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || isOwner(c, identity))) {
-      throw forbidden("only an admin or an owner of the identity may manage its credentials");
-    }
+    requireAdminOrOwner(c, identity, false, "only an admin or an owner of the identity may manage its credentials");
   }
 
   /** Revoking one of an identity's credentials: an admin, a security officer or an owner. */
   public void requireRevokeCredential(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || isOwner(c, identity))) {
-      throw forbidden("only an admin, a security officer or an owner of the identity may revoke its credentials");
-    }
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner of the identity may revoke its credentials");
   }
 
   public void requireRotationPolicyChange(Caller c) {

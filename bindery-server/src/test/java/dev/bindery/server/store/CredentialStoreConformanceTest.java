@@ -2,6 +2,7 @@ package dev.bindery.server.store;
 
 import dev.bindery.store.Transactor;
 import dev.bindery.testkit.conformance.CredentialRepositoryConformance;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -12,13 +13,18 @@ import org.junit.jupiter.api.Nested;
  */
 class CredentialStoreConformanceTest {
 
-  @Nested
-  class OnH2 implements CredentialRepositoryConformance {
+  /** A fresh database from {@code settings} for each test. */
+  abstract static class OnJdbc implements CredentialRepositoryConformance {
+    private final Supplier<JdbcSettings> settings;
     private Database db;
+
+    OnJdbc(Supplier<JdbcSettings> settings) {
+      this.settings = settings;
+    }
 
     @BeforeEach
     void open() {
-      db = Database.open(TestDatabases.h2());
+      db = Database.open(settings.get());
     }
 
     @AfterEach
@@ -33,22 +39,16 @@ class CredentialStoreConformanceTest {
   }
 
   @Nested
-  class OnPostgres implements CredentialRepositoryConformance {
-    private Database db;
-
-    @BeforeEach
-    void open() {
-      db = Database.open(TestDatabases.postgres());
+  class OnH2 extends OnJdbc {
+    OnH2() {
+      super(TestDatabases::h2);
     }
+  }
 
-    @AfterEach
-    void close() {
-      db.close();
-    }
-
-    @Override
-    public Transactor credentialStore() {
-      return db.transactor();
+  @Nested
+  class OnPostgres extends OnJdbc {
+    OnPostgres() {
+      super(TestDatabases::postgres);
     }
   }
 }
