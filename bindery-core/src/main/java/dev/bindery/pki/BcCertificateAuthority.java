@@ -120,7 +120,7 @@ public final class BcCertificateAuthority implements CertificateAuthority {
     Objects.requireNonNull(material, "material");
     Objects.requireNonNull(sealer, "sealer");
     this.random = Objects.requireNonNull(random, "random");
-    String base = baseUrl(publicBaseUrl);
+    String base = checkedBaseUrl(publicBaseUrl);
     this.crlUrl = base + "/pki/crl";
     this.ocspUrl = base + "/pki/ocsp";
     this.trustDomain = material.trustDomain();
@@ -387,7 +387,13 @@ public final class BcCertificateAuthority implements CertificateAuthority {
     return new BcX509ExtensionUtils().createSubjectKeyIdentifier(ca.getSubjectPublicKeyInfo()).getKeyIdentifier();
   }
 
-  private static String baseUrl(URI url) {
+  /**
+   * The base URL without trailing slashes.
+   *
+   * @throws IllegalArgumentException unless it is an absolute http(s) URL with a host and no user info, query or
+   *     fragment
+   */
+  public static String checkedBaseUrl(URI url) {
     Objects.requireNonNull(url, "publicBaseUrl");
     String scheme = url.getScheme();
     if (!url.isAbsolute() || url.isOpaque() || url.getHost() == null

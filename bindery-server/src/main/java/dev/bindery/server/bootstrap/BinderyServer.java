@@ -4,14 +4,20 @@ import dev.bindery.audit.AuditService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.OperatorService;
+import dev.bindery.pki.BcCertificateAuthority;
+import dev.bindery.pki.CertificateStatus;
+import dev.bindery.pki.RevocationRegistry;
+import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
 import dev.bindery.server.http.ApiApp;
 import dev.bindery.server.http.HttpMetrics;
+import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
 import dev.bindery.server.store.Database;
+import dev.bindery.server.store.JdbcCaMaterialStore;
 import dev.bindery.server.store.JdbcSettings;
 import dev.bindery.server.tls.DevCertificates;
 import dev.bindery.server.tls.HttpsConnectors;
@@ -23,12 +29,14 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -55,9 +63,23 @@ public final class BinderyServer implements AutoCloseable {
   private final ServerConnector connector;
   private final TlsMaterial tls;
   private final boolean bootstrapped;
+  private final BcCertificateAuthority identityCa;
+
+  /** Placeholder until the credential store's registry is wired: nothing is revoked, no serial is known. */
+  private static final RevocationRegistry NO_CREDENTIAL_STORE_YET = new RevocationRegistry() {
+    @Override
+    public CertificateStatus status(BigInteger serial, Instant now) {
+      return new CertificateStatus.Unknown();
+    }
+
+    @Override
+    public List<RevokedCertificate> revokedUnexpired(Instant now) {
+      return List.of();
+    }
+  };
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
-      ServerConnector connector, TlsMaterial tls, boolean bootstrapped) {
+      ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -65,6 +87,7 @@ public final class BinderyServer implements AutoCloseable {
     this.connector = connector;
     this.tls = tls;
     this.bootstrapped = bootstrapped;
+    this.identityCa = identityCa;
   }
 
   /**
@@ -95,19 +118,26 @@ public final class BinderyServer implements AutoCloseable {
       AuditService audit = new AuditService(tx, authz);
 
       boolean bootstrapped = bootstrap(operators, config.bootstrapTokenFile());
+      BcCertificateAuthority identityCa = IdentityCaBootstrap.start(config, new JdbcCaMaterialStore(db, clock), sealer,
+          clock, random, URI.create(config.url()));
+      TlsMaterial serverTls = tls.withIdentityCa(identityCa.root(), identityCa.intermediate());
 
+      // TODO(issue 3 integration): replace NO_CREDENTIAL_STORE_YET with the revocation registry over the credential
+      // store (helper C's branch). Until then the CRL is empty and OCSP answers "unknown" for every serial.
+      RevocationRegistry revocations = NO_CREDENTIAL_STORE_YET;
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
-          registry);
+          registry, new PkiRoutes(identityCa, revocations, clock));
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
-        ServerConnector c = HttpsConnectors.create(server, httpConfig, tls, config.httpHost(), config.httpPort());
+        ServerConnector c = HttpsConnectors.create(server, httpConfig, serverTls, config.httpHost(), config.httpPort());
         connector.set(c);
         return c;
       }, config.maxBodyBytes());
       javalin.start();
-      BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), tls, bootstrapped);
+      BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
+          identityCa);
       LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
       return s;
     } catch (RuntimeException e) {
@@ -161,6 +191,16 @@ public final class BinderyServer implements AutoCloseable {
   /** The dev CA that clients must trust, or null in files mode. */
   public Path caFile() {
     return tls.caFile();
+  }
+
+  /** The identity CA that issues X.509-SVIDs. */
+  public BcCertificateAuthority identityCa() {
+    return identityCa;
+  }
+
+  /** {@code <data-dir>/identity-ca.pem}: the identity CA chain, intermediate then root. */
+  public Path identityCaFile() {
+    return config.dataDir().resolve(IdentityCaBootstrap.CHAIN_FILE);
   }
 
   public Path bootstrapTokenFile() {
