@@ -1,13 +1,13 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.credential.CredentialRevocationRegistry;
+import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.pki.BcCertificateAuthority;
-import dev.bindery.pki.CertificateStatus;
 import dev.bindery.pki.RevocationRegistry;
-import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
@@ -29,14 +29,12 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -64,19 +62,6 @@ public final class BinderyServer implements AutoCloseable {
   private final TlsMaterial tls;
   private final boolean bootstrapped;
   private final BcCertificateAuthority identityCa;
-
-  /** Placeholder until the credential store's registry is wired: nothing is revoked, no serial is known. */
-  private static final RevocationRegistry NO_CREDENTIAL_STORE_YET = new RevocationRegistry() {
-    @Override
-    public CertificateStatus status(BigInteger serial, Instant now) {
-      return new CertificateStatus.Unknown();
-    }
-
-    @Override
-    public List<RevokedCertificate> revokedUnexpired(Instant now) {
-      return List.of();
-    }
-  };
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa) {
@@ -113,7 +98,6 @@ public final class BinderyServer implements AutoCloseable {
     try {
       AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
       Authorizer authz = new Authorizer(clock, config.stepUpWindow());
-      IdentityService identities = new IdentityService(tx, authz, random);
       OperatorService operators = new OperatorService(tx, authz, random, sealer, config.issuerLabel());
       AuditService audit = new AuditService(tx, authz);
 
@@ -122,10 +106,13 @@ public final class BinderyServer implements AutoCloseable {
           clock, random, URI.create(config.url()));
       TlsMaterial serverTls = tls.withIdentityCa(identityCa.root(), identityCa.intermediate());
 
-      // TODO(issue 3 integration): replace NO_CREDENTIAL_STORE_YET with the revocation registry over the credential
-      // store (helper C's branch). Until then the CRL is empty and OCSP answers "unknown" for every serial.
-      RevocationRegistry revocations = NO_CREDENTIAL_STORE_YET;
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
+      CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics);
+      credentialMetrics.bind(credentials);
+      // retiring an identity revokes its credentials in the same transaction
+      IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
+      RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
           registry, new PkiRoutes(identityCa, revocations, clock));
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
