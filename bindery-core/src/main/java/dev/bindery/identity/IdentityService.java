@@ -26,11 +26,21 @@ public final class IdentityService {
   private final AuditedTransactor tx;
   private final Authorizer authz;
   private final SecureRandom random;
+  private final IdentityLifecycleHook lifecycleHook;
 
   public IdentityService(AuditedTransactor tx, Authorizer authz, SecureRandom random) {
+    this(tx, authz, random, IdentityLifecycleHook.NONE);
+  }
+
+  /**
+   * @param lifecycleHook runs inside every suspend, resume and retire transaction (the credential cascade)
+   */
+  public IdentityService(AuditedTransactor tx, Authorizer authz, SecureRandom random,
+      IdentityLifecycleHook lifecycleHook) {
     this.tx = tx;
     this.authz = authz;
     this.random = random;
+    this.lifecycleHook = Objects.requireNonNull(lifecycleHook);
   }
 
   /**
@@ -167,7 +177,7 @@ public final class IdentityService {
       }
       d.put("after", after);
       return new Change(changed, d);
-    });
+    }, (t, before, changed) -> lifecycleHook.statusChanged(t, caller, before, changed));
   }
 
   public Identity transferOwnership(Caller caller, IdentityId id, long expectedVersion, Ownership ownership) {
@@ -247,7 +257,16 @@ public final class IdentityService {
     Change apply(Tx t, Identity current);
   }
 
+  private interface AfterChange {
+    void run(Tx t, Identity before, Identity after);
+  }
+
   private Identity change(Caller caller, String action, IdentityId id, long expectedVersion, ChangeFn fn) {
+    return change(caller, action, id, expectedVersion, fn, (t, before, after) -> { });
+  }
+
+  private Identity change(Caller caller, String action, IdentityId id, long expectedVersion, ChangeFn fn,
+      AfterChange afterChange) {
     return tx.write(caller, action, id.value(), t -> {
       Identity current = load(t, id);
       Change c = fn.apply(t, current);
@@ -260,6 +279,7 @@ public final class IdentityService {
       Map<String, Object> details = new LinkedHashMap<>(c.details());
       details.put("version", c.next().version());
       tx.record(t, caller, action, id.value(), details);
+      afterChange.run(t, current, c.next());
       return c.next();
     });
   }

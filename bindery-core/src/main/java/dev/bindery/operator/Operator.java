@@ -29,6 +29,10 @@ public record Operator(
       throw RejectedException.invalid("roles",
           "the auditor role is read-only and cannot be combined with other roles or team membership");
     }
+    if (roles.contains(Role.LEAK_REPORTER) && (roles.size() > 1 || !teams.isEmpty())) {
+      throw RejectedException.invalid("roles",
+          "the leak_reporter role can only report leaks and cannot be combined with other roles or team membership");
+    }
   }
 
   public boolean has(Role role) {

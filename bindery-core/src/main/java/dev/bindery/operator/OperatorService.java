@@ -114,8 +114,7 @@ public final class OperatorService {
     if (outcome instanceof Refusal r) {
       // Recorded after the lookup transaction has ended: a store may run a nested transaction on the same
       // connection, and a refusal recorded inside a transaction that then rolls back would be lost.
-      tx.recordRefusal(r.operator().value(), "operator.authenticate", r.tokenId(), r.rejection(), requestId);
-      throw new AlreadyAudited(r.rejection());
+      throw tx.recordedRefusal(r.operator().value(), "operator.authenticate", r.tokenId(), r.rejection(), requestId);
     }
     return (Caller) outcome;
   }
@@ -125,20 +124,6 @@ public final class OperatorService {
 
   /** A known token that may not be used, with the operator it belongs to (the actor of the denied event). */
   private record Refusal(OperatorId operator, String tokenId, RejectedException rejection) {}
-
-  /** Wraps a refusal already written to the audit log, so the transactor does not record it twice. */
-  private static final class AlreadyAudited extends RejectedException {
-    private static final long serialVersionUID = 1L;
-
-    AlreadyAudited(RejectedException e) {
-      super(e.code(), e.getMessage(), e.field());
-    }
-
-    @Override
-    public boolean securityRelevant() {
-      return false;
-    }
-  }
 
   // ---- operators ------------------------------------------------------------------------------------
 

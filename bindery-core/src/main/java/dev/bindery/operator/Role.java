@@ -5,10 +5,11 @@ import java.util.Locale;
 
 /**
  * Operator roles. {@code auditor} is read-only and exclusive: an auditor holds no other role and no team
- * membership, so an auditor can never write.
+ * membership, so an auditor can never write. {@code leak_reporter} is exclusive too and can do one thing only:
+ * report a leaked credential (meant for secret scanners); it cannot even read.
  */
 public enum Role {
-  ADMIN, SECURITY_OFFICER, SERVICE_DESK, SUPERVISOR, AUDITOR;
+  ADMIN, SECURITY_OFFICER, SERVICE_DESK, SUPERVISOR, AUDITOR, LEAK_REPORTER;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
@@ -21,6 +22,6 @@ public enum Role {
       }
     }
     throw RejectedException.invalid(field,
-        "'" + field + "' must be one of admin, security_officer, service_desk, supervisor, auditor");
+        "'" + field + "' must be one of admin, security_officer, service_desk, supervisor, auditor, leak_reporter");
   }
 }

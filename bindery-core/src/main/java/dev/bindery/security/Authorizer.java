@@ -25,8 +25,14 @@ import java.time.Instant;
  *   <li>Re-provisioning a retired subject: {@code admin} with step-up.
  *   <li>Operators, teams, and tokens of other operators: {@code admin}; role grants need step-up.
  *   <li>Audit query, export and verify: {@code admin}, {@code security_officer}, {@code auditor}.
+ *   <li>Credentials of an identity (enrolment codes, registered keys and certificates, API keys): {@code admin}
+ *       or an owner. Revocation: also {@code security_officer}. Rotation policies: {@code admin} or
+ *       {@code security_officer}. Credential reads and reports: any operator but a leak reporter.
+ *   <li>Leak reports: any operator, including a {@code leak_reporter}.
  * </ul>
- * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one.
+ * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
+ * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
+ * reads included.
  */
 public final class Authorizer {
   public static final Duration DEFAULT_STEP_UP_WINDOW = Duration.ofMinutes(5);
@@ -65,14 +71,18 @@ public final class Authorizer {
   }
 
   public void requireEditIdentity(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || isOwner(c, identity))) {
-      throw forbidden("only an admin or an owner of the identity may change it");
-    }
+    requireAdminOrOwner(c, identity, false, "only an admin or an owner of the identity may change it");
   }
 
   public void requireSuspendOrResume(Caller c, Identity identity) {
-    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || isOwner(c, identity))) {
-      throw forbidden("only an admin, a security officer or an owner may suspend or resume the identity");
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner may suspend or resume the identity");
+  }
+
+  /** An admin or an owner of {@code identity}, or (if {@code securityOfficer}) a security officer. */
+  private static void requireAdminOrOwner(Caller c, Identity identity, boolean securityOfficer, String message) {
+    if (!(c.has(Role.ADMIN) || (securityOfficer && c.has(Role.SECURITY_OFFICER)) || isOwner(c, identity))) {
+      throw forbidden(message);
     }
   }
 
@@ -104,11 +114,35 @@ public final class Authorizer {
         Role.SECURITY_OFFICER, Role.AUDITOR);
   }
 
-  /** Any authenticated operator. */
+  /** Any authenticated operator except a leak reporter, who may only report leaks. */
   public void requireAuthenticated(Caller c) {
+    requireLeakReport(c);
+    if (c.has(Role.LEAK_REPORTER)) {
+      throw forbidden("a leak reporter may only report leaks");
+    }
+  }
+
+  /** Any authenticated operator, leak reporters included. */
+  public void requireLeakReport(Caller c) {
     if (c == null) {
       throw new RejectedException(ErrorCode.UNAUTHENTICATED, "authentication required");
     }
+  }
+
+  /** Enrolment codes, registered keys and certificates, API keys: an admin or an owner of the identity. */
+  public void requireManageCredentials(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, false, "only an admin or an owner of the identity may manage its credentials");
+  }
+
+  /** Revoking one of an identity's credentials: an admin, a security officer or an owner. */
+  public void requireRevokeCredential(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner of the identity may revoke its credentials");
+  }
+
+  public void requireRotationPolicyChange(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may change rotation policies", Role.ADMIN,
+        Role.SECURITY_OFFICER);
   }
 
   public void requireStepUp(Caller c) {

@@ -61,6 +61,31 @@ public final class AuditedTransactor {
         caller.requestId()), clock.instant());
   }
 
+  /**
+   * Records a refusal that was decided inside a transaction that has since ended (committed or rolled back),
+   * and returns the same rejection marked as recorded, so that an enclosing {@link #write} does not record it
+   * a second time. Use it when the actor or target of the denied event is only known inside that transaction.
+   */
+  public RejectedException recordedRefusal(String actor, String action, String target, RejectedException e,
+      String requestId) {
+    recordRefusal(actor, action, target, e, requestId);
+    return new Recorded(e);
+  }
+
+  /** A rejection already written to the audit log. */
+  private static final class Recorded extends RejectedException {
+    private static final long serialVersionUID = 1L;
+
+    Recorded(RejectedException e) {
+      super(e.code(), e.getMessage(), e.field());
+    }
+
+    @Override
+    public boolean securityRelevant() {
+      return false;
+    }
+  }
+
   /** Records a refused security-relevant request in its own transaction. */
   public void recordRefusal(String actor, String action, String target, RejectedException e, String requestId) {
     Map<String, Object> d = new LinkedHashMap<>();

@@ -1,6 +1,10 @@
 package dev.bindery.store;
 
 import dev.bindery.audit.AuditLog;
+import dev.bindery.credential.CredentialRepository;
+import dev.bindery.credential.EnrolmentCodeRepository;
+import dev.bindery.credential.LineageRepository;
+import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
@@ -20,4 +24,12 @@ public interface Tx {
   TotpRepository totp();
 
   AuditLog audit();
+
+  CredentialRepository credentials();
+
+  LineageRepository lineages();
+
+  EnrolmentCodeRepository enrolmentCodes();
+
+  RotationPolicyRepository rotationPolicies();
 }

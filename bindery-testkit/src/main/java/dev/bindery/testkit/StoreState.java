@@ -2,6 +2,11 @@ package dev.bindery.testkit;
 
 import dev.bindery.audit.ChainHead;
 import dev.bindery.common.Page;
+import dev.bindery.credential.Credential;
+import dev.bindery.credential.EnrolmentCode;
+import dev.bindery.credential.Lineage;
+import dev.bindery.credential.LineageId;
+import dev.bindery.credential.RotationPolicy;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityQuery;
@@ -18,11 +23,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a store holds, read through the ports only, as one comparable value: tests take it before a
  * rejected request and assert it is equal afterwards ("nothing was written"). The audit chain is captured
  * separately as {@link #auditHead} so a test can allow exactly the one {@code denied} event it expects.
+ *
+ * <p>Credentials, lineages and enrolment codes are captured per identity (so every stored one is reached
+ * through the ports), rotation policies as stored.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -34,6 +43,10 @@ public record StoreState(
     List<Team> teams,
     List<TokenRow> tokens,
     List<TotpRow> totp,
+    List<Credential> credentials,
+    List<Lineage> lineages,
+    List<EnrolmentCode> enrolmentCodes,
+    List<RotationPolicy> rotationPolicies,
     ChainHead auditHead) {
 
   /** A token's stored fields, hash as hex. */
@@ -94,11 +107,26 @@ public record StoreState(
       t.totp().find(o.id()).map(TotpRow::of).ifPresent(totp::add);
     }
     List<Team> teams = t.teams().list().stream().sorted(Comparator.comparing(team -> team.id().value())).toList();
-    return new StoreState(identities, links, operators, teams, tokens, totp, t.audit().head());
+    List<Credential> credentials = new ArrayList<>();
+    List<EnrolmentCode> codes = new ArrayList<>();
+    for (Identity i : identities) {
+      credentials.addAll(t.credentials().listForIdentity(i.id()));
+      codes.addAll(t.enrolmentCodes().listForIdentity(i.id()));
+    }
+    List<Lineage> lineages = credentials.stream().map(Credential::lineageId).filter(Objects::nonNull).distinct()
+        .sorted(Comparator.comparing(LineageId::value))
+        .flatMap(id -> t.lineages().findById(id).stream()).toList();
+    List<RotationPolicy> policies = t.rotationPolicies().list().stream()
+        .sorted(Comparator.comparing((RotationPolicy p) -> p.identityKind().wire())
+            .thenComparing(p -> p.credentialType().wire()))
+        .toList();
+    return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
+        t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
-    return new StoreState(identities, links, operators, teams, tokens, totp, null);
+    return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
+        rotationPolicies, null);
   }
 }

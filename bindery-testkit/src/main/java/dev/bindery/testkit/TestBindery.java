@@ -3,6 +3,9 @@ package dev.bindery.testkit;
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditService;
 import dev.bindery.audit.ChainHead;
+import dev.bindery.credential.CredentialEvents;
+import dev.bindery.credential.CredentialService;
+import dev.bindery.credential.Lineage;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.identity.TeamId;
 import dev.bindery.operator.IssuedToken;
@@ -18,6 +21,7 @@ import dev.bindery.security.Totp;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
 import dev.bindery.testkit.memory.InMemoryStore;
+import dev.bindery.testkit.pki.TestCa;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The core services wired over one store and one {@link MutableClock}, with helpers that make teams and
@@ -48,6 +53,9 @@ public final class TestBindery {
   private final SecretSealer sealer;
   private final Authorizer authorizer;
   private final AuditedTransactor audited;
+  private final TestCa pki;
+  private final List<Lineage> quarantined = new CopyOnWriteArrayList<>();
+  private final CredentialService credentials;
   private final IdentityService identities;
   private final OperatorService operators;
   private final AuditService audit;
@@ -61,7 +69,14 @@ public final class TestBindery {
     this.sealer = new SecretSealer(masterKey, random);
     this.authorizer = new Authorizer(clock, Authorizer.DEFAULT_STEP_UP_WINDOW);
     this.audited = new AuditedTransactor(store, clock);
-    this.identities = new IdentityService(audited, authorizer, random);
+    this.pki = TestCa.create(clock.instant());
+    this.credentials = new CredentialService(audited, authorizer, random, pki.ca(), new CredentialEvents() {
+      @Override
+      public void lineageQuarantined(Lineage lineage) {
+        quarantined.add(lineage);
+      }
+    });
+    this.identities = new IdentityService(audited, authorizer, random, credentials.lifecycleHook());
     this.operators = new OperatorService(audited, authorizer, random, sealer, ISSUER_LABEL);
     this.audit = new AuditService(audited, authorizer);
   }
@@ -93,6 +108,21 @@ public final class TestBindery {
 
   public IdentityService identities() {
     return identities;
+  }
+
+  /** The credential service, over a real CA ({@link #pki()}); its retirement cascade is wired into identities. */
+  public CredentialService credentials() {
+    return credentials;
+  }
+
+  /** The test CA the credential service issues from (generated at the clock's start). */
+  public TestCa pki() {
+    return pki;
+  }
+
+  /** Every lineage quarantine reported to {@link CredentialEvents}, in order (what the server counts). */
+  public List<Lineage> quarantinedLineages() {
+    return List.copyOf(quarantined);
   }
 
   public OperatorService operators() {

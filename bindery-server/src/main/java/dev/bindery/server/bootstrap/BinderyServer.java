@@ -1,17 +1,23 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.credential.CredentialRevocationRegistry;
+import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.OperatorService;
+import dev.bindery.pki.BcCertificateAuthority;
+import dev.bindery.pki.RevocationRegistry;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
 import dev.bindery.server.http.ApiApp;
 import dev.bindery.server.http.HttpMetrics;
+import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
 import dev.bindery.server.store.Database;
+import dev.bindery.server.store.JdbcCaMaterialStore;
 import dev.bindery.server.store.JdbcSettings;
 import dev.bindery.server.tls.DevCertificates;
 import dev.bindery.server.tls.HttpsConnectors;
@@ -55,9 +61,10 @@ public final class BinderyServer implements AutoCloseable {
   private final ServerConnector connector;
   private final TlsMaterial tls;
   private final boolean bootstrapped;
+  private final BcCertificateAuthority identityCa;
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
-      ServerConnector connector, TlsMaterial tls, boolean bootstrapped) {
+      ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -65,6 +72,7 @@ public final class BinderyServer implements AutoCloseable {
     this.connector = connector;
     this.tls = tls;
     this.bootstrapped = bootstrapped;
+    this.identityCa = identityCa;
   }
 
   /**
@@ -90,24 +98,33 @@ public final class BinderyServer implements AutoCloseable {
     try {
       AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
       Authorizer authz = new Authorizer(clock, config.stepUpWindow());
-      IdentityService identities = new IdentityService(tx, authz, random);
       OperatorService operators = new OperatorService(tx, authz, random, sealer, config.issuerLabel());
       AuditService audit = new AuditService(tx, authz);
 
       boolean bootstrapped = bootstrap(operators, config.bootstrapTokenFile());
+      BcCertificateAuthority identityCa = IdentityCaBootstrap.start(config, new JdbcCaMaterialStore(db, clock), sealer,
+          clock, random, URI.create(config.url()));
+      TlsMaterial serverTls = tls.withIdentityCa(identityCa.root(), identityCa.intermediate());
 
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
+      CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics);
+      credentialMetrics.bind(credentials);
+      // retiring an identity revokes its credentials in the same transaction
+      IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
+      RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
-          registry);
+          registry, new PkiRoutes(identityCa, revocations, clock));
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
-        ServerConnector c = HttpsConnectors.create(server, httpConfig, tls, config.httpHost(), config.httpPort());
+        ServerConnector c = HttpsConnectors.create(server, httpConfig, serverTls, config.httpHost(), config.httpPort());
         connector.set(c);
         return c;
       }, config.maxBodyBytes());
       javalin.start();
-      BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), tls, bootstrapped);
+      BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
+          identityCa);
       LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
       return s;
     } catch (RuntimeException e) {
@@ -161,6 +178,16 @@ public final class BinderyServer implements AutoCloseable {
   /** The dev CA that clients must trust, or null in files mode. */
   public Path caFile() {
     return tls.caFile();
+  }
+
+  /** The identity CA that issues X.509-SVIDs. */
+  public BcCertificateAuthority identityCa() {
+    return identityCa;
+  }
+
+  /** {@code <data-dir>/identity-ca.pem}: the identity CA chain, intermediate then root. */
+  public Path identityCaFile() {
+    return config.dataDir().resolve(IdentityCaBootstrap.CHAIN_FILE);
   }
 
   public Path bootstrapTokenFile() {

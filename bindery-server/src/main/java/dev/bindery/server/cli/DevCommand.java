@@ -42,6 +42,8 @@ public final class DevCommand implements Callable<Integer> {
   static void printDevDetails(BinderyServer server) {
     System.out.println("Bindery development server: " + server.baseUri());
     System.out.println("  trust this CA:       " + server.caFile().toAbsolutePath());
+    System.out.println("  identity CA chain:   " + server.identityCaFile().toAbsolutePath() + " (trust domain "
+        + server.identityCa().trustDomain() + ")");
     System.out.println("  example:             curl --cacert " + server.caFile().toAbsolutePath() + " "
         + server.baseUri() + "/health/ready");
   }

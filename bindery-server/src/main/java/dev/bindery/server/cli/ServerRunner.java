@@ -37,6 +37,7 @@ final class ServerRunner {
       DevCommand.printDevDetails(server);
     } else {
       System.out.println("Bindery server: " + server.baseUri());
+      System.out.println("  identity CA chain:   " + server.identityCaFile().toAbsolutePath());
     }
     if (server.bootstrapped()) {
       System.out.println("  first admin token:   written to " + server.bootstrapTokenFile().toAbsolutePath()

@@ -1,6 +1,10 @@
 package dev.bindery.server.config;
 
+import dev.bindery.pki.BcCertificateAuthority;
+import dev.bindery.pki.TrustDomain;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +30,10 @@ import java.util.TreeMap;
  *
  * @param httpPort 1-65535, or 0 for a free port chosen at start (tests)
  * @param tlsCaFile optional in files mode: the CA whose client certificates are validated by PKIX
+ * @param caTrustDomain the SPIFFE trust domain of the identity CA
+ * @param caPublicUrl the base URL in issued certificates' CRL and OCSP URLs, or null to derive it from the
+ *     listener ({@code https://<host>:<port>})
+ * @param caImport the files of an existing CA to import on first start, or null to generate one
  */
 public record BinderyConfig(
     Path dataDir,
@@ -43,7 +51,13 @@ public record BinderyConfig(
     long maxBodyBytes,
     Duration stepUpWindow,
     Path bootstrapTokenFile,
-    String issuerLabel) {
+    String issuerLabel,
+    TrustDomain caTrustDomain,
+    URI caPublicUrl,
+    CaImportFiles caImport) {
+
+  /** An existing CA to import: its root certificate, its issuing intermediate and that intermediate's key. */
+  public record CaImportFiles(Path rootCertFile, Path intermediateCertFile, Path intermediateKeyFile) {}
 
   /** How the HTTPS listener gets its certificate. */
   public enum TlsMode {
@@ -69,11 +83,18 @@ public record BinderyConfig(
   public static final String STEP_UP_WINDOW = "bindery.security.step-up-window-seconds";
   public static final String BOOTSTRAP_TOKEN_FILE = "bindery.bootstrap.token-file";
   public static final String ISSUER_LABEL = "bindery.issuer-label";
+  public static final String CA_TRUST_DOMAIN = "bindery.ca.trust-domain";
+  public static final String CA_PUBLIC_URL = "bindery.ca.public-url";
+  public static final String CA_IMPORT_ROOT_CERT_FILE = "bindery.ca.import.root-cert-file";
+  public static final String CA_IMPORT_INTERMEDIATE_CERT_FILE = "bindery.ca.import.intermediate-cert-file";
+  public static final String CA_IMPORT_INTERMEDIATE_KEY_FILE = "bindery.ca.import.intermediate-key-file";
+  public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
   public static final List<String> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
-      STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL);
+      STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
+      CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -173,8 +194,42 @@ public record BinderyConfig(
     if (issuer.isBlank() || issuer.length() > 64 || issuer.chars().anyMatch(c -> c < 0x20 || c == ':')) {
       throw new ConfigException(ISSUER_LABEL + ": must be 1-64 printable characters without ':'");
     }
+    TrustDomain trustDomain;
+    try {
+      trustDomain = new TrustDomain(v.getOrDefault(CA_TRUST_DOMAIN, DEFAULT_TRUST_DOMAIN));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(CA_TRUST_DOMAIN + ": " + e.getMessage(), e);
+    }
+    URI publicUrl = null;
+    if (v.containsKey(CA_PUBLIC_URL)) {
+      try {
+        publicUrl = URI.create(BcCertificateAuthority.checkedBaseUrl(new URI(v.get(CA_PUBLIC_URL))));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new ConfigException(CA_PUBLIC_URL + ": must be an absolute http or https URL without user info, query "
+            + "or fragment, for example https://bindery.example.com:8443", e);
+      }
+    }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, Duration.ofSeconds(window), tokenFile, issuer);
+        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v));
+  }
+
+  private static CaImportFiles caImport(Map<String, String> v) {
+    List<String> keys = List.of(CA_IMPORT_ROOT_CERT_FILE, CA_IMPORT_INTERMEDIATE_CERT_FILE,
+        CA_IMPORT_INTERMEDIATE_KEY_FILE);
+    long given = keys.stream().filter(v::containsKey).count();
+    if (given == 0) {
+      return null;
+    }
+    if (given != keys.size()) {
+      String missing = keys.stream().filter(k -> !v.containsKey(k)).reduce((a, b) -> a + ", " + b).orElse("");
+      throw new ConfigException(missing + ": importing a CA needs all three of " + String.join(", ", keys)
+          + " (or none, to generate a CA)");
+    }
+    for (String k : keys) {
+      requireReadableFile(k, path(v, k, null), "");
+    }
+    return new CaImportFiles(path(v, CA_IMPORT_ROOT_CERT_FILE, null), path(v, CA_IMPORT_INTERMEDIATE_CERT_FILE, null),
+        path(v, CA_IMPORT_INTERMEDIATE_KEY_FILE, null));
   }
 
   private static long number(Map<String, String> v, String key, long def, long min, long max) {
@@ -228,6 +283,7 @@ public record BinderyConfig(
   public String toString() {
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
-        + stepUpWindow + "]";
+        + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
+        + (caImport != null) + "]";
   }
 }

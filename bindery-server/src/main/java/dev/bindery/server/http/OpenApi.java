@@ -51,7 +51,7 @@ public final class OpenApi {
       params.add(Map.of("name", q.name(), "in", "query", "required", false, "description", q.description(),
           "schema", Map.of("type", q.type())));
     }
-    if (r.body() != null || !r.method().name().equals("GET")) {
+    if (r.body() != null || (!r.method().name().equals("GET") && r.rawBodyType() == null)) {
       params.add(Map.of("name", "If-Match", "in", "header", "required", false,
           "description", "the ETag read, for changes to an existing identity or operator",
           "schema", Map.of("type", "string")));
@@ -62,6 +62,10 @@ public final class OpenApi {
     if (r.body() != null) {
       op.put("requestBody", Map.of("required", r.body().anyRequired(),
           "content", Map.of("application/json", Map.of("schema", schema(r.body())))));
+    }
+    if (r.rawBodyType() != null) {
+      op.put("requestBody", Map.of("required", true,
+          "content", Map.of(r.rawBodyType(), Map.of("schema", Map.of("type", "string", "format", "binary")))));
     }
     Map<String, Object> responses = new LinkedHashMap<>();
     Map<String, Object> ok = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param query the accepted query parameters; any other is refused
  * @param status the success status
  * @param responseType the media type of a success response with content
+ * @param rawBodyType the media type of a non-JSON request body the handler reads itself (for example
+ *     {@code application/ocsp-request}), or null
  */
 public record Route(
     HandlerType method,
@@ -27,9 +29,11 @@ public record Route(
     List<QueryParam> query,
     int status,
     String responseType,
-    RouteHandler handler) {
+    RouteHandler handler,
+    String rawBodyType) {
 
-  private static final Pattern PATH_PARAM = Pattern.compile("\\{([a-z_]+)}");
+  /** {@code {name}} matches one path segment; {@code <name>} (Javalin) may span several. */
+  private static final Pattern PATH_PARAM = Pattern.compile("[{<]([a-z_]+)[}>]");
 
   /** A query parameter; {@code description} ends up in the OpenAPI document. */
   public record QueryParam(String name, String type, String description) {}
@@ -88,6 +92,7 @@ public record Route(
     private BodySpec body;
     private final List<QueryParam> query = new ArrayList<>();
     private String responseType = "application/json";
+    private String rawBodyType;
 
     private Builder(HandlerType method, String path, String operationId, int status) {
       this.method = method;
@@ -131,8 +136,15 @@ public record Route(
       return this;
     }
 
+    /** A request body of this media type that the handler reads as bytes (not JSON, no {@link BodySpec}). */
+    public Builder consumes(String mediaType) {
+      rawBodyType = mediaType;
+      return this;
+    }
+
     public Route handle(RouteHandler handler) {
-      return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType, handler);
+      return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType, handler,
+          rawBodyType);
     }
   }
 }

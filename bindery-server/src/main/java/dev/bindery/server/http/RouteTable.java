@@ -16,7 +16,7 @@ public final class RouteTable {
   private RouteTable() {}
 
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
-      Transactor transactor, PrometheusMeterRegistry registry) {
+      Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -24,6 +24,7 @@ public final class RouteTable {
     all.addAll(new OperatorRoutes(operators).routes());
     all.addAll(new TeamRoutes(operators).routes());
     all.addAll(new AuditRoutes(audit).routes());
+    all.addAll(pki.routes());
     List<Route> table = List.copyOf(all);
     // Rendered once: the document describes exactly this table, including its own route.
     openApi.set(Json.bytes(OpenApi.document(table, API_VERSION)));

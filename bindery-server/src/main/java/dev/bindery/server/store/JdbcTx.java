@@ -1,6 +1,10 @@
 package dev.bindery.server.store;
 
 import dev.bindery.audit.AuditLog;
+import dev.bindery.credential.CredentialRepository;
+import dev.bindery.credential.EnrolmentCodeRepository;
+import dev.bindery.credential.LineageRepository;
+import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
@@ -45,5 +49,25 @@ final class JdbcTx implements Tx {
   @Override
   public AuditLog audit() {
     return new JdbcAuditLog(h);
+  }
+
+  @Override
+  public CredentialRepository credentials() {
+    return new JdbcCredentialRepository(h);
+  }
+
+  @Override
+  public LineageRepository lineages() {
+    return new JdbcLineageRepository(h);
+  }
+
+  @Override
+  public EnrolmentCodeRepository enrolmentCodes() {
+    return new JdbcEnrolmentCodeRepository(h);
+  }
+
+  @Override
+  public RotationPolicyRepository rotationPolicies() {
+    return new JdbcRotationPolicyRepository(h);
   }
 }

@@ -54,7 +54,8 @@ public final class HttpsConnectors {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, password);
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ClientCertificateTrustManager(material.clientCas())},
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ClientCertificateTrustManager(material.clientCas(),
+          material.clientIntermediates())},
           new SecureRandom());
       return ctx;
     } catch (GeneralSecurityException | java.io.IOException e) {

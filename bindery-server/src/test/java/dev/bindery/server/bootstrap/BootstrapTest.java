@@ -44,6 +44,7 @@ class BootstrapTest {
       BinderyServer server = BinderyServer.start(config, new MutableClock(Instant.now()));
       String token;
       String caBefore;
+      String identityCaBefore;
       try {
         assertThat(server.bootstrapped()).isTrue();
         Path tokenFile = server.bootstrapTokenFile();
@@ -56,6 +57,7 @@ class BootstrapTest {
         assertThat(Files.getPosixFilePermissions(config.dataDir().resolve("tls/ca.key")))
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         caBefore = Files.readString(server.caFile());
+        identityCaBefore = Files.readString(server.identityCaFile());
 
         // use the token and enrol TOTP so that secrets pass through every layer that logs
         HttpClient client = clientFor(server);
@@ -81,6 +83,10 @@ class BootstrapTest {
         assertThat(again.bootstrapped()).isFalse();
         assertThat(Files.readString(again.bootstrapTokenFile()).strip()).isEqualTo(token);
         assertThat(Files.readString(again.caFile())).isEqualTo(caBefore);
+        // the identity CA is stored in the database: the restart loads it, it does not make a new one
+        assertThat(Files.readString(again.identityCaFile())).isEqualTo(identityCaBefore);
+        assertThat(again.identityCa().root()).isEqualTo(
+            dev.bindery.pki.Pem.parseCertificates(identityCaBefore).get(1));
         assertThat(send(clientFor(again), again, "GET", "/api/v1/operators/me", token, null).statusCode()).isEqualTo(200);
       } finally {
         again.stop();

@@ -27,6 +27,44 @@ class BinderyConfigTest {
     assertThat(c.stepUpWindow()).isEqualTo(Duration.ofSeconds(300));
     assertThat(c.bootstrapTokenFile()).isEqualTo(Path.of("./bindery-data/bootstrap-admin.token"));
     assertThat(c.issuerLabel()).isEqualTo("Bindery");
+    assertThat(c.caTrustDomain().value()).isEqualTo("bindery.test");
+    assertThat(c.caPublicUrl()).isNull();
+    assertThat(c.caImport()).isNull();
+  }
+
+  @Test
+  void caKeys_validValues_parsed() throws Exception {
+    Path root = Files.writeString(dir.resolve("root.pem"), "x");
+    Path intermediate = Files.writeString(dir.resolve("intermediate.pem"), "x");
+    Path key = Files.writeString(dir.resolve("intermediate.key"), "x");
+    BinderyConfig c = BinderyConfig.fromSources(Map.of(BinderyConfig.CA_TRUST_DOMAIN, "prod.example.com",
+        BinderyConfig.CA_PUBLIC_URL, "https://ca.example.com:8443/",
+        BinderyConfig.CA_IMPORT_ROOT_CERT_FILE, root.toString(),
+        BinderyConfig.CA_IMPORT_INTERMEDIATE_CERT_FILE, intermediate.toString(),
+        BinderyConfig.CA_IMPORT_INTERMEDIATE_KEY_FILE, key.toString()), Map.of());
+    assertThat(c.caTrustDomain().value()).isEqualTo("prod.example.com");
+    assertThat(c.caPublicUrl()).hasToString("https://ca.example.com:8443");
+    assertThat(c.caImport()).isEqualTo(new BinderyConfig.CaImportFiles(root, intermediate, key));
+    assertThat(BinderyConfig.fromSources(Map.of(), Map.of("BINDERY_CA_TRUST_DOMAIN", "env.example"))
+        .caTrustDomain().value()).isEqualTo("env.example");
+  }
+
+  @Test
+  void caKeys_badValues_rejectedNamingTheKey() throws Exception {
+    assertRejected(Map.of(BinderyConfig.CA_TRUST_DOMAIN, "Bindery.Test"), BinderyConfig.CA_TRUST_DOMAIN);
+    assertRejected(Map.of(BinderyConfig.CA_TRUST_DOMAIN, "spiffe://bindery.test"), BinderyConfig.CA_TRUST_DOMAIN);
+    assertRejected(Map.of(BinderyConfig.CA_PUBLIC_URL, "ftp://ca.example.com"), BinderyConfig.CA_PUBLIC_URL);
+    assertRejected(Map.of(BinderyConfig.CA_PUBLIC_URL, "https://ca.example.com/?x=1"), BinderyConfig.CA_PUBLIC_URL);
+    assertRejected(Map.of(BinderyConfig.CA_PUBLIC_URL, "not a url"), BinderyConfig.CA_PUBLIC_URL);
+    Path root = Files.writeString(dir.resolve("root.pem"), "x");
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of(BinderyConfig.CA_IMPORT_ROOT_CERT_FILE, root.toString()),
+        Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(BinderyConfig.CA_IMPORT_INTERMEDIATE_CERT_FILE)
+        .hasMessageContaining(BinderyConfig.CA_IMPORT_INTERMEDIATE_KEY_FILE).hasMessageContaining("all three");
+    assertRejected(Map.of(BinderyConfig.CA_IMPORT_ROOT_CERT_FILE, root.toString(),
+        BinderyConfig.CA_IMPORT_INTERMEDIATE_CERT_FILE, root.toString(),
+        BinderyConfig.CA_IMPORT_INTERMEDIATE_KEY_FILE, "/nonexistent/key.pem"),
+        BinderyConfig.CA_IMPORT_INTERMEDIATE_KEY_FILE);
   }
 
   @Test

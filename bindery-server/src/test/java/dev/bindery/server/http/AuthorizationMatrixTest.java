@@ -140,6 +140,11 @@ class AuthorizationMatrixTest {
     m.put("GET /api/v1/audit/events", () -> new Req("GET", "/api/v1/audit/events", null));
     m.put("GET /api/v1/audit/export", () -> new Req("GET", "/api/v1/audit/export", null));
     m.put("POST /api/v1/audit/verify", () -> new Req("POST", "/api/v1/audit/verify", "{}"));
+    // public PKI routes; an OCSP request that does not parse is still answered 200 (malformedRequest)
+    m.put("GET /pki/ca.pem", () -> new Req("GET", "/pki/ca.pem", null));
+    m.put("GET /pki/crl", () -> new Req("GET", "/pki/crl", null));
+    m.put("POST /pki/ocsp", () -> new Req("POST", "/pki/ocsp", "x", "Content-Type", "application/ocsp-request"));
+    m.put("GET /pki/ocsp/<request>", () -> new Req("GET", "/pki/ocsp/MAA=", null));
     return m;
   }
 

@@ -7,9 +7,25 @@ import dev.bindery.audit.AuditQuery;
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.ChainHead;
 import dev.bindery.common.Page;
+import dev.bindery.credential.Credential;
+import dev.bindery.credential.CredentialId;
+import dev.bindery.credential.CredentialQuery;
+import dev.bindery.credential.CredentialRepository;
+import dev.bindery.credential.CredentialStatus;
+import dev.bindery.credential.CredentialType;
+import dev.bindery.credential.EnrolmentCode;
+import dev.bindery.credential.EnrolmentCodeRepository;
+import dev.bindery.credential.Lineage;
+import dev.bindery.credential.LineageId;
+import dev.bindery.credential.LineageRepository;
+import dev.bindery.credential.RotationPolicy;
+import dev.bindery.credential.RotationPolicyRepository;
+import dev.bindery.credential.SecretHash;
+import dev.bindery.credential.Thumbprint;
 import dev.bindery.identity.FederatedSubject;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
+import dev.bindery.identity.IdentityKind;
 import dev.bindery.identity.IdentityQuery;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.identity.SubjectLink;
@@ -23,15 +39,18 @@ import dev.bindery.operator.Team;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +78,8 @@ import java.util.function.Function;
  *       chain) that the enclosing transaction has already written, a database would block for ever, so
  *       this store fails fast with {@link IllegalStateException} instead.
  *   <li>{@link #read} work may not write; a write there throws {@link IllegalStateException}.
- *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash) raise
+ *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash; credential
+ *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -77,6 +97,10 @@ public final class InMemoryStore implements Transactor {
   private final Table<Team> teams = new Table<>("team");
   private final Table<OperatorToken> tokens = new Table<>("operator token");
   private final Table<TotpFactor> totpFactors = new Table<>("totp factor");
+  private final Table<Credential> credentials = new Table<>("credential");
+  private final Table<Lineage> lineages = new Table<>("lineage");
+  private final Table<EnrolmentCode> enrolmentCodes = new Table<>("enrolment code");
+  private final Table<RotationPolicy> rotationPolicies = new Table<>("rotation policy");
   private final List<AuditEvent> events = new ArrayList<>();
   private ChainHead head = ChainHead.EMPTY;
 
@@ -244,6 +268,26 @@ public final class InMemoryStore implements Transactor {
     @Override
     public AuditLog audit() {
       return auditLog;
+    }
+
+    @Override
+    public CredentialRepository credentials() {
+      return credentialRepository;
+    }
+
+    @Override
+    public LineageRepository lineages() {
+      return lineageRepository;
+    }
+
+    @Override
+    public EnrolmentCodeRepository enrolmentCodes() {
+      return enrolmentCodeRepository;
+    }
+
+    @Override
+    public RotationPolicyRepository rotationPolicies() {
+      return rotationPolicyRepository;
     }
 
     private final IdentityRepository identityRepository = new IdentityRepository() {
@@ -568,6 +612,200 @@ public final class InMemoryStore implements Transactor {
         return all;
       }
     };
+
+    private final CredentialRepository credentialRepository = new CredentialRepository() {
+      @Override
+      public void insert(Credential c) {
+        String key = c.id().value();
+        boolean clash = get(credentials, key) != null || view(credentials).values().stream().anyMatch(o ->
+            (c.serial() != null && c.serial().equals(o.serial()))
+                || (c.thumbprint() != null && c.type() == o.type() && c.thumbprint().equals(o.thumbprint()))
+                || (c.secretHash() != null && c.secretHash().equals(o.secretHash())));
+        if (clash) {
+          throw new UniqueViolation("credential " + key, null);
+        }
+        put(credentials, key, c);
+      }
+
+      @Override
+      public boolean update(Credential next) {
+        String key = next.id().value();
+        Credential stored = get(credentials, key);
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(credentials, key, next.withLastUsedAt(stored.lastUsedAt()));
+        return true;
+      }
+
+      @Override
+      public void recordUse(CredentialId id, Instant at) {
+        Credential stored = get(credentials, id.value());
+        if (stored != null && (stored.lastUsedAt() == null || stored.lastUsedAt().isBefore(at))) {
+          put(credentials, id.value(), stored.withLastUsedAt(at));
+        }
+      }
+
+      @Override
+      public Optional<Credential> findById(CredentialId id) {
+        return Optional.ofNullable(get(credentials, id.value()));
+      }
+
+      @Override
+      public Optional<Credential> findBySerial(BigInteger serial) {
+        return view(credentials).values().stream().filter(c -> serial.equals(c.serial())).findFirst();
+      }
+
+      @Override
+      public Optional<Credential> findByThumbprint(CredentialType type, Thumbprint thumbprint) {
+        return view(credentials).values().stream()
+            .filter(c -> c.type() == type && thumbprint.equals(c.thumbprint())).findFirst();
+      }
+
+      @Override
+      public Optional<Credential> findBySecretHash(SecretHash hash) {
+        return view(credentials).values().stream().filter(c -> hash.equals(c.secretHash())).findFirst();
+      }
+
+      @Override
+      public List<Credential> findByPublicKey(Thumbprint spkiFingerprint) {
+        return view(credentials).values().stream()
+            .filter(c -> c.publicKey() != null && c.publicKey().fingerprint().equals(spkiFingerprint)).toList();
+      }
+
+      @Override
+      public List<Credential> listForIdentity(IdentityId identity) {
+        return view(credentials).values().stream().filter(c -> c.identityId().equals(identity))
+            .sorted(Comparator.comparing(Credential::boundAt).thenComparing(c -> c.id().value())).toList();
+      }
+
+      @Override
+      public Page<Credential> search(CredentialQuery q) {
+        List<Credential> out = new ArrayList<>();
+        boolean more = false;
+        for (Credential c : view(credentials).values()) {
+          if (!q.matches(c, get(identities, c.identityId().value()).kind())) {
+            continue;
+          }
+          if (out.size() == q.limit()) {
+            more = true;
+            break;
+          }
+          out.add(c);
+        }
+        return new Page<>(out, more ? last(out).id().value() : null);
+      }
+
+      @Override
+      public long count(CredentialQuery q) {
+        CredentialQuery all = q.after(null);
+        return view(credentials).values().stream()
+            .filter(c -> all.matches(c, get(identities, c.identityId().value()).kind())).count();
+      }
+
+      @Override
+      public List<RevokedCertificate> revokedUnexpired(Instant now) {
+        return view(credentials).values().stream()
+            .filter(c -> c.type() == CredentialType.X509_SVID && c.revoked() && c.notAfter().isAfter(now))
+            .sorted(Comparator.comparing(Credential::serial))
+            .map(c -> new RevokedCertificate(c.serial(), c.revokedAt(), c.revocationReason()))
+            .toList();
+      }
+
+      @Override
+      public List<IdentityId> identitiesWithoutActiveCredential(Instant now, int limit) {
+        return withoutActiveCredential(now).limit(limit).toList();
+      }
+
+      @Override
+      public long countIdentitiesWithoutActiveCredential(Instant now) {
+        return withoutActiveCredential(now).count();
+      }
+
+      private java.util.stream.Stream<IdentityId> withoutActiveCredential(Instant now) {
+        java.util.Set<IdentityId> covered = new java.util.HashSet<>();
+        view(credentials).values().stream()
+            .filter(c -> c.status() == CredentialStatus.ACTIVE && c.notAfter().isAfter(now))
+            .forEach(c -> covered.add(c.identityId()));
+        return view(identities).values().stream()
+            .filter(i -> !i.retired() && !covered.contains(i.id()))
+            .map(Identity::id);
+      }
+    };
+
+    private final LineageRepository lineageRepository = new LineageRepository() {
+      @Override
+      public void insert(Lineage lineage) {
+        if (get(lineages, lineage.id().value()) != null) {
+          throw new UniqueViolation("lineage " + lineage.id(), null);
+        }
+        put(lineages, lineage.id().value(), lineage);
+      }
+
+      @Override
+      public boolean update(Lineage next) {
+        Lineage stored = get(lineages, next.id().value());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(lineages, next.id().value(), next);
+        return true;
+      }
+
+      @Override
+      public Optional<Lineage> findById(LineageId id) {
+        return Optional.ofNullable(get(lineages, id.value()));
+      }
+    };
+
+    private final EnrolmentCodeRepository enrolmentCodeRepository = new EnrolmentCodeRepository() {
+      @Override
+      public void insert(EnrolmentCode code) {
+        if (get(enrolmentCodes, code.hash().hex()) != null) {
+          throw new UniqueViolation("enrolment code", null);
+        }
+        put(enrolmentCodes, code.hash().hex(), code);
+      }
+
+      @Override
+      public Optional<EnrolmentCode> findByHash(SecretHash hash) {
+        return Optional.ofNullable(get(enrolmentCodes, hash.hex()));
+      }
+
+      @Override
+      public boolean markUsed(SecretHash hash, Instant at, CredentialId credential) {
+        EnrolmentCode c = get(enrolmentCodes, hash.hex());
+        if (c == null || c.used()) {
+          return false;
+        }
+        put(enrolmentCodes, hash.hex(), new EnrolmentCode(c.hash(), c.identityId(), c.createdBy(), c.createdAt(),
+            c.expiresAt(), at, credential));
+        return true;
+      }
+
+      @Override
+      public List<EnrolmentCode> listForIdentity(IdentityId identity) {
+        return view(enrolmentCodes).values().stream().filter(c -> c.identityId().equals(identity))
+            .sorted(Comparator.comparing(EnrolmentCode::createdAt).thenComparing(c -> c.hash().hex())).toList();
+      }
+    };
+
+    private final RotationPolicyRepository rotationPolicyRepository = new RotationPolicyRepository() {
+      @Override
+      public Optional<RotationPolicy> find(IdentityKind kind, CredentialType type) {
+        return Optional.ofNullable(get(rotationPolicies, policyKey(kind, type)));
+      }
+
+      @Override
+      public List<RotationPolicy> list() {
+        return List.copyOf(view(rotationPolicies).values());
+      }
+
+      @Override
+      public void put(RotationPolicy policy) {
+        Journal.this.put(rotationPolicies, policyKey(policy.identityKind(), policy.credentialType()), policy);
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")
@@ -590,6 +828,10 @@ public final class InMemoryStore implements Transactor {
       return Collections.unmodifiableList(copy);
     }
     return v;
+  }
+
+  private static String policyKey(IdentityKind kind, CredentialType type) {
+    return kind.wire() + "/" + type.wire();
   }
 
   private static <T> T last(List<T> list) {

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bindery.audit.AuditEvent;
-import dev.bindery.audit.AuditLog;
-import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.identity.BackupOwner;
 import dev.bindery.identity.CreateResult;
@@ -18,7 +16,6 @@ import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityKind;
 import dev.bindery.identity.IdentityQuery;
-import dev.bindery.identity.IdentityRepository;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.identity.NewIdentity;
@@ -26,14 +23,9 @@ import dev.bindery.identity.Ownership;
 import dev.bindery.identity.Scope;
 import dev.bindery.identity.SubjectLink;
 import dev.bindery.identity.TeamId;
-import dev.bindery.operator.OperatorRepository;
-import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.Role;
-import dev.bindery.operator.TeamRepository;
-import dev.bindery.operator.TotpRepository;
 import dev.bindery.security.Caller;
-import dev.bindery.store.Transactor;
-import dev.bindery.store.Tx;
+import dev.bindery.testkit.FailingAuditStore;
 import dev.bindery.testkit.MutableClock;
 import dev.bindery.testkit.StoreState;
 import dev.bindery.testkit.TestBindery;
@@ -41,12 +33,10 @@ import dev.bindery.testkit.TestIdentities;
 import dev.bindery.testkit.TestOperator;
 import dev.bindery.testkit.memory.InMemoryStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -425,7 +415,7 @@ class IdentityServiceTest {
   @Test
   void updateProfile_auditFails_changeRolledBackWithIt() {
     InMemoryStore inner = new InMemoryStore();
-    TestBindery failing = new TestBindery(new FailingAuditTransactor(inner, "identity.update"), MutableClock.standard());
+    TestBindery failing = new TestBindery(new FailingAuditStore(inner, "identity.update"), MutableClock.standard());
     TeamId team = failing.team("payments");
     TeamId backup = failing.team("platform");
     TestOperator member = failing.member(team);
@@ -679,90 +669,5 @@ class IdentityServiceTest {
   @Test
   void get_unknownId_rejectedAsIdentityNotFound() {
     assertRejected(() -> service.get(b.caller(owner), TestIdentities.newId()), ErrorCode.IDENTITY_NOT_FOUND);
-  }
-
-  /** A store whose audit append fails for one action, to show the change and its event share a transaction. */
-  private static final class FailingAuditTransactor implements Transactor {
-    private final Transactor inner;
-    private final String failingAction;
-
-    FailingAuditTransactor(Transactor inner, String failingAction) {
-      this.inner = inner;
-      this.failingAction = failingAction;
-    }
-
-    @Override
-    public <T> T inTransaction(Function<Tx, T> work) {
-      return inner.inTransaction(t -> work.apply(wrap(t)));
-    }
-
-    @Override
-    public <T> T read(Function<Tx, T> work) {
-      return inner.read(t -> work.apply(wrap(t)));
-    }
-
-    @Override
-    public boolean ping() {
-      return inner.ping();
-    }
-
-    private Tx wrap(Tx t) {
-      AuditLog log = t.audit();
-      AuditLog failing = new AuditLog() {
-        @Override
-        public AuditEvent append(dev.bindery.audit.AuditRecord record, Instant time) {
-          if (record.action().equals(failingAction) && record.outcome() == Outcome.SUCCESS) {
-            throw new IllegalStateException("audit append failed");
-          }
-          return log.append(record, time);
-        }
-
-        @Override
-        public List<AuditEvent> query(dev.bindery.audit.AuditQuery query) {
-          return log.query(query);
-        }
-
-        @Override
-        public void scan(long afterSeq, int batch, java.util.function.Consumer<AuditEvent> sink) {
-          log.scan(afterSeq, batch, sink);
-        }
-
-        @Override
-        public dev.bindery.audit.ChainHead head() {
-          return log.head();
-        }
-      };
-      return new Tx() {
-        @Override
-        public IdentityRepository identities() {
-          return t.identities();
-        }
-
-        @Override
-        public OperatorRepository operators() {
-          return t.operators();
-        }
-
-        @Override
-        public TeamRepository teams() {
-          return t.teams();
-        }
-
-        @Override
-        public OperatorTokenRepository operatorTokens() {
-          return t.operatorTokens();
-        }
-
-        @Override
-        public TotpRepository totp() {
-          return t.totp();
-        }
-
-        @Override
-        public AuditLog audit() {
-          return failing;
-        }
-      };
-    }
   }
 }

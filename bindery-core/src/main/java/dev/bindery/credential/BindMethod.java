@@ -1,0 +1,26 @@
+package dev.bindery.credential;
+
+import java.util.Locale;
+
+/** How a credential came to be bound to its identity. */
+public enum BindMethod {
+  /** An X.509-SVID issued against a one-time enrolment code. */
+  ENROLMENT,
+  /** An X.509-SVID issued to the holder of the lineage's current certificate. */
+  RENEWAL,
+  /** A public key, self-signed certificate or API key registered by an operator. */
+  REGISTRATION;
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static BindMethod parse(String value) {
+    for (BindMethod m : values()) {
+      if (m.wire().equals(value)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown bind method " + value);
+  }
+}

@@ -1,0 +1,845 @@
+package dev.bindery.credential;
+
+import dev.bindery.audit.AuditRecord;
+import dev.bindery.audit.Outcome;
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RejectedException;
+import dev.bindery.common.Secret;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
+import dev.bindery.identity.IdentityKind;
+import dev.bindery.identity.IdentityLifecycleHook;
+import dev.bindery.identity.IdentityStatus;
+import dev.bindery.pki.CertificateAuthority;
+import dev.bindery.pki.Csrs;
+import dev.bindery.pki.RevocationReason;
+import dev.bindery.pki.VerifiedCsr;
+import dev.bindery.security.Authorizer;
+import dev.bindery.security.Caller;
+import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Tx;
+import dev.bindery.store.UniqueViolation;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The credentials of identities: enrolment and renewal of X.509-SVIDs, registered public keys and self-signed
+ * certificates, API keys, revocation, rotation policies and reports, leak response, and the cascade of an
+ * identity's retirement. Every change and its audit event commit in one transaction.
+ *
+ * <p>Authentication of a credential ({@link #authenticateCertificate}, {@link #verifyApiKey}) refuses, with the
+ * contract's codes: an unknown credential ({@code credential_unknown}, not audited, so guessing cannot fill the
+ * audit log), a revoked one ({@code credential_revoked}), one of a quarantined lineage
+ * ({@code credential_quarantined}), an expired or not yet valid one ({@code credential_expired}), a superseded
+ * generation ({@code credential_superseded}: its lineage is quarantined), and one whose identity is not active
+ * ({@code identity_not_active}). Every refusal of a known credential is audited as denied.
+ */
+public final class CredentialService {
+  /** At most this many items in one report. */
+  public static final int REPORT_LIMIT = 1000;
+  /** The window of the {@code bindery_credentials_expiring} gauge. */
+  public static final Duration GAUGE_EXPIRING_WINDOW = Duration.ofDays(7);
+  /** A use is recorded at most once per this interval per credential, to keep authentication cheap. */
+  static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+  private static final int MAX_REPORT_DAYS = 3650;
+  /** The audit actor of a request made without an operator (enrolment with a code). */
+  private static final String ANONYMOUS = "anonymous";
+
+  private final AuditedTransactor tx;
+  private final Authorizer authz;
+  private final SecureRandom random;
+  private final CertificateAuthority ca;
+  private final CredentialEvents events;
+
+  /**
+   * @param ca issues the X.509-SVIDs
+   * @param events told of lineage quarantines after they commit (metrics)
+   */
+  public CredentialService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
+      CredentialEvents events) {
+    this.tx = Objects.requireNonNull(tx);
+    this.authz = Objects.requireNonNull(authz);
+    this.random = Objects.requireNonNull(random);
+    this.ca = Objects.requireNonNull(ca);
+    this.events = Objects.requireNonNull(events);
+  }
+
+  // ---- enrolment ----------------------------------------------------------------------------------------
+
+  /**
+   * Creates a one-time enrolment code for {@code identity} (an owner or an admin). {@code ttl} null means
+   * {@link EnrolmentCodes#DEFAULT_TTL}; at most {@link EnrolmentCodes#MAX_TTL}. The code is returned once and
+   * only its hash is stored. A retired identity gets none ({@code identity_retired}); a suspended one may, but
+   * the code works only after it is resumed.
+   */
+  public IssuedEnrolmentCode createEnrolmentCode(Caller caller, IdentityId identity, Duration ttl) {
+    Duration lifetime = ttl == null ? EnrolmentCodes.DEFAULT_TTL : ttl;
+    if (lifetime.compareTo(Duration.ofSeconds(1)) < 0 || lifetime.compareTo(EnrolmentCodes.MAX_TTL) > 0) {
+      throw RejectedException.invalid("ttl_seconds",
+          "ttl_seconds must be between 1 and " + EnrolmentCodes.MAX_TTL.toSeconds());
+    }
+    return tx.write(caller, "credential.enrolment_code.create", identity.value(), t -> {
+      Identity i = loadIdentity(t, identity);
+      authz.requireManageCredentials(caller, i);
+      requireNotRetired(i);
+      Instant now = tx.clock().instant();
+      Secret code = EnrolmentCodes.generate(random);
+      SecretHash hash = SecretHash.of(code);
+      t.enrolmentCodes().insert(new EnrolmentCode(hash, identity, caller.actor(), now, now.plus(lifetime), null, null));
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("code_ref", codeRef(hash));
+      d.put("expires_at", now.plus(lifetime).toString());
+      tx.record(t, caller, "credential.enrolment_code.create", identity.value(), d);
+      return new IssuedEnrolmentCode(code, identity, now.plus(lifetime));
+    });
+  }
+
+  /**
+   * Redeems an enrolment code with a CSR: issues generation 1 of a new lineage for the code's identity and marks
+   * the code used, in one transaction. The code is the authentication (no operator). Refusals: unknown or
+   * malformed code {@code enrolment_code_invalid}, used {@code enrolment_code_used}, expired
+   * {@code enrolment_code_expired}, identity suspended or retired {@code identity_not_active} (all audited as
+   * denied); CSR errors as {@link Csrs#verify(String, String)} (not audited, and the code stays unused). The
+   * CSR may name the identity's own SPIFFE id as its only SAN, nothing else.
+   */
+  public IssuedSvid enrol(String code, String csrPem, String requestId) {
+    String action = "credential.enrol";
+    if (!EnrolmentCodes.wellFormed(code)) {
+      throw tx.recordedRefusal(ANONYMOUS, action, "",
+          new RejectedException(ErrorCode.ENROLMENT_CODE_INVALID, "enrolment code is not valid"), requestId);
+    }
+    SecretHash hash = SecretHash.of(Secret.of(code));
+    return refusing(action, requestId, t -> {
+      Instant now = tx.clock().instant();
+      EnrolmentCode stored = t.enrolmentCodes().findByHash(hash).filter(found -> found.hash().matches(hash))
+          .orElseThrow(() -> new Refusal(ANONYMOUS, "",
+              new RejectedException(ErrorCode.ENROLMENT_CODE_INVALID, "enrolment code is not valid")));
+      String target = stored.identityId().value();
+      if (stored.used()) {
+        throw new Refusal(ANONYMOUS, target,
+            new RejectedException(ErrorCode.ENROLMENT_CODE_USED, "enrolment code was already used"));
+      }
+      if (stored.expiredAt(now)) {
+        throw new Refusal(ANONYMOUS, target,
+            new RejectedException(ErrorCode.ENROLMENT_CODE_EXPIRED, "enrolment code expired"));
+      }
+      Identity identity = loadIdentity(t, stored.identityId());
+      if (identity.status() != IdentityStatus.ACTIVE) {
+        throw new Refusal(ANONYMOUS, target, notActive(identity));
+      }
+      VerifiedCsr csr = Csrs.verify(csrPem, ca.spiffeId(identity.id()));
+      CredentialId id = CredentialId.generate(random);
+      LineageId lineage = LineageId.generate(random);
+      IssuedSvid issued = issue(t, identity, csr, id, lineage, 1, BindMethod.ENROLMENT, stored.createdBy(), now);
+      t.lineages().insert(Lineage.start(lineage, identity.id(), id, now));
+      if (!t.enrolmentCodes().markUsed(hash, now, id)) {
+        // a concurrent enrolment redeemed the code first: this one's writes roll back
+        throw new Refusal(ANONYMOUS, target,
+            new RejectedException(ErrorCode.ENROLMENT_CODE_USED, "enrolment code was already used"));
+      }
+      Map<String, Object> d = details(issued.credential().credential());
+      d.put("code_ref", codeRef(hash));
+      d.put("code_created_by", stored.createdBy());
+      append(t, identity.id().value(), action, identity.id().value(), d, requestId, now);
+      return issued;
+    });
+  }
+
+  // ---- authentication of credentials ----------------------------------------------------------------------
+
+  /**
+   * Authenticates a certificate presented over mutual TLS: an X.509-SVID issued by Bindery, or a registered
+   * self-signed certificate, found by its x5t#S256. The chain was already checked by the TLS layer; this is the
+   * one place that checks the credential behind it. A superseded generation quarantines its lineage (its
+   * current certificate is revoked with key compromise, audited as {@code credential.lineage.quarantined},
+   * reported to {@link CredentialEvents}) and is refused; other lineages of the identity keep working.
+   */
+  public AuthenticatedCredential authenticateCertificate(X509Certificate leaf, Instant now, String requestId) {
+    Objects.requireNonNull(now);
+    if (leaf == null) {
+      throw new RejectedException(ErrorCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
+    }
+    Thumbprint thumbprint = CredentialKeys.x5tS256(leaf);
+    return authenticate(requestId, now, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID, thumbprint)
+        .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)));
+  }
+
+  /**
+   * Verifies a presented API key. A value that is not an API key or whose checksum does not match is refused
+   * before any lookup ({@code credential_unknown}); the lookup is by hash and the found hash is compared in
+   * constant time.
+   */
+  public AuthenticatedCredential verifyApiKey(String value, String requestId) {
+    if (!ApiKeys.valid(value)) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_UNKNOWN, "api key is malformed or unknown");
+    }
+    SecretHash hash = SecretHash.of(Secret.of(value));
+    return authenticate(requestId, tx.clock().instant(), t -> t.credentials().findBySecretHash(hash)
+        .filter(found -> found.secretHash().matches(hash)));
+  }
+
+  private AuthenticatedCredential authenticate(String requestId, Instant now,
+      Function<Tx, Optional<Credential>> lookup) {
+    Object outcome = tx.transactor().inTransaction(t -> {
+      Credential c = lookup.apply(t).orElse(null);
+      if (c == null) {
+        return null;
+      }
+      Identity identity = loadIdentity(t, c.identityId());
+      Refusal refusal = checkUsable(t, c, identity, now, requestId);
+      if (refusal != null) {
+        return refusal; // returned, not thrown: a quarantine made by the check must commit
+      }
+      if (c.lastUsedAt() == null || c.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+        t.credentials().recordUse(c.id(), now);
+        c = c.withLastUsedAt(now);
+      }
+      return new AuthenticatedCredential(c, identity, now);
+    });
+    if (outcome == null) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_UNKNOWN, "credential is not known to bindery");
+    }
+    if (outcome instanceof Refusal r) {
+      // recorded after the lookup transaction committed, so a quarantine made there is kept
+      if (r.quarantined != null) {
+        events.lineageQuarantined(r.quarantined);
+      }
+      throw tx.recordedRefusal(r.actor, "credential.authenticate", r.target, r.rejection, requestId);
+    }
+    return (AuthenticatedCredential) outcome;
+  }
+
+  /** Null if {@code c} is usable; otherwise the refusal (and, for a superseded generation, the quarantine). */
+  private Refusal checkUsable(Tx t, Credential c, Identity identity, Instant now, String requestId) {
+    String actor = identity.id().value();
+    if (c.status() == CredentialStatus.REVOKED) {
+      return new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_REVOKED, "credential was revoked"));
+    }
+    if (c.status() == CredentialStatus.QUARANTINED) {
+      return new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_QUARANTINED,
+          "credential belongs to a quarantined lineage; enrol again"));
+    }
+    if (c.expiredAt(now)) {
+      return new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_EXPIRED,
+          "credential is expired or not yet valid"));
+    }
+    if (c.status() == CredentialStatus.SUPERSEDED) {
+      return new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_SUPERSEDED,
+          "credential was superseded by a renewal; its lineage is quarantined"), quarantine(t, c, now, requestId));
+    }
+    if (identity.status() != IdentityStatus.ACTIVE) {
+      return new Refusal(actor, actor, notActive(identity));
+    }
+    return null;
+  }
+
+  /**
+   * Quarantines the lineage of a superseded credential that was presented, unless it already is: revokes its
+   * current certificate (key compromise) and marks the lineage. Returns the quarantined lineage, or null.
+   */
+  private Lineage quarantine(Tx t, Credential presented, Instant now, String requestId) {
+    Lineage lineage = t.lineages().findById(presented.lineageId()).orElseThrow();
+    if (lineage.quarantined()) {
+      return null;
+    }
+    Lineage next = lineage.quarantine(now);
+    if (!t.lineages().update(next)) {
+      return null; // a concurrent presentation quarantined it
+    }
+    Credential current = t.credentials().findById(lineage.currentCredential()).orElseThrow();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("lineage_id", lineage.id().value());
+    d.put("presented_credential_id", presented.id().value());
+    d.put("presented_generation", (long) presented.generation());
+    d.put("presented_serial", presented.serialHex());
+    d.put("current_generation", (long) lineage.currentGeneration());
+    d.put("current_credential_id", current.id().value());
+    if (current.status() == CredentialStatus.ACTIVE) {
+      if (!t.credentials().update(current.quarantine(now))) {
+        throw new IllegalStateException("credential " + current.id() + " changed during quarantine");
+      }
+      d.put("revoked_serial", current.serialHex());
+      d.put("revocation_reason", RevocationReason.KEY_COMPROMISE.apiName());
+    }
+    append(t, Caller.SYSTEM_ACTOR, "credential.lineage.quarantined", lineage.identityId().value(), d, requestId, now);
+    return next;
+  }
+
+  // ---- renewal ------------------------------------------------------------------------------------------
+
+  /**
+   * Renews the lineage of an authenticated X.509-SVID: issues generation n+1 from the CSR (same or new key) and
+   * supersedes generation n (CRL reason superseded), in one transaction. The presenter must be the current
+   * generation of a lineage that is not quarantined; a certificate that stopped being so since it was
+   * authenticated is refused with the matching code.
+   */
+  public IssuedSvid renew(AuthenticatedCredential presenter, String csrPem, String requestId) {
+    Objects.requireNonNull(presenter);
+    String action = "credential.renew";
+    String actor = presenter.identity().id().value();
+    if (presenter.credential().type() != CredentialType.X509_SVID) {
+      throw tx.recordedRefusal(actor, action, actor, new RejectedException(ErrorCode.CREDENTIAL_UNKNOWN,
+          "renewal needs a certificate issued by bindery"), requestId);
+    }
+    return refusing(action, requestId, t -> {
+      Instant now = tx.clock().instant();
+      Credential current = t.credentials().findById(presenter.credential().id()).orElseThrow();
+      Identity identity = loadIdentity(t, current.identityId());
+      Lineage lineage = t.lineages().findById(current.lineageId()).orElseThrow();
+      RejectedException stale = null;
+      if (lineage.quarantined()) {
+        stale = new RejectedException(ErrorCode.CREDENTIAL_QUARANTINED, "lineage is quarantined; enrol again");
+      } else if (current.status() == CredentialStatus.SUPERSEDED || !lineage.currentCredential().equals(current.id())) {
+        stale = new RejectedException(ErrorCode.CREDENTIAL_SUPERSEDED, "credential was already renewed");
+      } else if (current.revoked()) {
+        stale = new RejectedException(ErrorCode.CREDENTIAL_REVOKED, "credential was revoked");
+      } else if (current.expiredAt(now)) {
+        stale = new RejectedException(ErrorCode.CREDENTIAL_EXPIRED, "credential is expired; enrol again");
+      } else if (identity.status() != IdentityStatus.ACTIVE) {
+        stale = notActive(identity);
+      }
+      if (stale != null) {
+        throw new Refusal(actor, actor, stale);
+      }
+      VerifiedCsr csr = Csrs.verify(csrPem, ca.spiffeId(identity.id()));
+      CredentialId id = CredentialId.generate(random);
+      int generation = current.generation() + 1;
+      IssuedSvid issued = issue(t, identity, csr, id, lineage.id(), generation, BindMethod.RENEWAL, actor, now);
+      if (!t.credentials().update(current.supersede(id, now)) || !t.lineages().update(lineage.renewed(id, now))) {
+        throw new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_SUPERSEDED,
+            "credential was renewed concurrently"));
+      }
+      Map<String, Object> d = details(issued.credential().credential());
+      d.put("superseded_credential_id", current.id().value());
+      d.put("superseded_serial", current.serialHex());
+      append(t, actor, action, actor, d, requestId, now);
+      return issued;
+    });
+  }
+
+  private IssuedSvid issue(Tx t, Identity identity, VerifiedCsr csr, CredentialId id, LineageId lineage,
+      int generation, BindMethod method, String boundBy, Instant now) {
+    RotationPolicy policy = policy(t, identity.kind(), CredentialType.X509_SVID);
+    dev.bindery.pki.IssuedCertificate cert = ca.issue(csr, identity.id(), policy.maxLifetime(), now);
+    CredentialKeys.KeyInfo key = CredentialKeys.describe(csr.publicKey(), "csr");
+    Credential c = new Credential(id, identity.id(), CredentialType.X509_SVID, CredentialStatus.ACTIVE, lineage,
+        generation, cert.serial(), new Thumbprint(cert.thumbprint()), key.der(), null, null, csr.keyType(),
+        cert.notBefore(), cert.notAfter(), boundBy, now, method, Assurance.SOFTWARE, null, null, null, null, 1);
+    insert(t, c);
+    return new IssuedSvid(new CredentialView(c, c.usable(identity.status(), now)), ca.spiffeId(identity.id()),
+        cert.certificate(), ca.chain());
+  }
+
+  // ---- registration ------------------------------------------------------------------------------------
+
+  /** Registers a public JWK given as JSON text; see {@link #registerPublicKey(Caller, IdentityId, Map, Instant)}. */
+  public CredentialView registerPublicKey(Caller caller, IdentityId identity, String jwkJson, Instant expiresAt) {
+    return registerKey(caller, identity, CredentialKeys.publicJwk(jwkJson), expiresAt);
+  }
+
+  /**
+   * Registers a public key (JWK, RFC 7517) for the identity, until {@code expiresAt} (an owner or an admin). A
+   * JWK with private members is refused ({@code private_key_not_accepted}); the key must be of an accepted type;
+   * the lifetime must fit the rotation policy ({@code lifetime_exceeds_policy}); a key registered before, to any
+   * identity, is refused ({@code credential_exists}). The thumbprint is the RFC 7638 SHA-256 JWK thumbprint.
+   */
+  public CredentialView registerPublicKey(Caller caller, IdentityId identity, Map<String, Object> jwk,
+      Instant expiresAt) {
+    return registerKey(caller, identity, CredentialKeys.publicJwk(jwk), expiresAt);
+  }
+
+  private CredentialView registerKey(Caller caller, IdentityId identity, CredentialKeys.RegisteredJwk jwk,
+      Instant expiresAt) {
+    return register(caller, identity, CredentialType.PUBLIC_KEY, (t, i, now) -> {
+      checkLifetime(policy(t, i.kind(), CredentialType.PUBLIC_KEY), now, expiresAt, "expires_at");
+      return new Credential(CredentialId.generate(random), i.id(), CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
+          null, 0, null, jwk.thumbprint(), jwk.key().der(), null, null, jwk.key().keyType(), now, expiresAt,
+          caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+    });
+  }
+
+  /**
+   * Registers a self-signed certificate (PEM) for {@code self_signed_tls_client_auth}: it must be one
+   * certificate whose issuer is its subject and whose signature verifies with its own accepted key, not expired
+   * ({@code certificate_malformed} otherwise). Its expiry is its notAfter, which must be within the rotation
+   * policy's max lifetime from now ({@code lifetime_exceeds_policy}). The thumbprint is its x5t#S256.
+   */
+  public CredentialView registerSelfSignedCertificate(Caller caller, IdentityId identity, String pem) {
+    CredentialKeys.SelfSigned cert = CredentialKeys.selfSigned(pem, tx.clock().instant());
+    return register(caller, identity, CredentialType.SELF_SIGNED_CERTIFICATE, (t, i, now) -> {
+      Instant notAfter = cert.certificate().getNotAfter().toInstant();
+      checkLifetime(policy(t, i.kind(), CredentialType.SELF_SIGNED_CERTIFICATE), now, notAfter, "certificate_pem");
+      return new Credential(CredentialId.generate(random), i.id(), CredentialType.SELF_SIGNED_CERTIFICATE,
+          CredentialStatus.ACTIVE, null, 0, null, cert.thumbprint(), cert.key().der(), null, null,
+          cert.key().keyType(), cert.certificate().getNotBefore().toInstant(), notAfter, caller.actor(), now,
+          BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+    });
+  }
+
+  /**
+   * Creates an API key for the identity (an owner or an admin), expiring at {@code expiresAt} (mandatory, within
+   * the rotation policy). The key is returned once; only its SHA-256 is stored.
+   */
+  public IssuedApiKey createApiKey(Caller caller, IdentityId identity, Instant expiresAt) {
+    Secret[] value = new Secret[1];
+    CredentialView view = register(caller, identity, CredentialType.API_KEY, (t, i, now) -> {
+      checkLifetime(policy(t, i.kind(), CredentialType.API_KEY), now, expiresAt, "expires_at");
+      value[0] = ApiKeys.generate(random);
+      return new Credential(CredentialId.generate(random), i.id(), CredentialType.API_KEY, CredentialStatus.ACTIVE,
+          null, 0, null, null, null, SecretHash.of(value[0]), ApiKeys.displayPrefix(value[0].reveal()), null, now,
+          expiresAt, caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+    });
+    return new IssuedApiKey(view, value[0]);
+  }
+
+  private interface NewCredential {
+    Credential build(Tx t, Identity identity, Instant now);
+  }
+
+  private CredentialView register(Caller caller, IdentityId identity, CredentialType type, NewCredential build) {
+    String action = "credential.register";
+    return tx.write(caller, action, identity.value(), t -> {
+      Identity i = loadIdentity(t, identity);
+      authz.requireManageCredentials(caller, i);
+      requireNotRetired(i);
+      Instant now = tx.clock().instant();
+      Credential c = build.build(t, i, now);
+      if (c.thumbprint() != null && t.credentials().findByThumbprint(type, c.thumbprint()).isPresent()) {
+        throw new RejectedException(ErrorCode.CREDENTIAL_EXISTS,
+            "this " + type.wire() + " is already registered; a key is bound at most once, ever");
+      }
+      insert(t, c);
+      tx.record(t, caller, action, identity.value(), details(c));
+      return new CredentialView(c, c.usable(i.status(), now));
+    });
+  }
+
+  private static void insert(Tx t, Credential c) {
+    try {
+      t.credentials().insert(c);
+    } catch (UniqueViolation e) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_EXISTS, "this " + c.type().wire() + " is already registered");
+    }
+  }
+
+  private static void checkLifetime(RotationPolicy policy, Instant now, Instant expiresAt, String field) {
+    if (expiresAt == null) {
+      throw RejectedException.missing(field);
+    }
+    if (!expiresAt.isAfter(now)) {
+      throw RejectedException.invalid(field, "'" + field + "' must be in the future");
+    }
+    if (Duration.between(now, expiresAt).compareTo(policy.maxLifetime()) > 0) {
+      throw new RejectedException(ErrorCode.LIFETIME_EXCEEDS_POLICY, "the rotation policy of "
+          + policy.identityKind().wire() + " " + policy.credentialType().wire() + " allows at most "
+          + policy.maxLifetime().toSeconds() + " seconds from now", field);
+    }
+  }
+
+  // ---- revocation ---------------------------------------------------------------------------------------
+
+  /** Revokes a credential (an owner, an admin or a security officer); see {@link #revokeBySerial}. */
+  public CredentialView revoke(Caller caller, CredentialId id, RevocationReason reason) {
+    Objects.requireNonNull(reason);
+    return revokeFound(caller, id.value(), reason, t -> t.credentials().findById(id));
+  }
+
+  /**
+   * Revokes the X.509-SVID with this serial. Unknown: {@code credential_not_found}; already revoked, superseded
+   * or quarantined: {@code credential_already_revoked}. The CRL and OCSP reflect it at once.
+   */
+  public CredentialView revokeBySerial(Caller caller, BigInteger serial, RevocationReason reason) {
+    Objects.requireNonNull(reason);
+    return revokeFound(caller, serial.toString(16), reason, t -> t.credentials().findBySerial(serial));
+  }
+
+  /** Parses a serial as the API writes it: lowercase or uppercase hex, at most 20 octets, positive. */
+  public static BigInteger parseSerial(String hex) {
+    if (hex == null || !hex.matches("[0-9a-fA-F]{1,40}")) {
+      throw new RejectedException(ErrorCode.INVALID_IDENTIFIER, "serial must be 1 to 40 hex digits");
+    }
+    BigInteger serial = new BigInteger(hex, 16);
+    if (serial.signum() <= 0) {
+      throw new RejectedException(ErrorCode.INVALID_IDENTIFIER, "serial must be positive");
+    }
+    return serial;
+  }
+
+  private CredentialView revokeFound(Caller caller, String ref, RevocationReason reason,
+      Function<Tx, Optional<Credential>> find) {
+    String action = "credential.revoke";
+    return tx.write(caller, action, ref, t -> {
+      Credential c = find.apply(t).orElseThrow(() -> new RejectedException(ErrorCode.CREDENTIAL_NOT_FOUND,
+          "no credential " + ref));
+      Identity identity = loadIdentity(t, c.identityId());
+      authz.requireRevokeCredential(caller, identity);
+      if (c.revoked()) {
+        throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential is already " + c.status().wire());
+      }
+      Instant now = tx.clock().instant();
+      Credential revoked = revokeIn(t, caller, c, reason, now, null);
+      return new CredentialView(revoked, revoked.usable(identity.status(), now));
+    });
+  }
+
+  private Credential revokeIn(Tx t, Caller caller, Credential c, RevocationReason reason, Instant now, String cause) {
+    Credential next = c.revoke(reason, now);
+    if (!t.credentials().update(next)) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential was changed concurrently");
+    }
+    Map<String, Object> d = details(next);
+    d.put("before", Map.of("status", c.status().wire()));
+    if (cause != null) {
+      d.put("cause", cause);
+    }
+    tx.record(t, caller, "credential.revoke", c.identityId().value(), d);
+    return next;
+  }
+
+  // ---- retirement and suspension -----------------------------------------------------------------------
+
+  /**
+   * The hook {@link dev.bindery.identity.IdentityService} runs in every status change: retirement revokes every
+   * active credential of the identity ({@code cessation_of_operation}) in the same transaction. Suspension writes
+   * nothing: a suspended identity's credentials are unusable because {@link Credential#usable} and every
+   * authentication check the identity's status.
+   */
+  public IdentityLifecycleHook lifecycleHook() {
+    return (t, caller, before, after) -> {
+      if (after.status() != IdentityStatus.RETIRED) {
+        return;
+      }
+      Instant now = tx.clock().instant();
+      for (Credential c : t.credentials().listForIdentity(after.id())) {
+        if (c.status() == CredentialStatus.ACTIVE) {
+          revokeIn(t, caller, c, RevocationReason.CESSATION_OF_OPERATION, now, "identity.retire");
+        }
+      }
+    };
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------------
+
+  public CredentialView get(Caller caller, CredentialId id) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      Credential c = t.credentials().findById(id)
+          .orElseThrow(() -> new RejectedException(ErrorCode.CREDENTIAL_NOT_FOUND, "no credential " + id));
+      return view(c, loadIdentity(t, c.identityId()), tx.clock().instant());
+    });
+  }
+
+  /** Every credential of the identity, or only those with {@code status} if it is not null. */
+  public List<CredentialView> listForIdentity(Caller caller, IdentityId identity, CredentialStatus status) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      Identity i = loadIdentity(t, identity);
+      Instant now = tx.clock().instant();
+      return t.credentials().listForIdentity(identity).stream()
+          .filter(c -> status == null || c.status() == status)
+          .map(c -> view(c, i, now))
+          .toList();
+    });
+  }
+
+  // ---- rotation policies --------------------------------------------------------------------------------
+
+  /** The policy in force for every (identity kind, credential type): stored, or else the default. */
+  public List<RotationPolicy> rotationPolicies(Caller caller) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      List<RotationPolicy> out = new ArrayList<>();
+      for (IdentityKind kind : IdentityKind.values()) {
+        for (CredentialType type : CredentialType.values()) {
+          out.add(policy(t, kind, type));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Sets the policy of one (kind, type) (an admin or a security officer). Existing credentials keep their expiry. */
+  public RotationPolicy setRotationPolicy(Caller caller, IdentityKind kind, CredentialType type, Duration maxLifetime,
+      Duration rotateAfter) {
+    RotationPolicy next = new RotationPolicy(kind, type, maxLifetime, rotateAfter);
+    String target = "rotation_policy:" + kind.wire() + ":" + type.wire();
+    return tx.write(caller, "policy.rotation.set", target, t -> {
+      authz.requireRotationPolicyChange(caller);
+      RotationPolicy before = policy(t, kind, type);
+      t.rotationPolicies().put(next);
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("before", policyMap(before));
+      d.put("after", policyMap(next));
+      tx.record(t, caller, "policy.rotation.set", target, d);
+      return next;
+    });
+  }
+
+  private static RotationPolicy policy(Tx t, IdentityKind kind, CredentialType type) {
+    return t.rotationPolicies().find(kind, type).orElseGet(() -> RotationPolicy.defaultFor(kind, type));
+  }
+
+  private static Map<String, Object> policyMap(RotationPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max_lifetime_seconds", p.maxLifetime().toSeconds());
+    m.put("rotate_after_seconds", p.rotateAfter().toSeconds());
+    return m;
+  }
+
+  // ---- reports ------------------------------------------------------------------------------------------
+
+  /** Active credentials that expire within {@code days} days from now (not yet expired), soonest first. */
+  public List<CredentialView> expiring(Caller caller, int days) {
+    Duration window = reportDays(days);
+    return report(caller, (t, now) -> t.credentials()
+        .search(CredentialQuery.active(REPORT_LIMIT).withNotAfterBetween(now, now.plus(window))).items(),
+        Comparator.comparing(Credential::notAfter));
+  }
+
+  /** Active, unexpired credentials older than the rotate-after age of their (kind, type) policy. */
+  public List<CredentialView> overdueForRotation(Caller caller) {
+    return report(caller, (t, now) -> {
+      List<Credential> out = new ArrayList<>();
+      for (CredentialQuery q : overdueQueries(t, now)) {
+        out.addAll(t.credentials().search(q).items());
+      }
+      return out;
+    }, Comparator.comparing(Credential::boundAt));
+  }
+
+  /** Active, unexpired credentials never used since they were bound. */
+  public List<CredentialView> neverUsed(Caller caller) {
+    return report(caller, (t, now) -> t.credentials().search(unexpired(now).withNeverUsed(true)).items(),
+        Comparator.comparing(Credential::boundAt));
+  }
+
+  /** Active, unexpired credentials not used for {@code days} days (never used ones bound that long ago too). */
+  public List<CredentialView> unused(Caller caller, int days) {
+    Duration window = reportDays(days);
+    return report(caller, (t, now) -> t.credentials().search(unexpired(now).withIdleSince(now.minus(window))).items(),
+        Comparator.comparing((Credential c) -> c.lastUsedAt() == null ? c.boundAt() : c.lastUsedAt()));
+  }
+
+  /** Identities that are not retired and have no active, unexpired credential, in id order. */
+  public List<Identity> identitiesWithoutCredential(Caller caller) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> t.credentials()
+        .identitiesWithoutActiveCredential(tx.clock().instant(), REPORT_LIMIT).stream()
+        .map(id -> loadIdentity(t, id))
+        .toList());
+  }
+
+  /** The counts behind the credential gauges; for the metrics endpoint (no caller). */
+  public CredentialGauges gauges() {
+    return tx.transactor().read(t -> {
+      Instant now = tx.clock().instant();
+      long overdue = 0;
+      for (CredentialQuery q : overdueQueries(t, now)) {
+        overdue += t.credentials().count(q);
+      }
+      return new CredentialGauges(
+          t.credentials().count(CredentialQuery.active(1).withNotAfterBetween(now, now.plus(GAUGE_EXPIRING_WINDOW))),
+          overdue,
+          t.credentials().count(unexpired(now).withNeverUsed(true)),
+          t.credentials().countIdentitiesWithoutActiveCredential(now));
+    });
+  }
+
+  private static CredentialQuery unexpired(Instant now) {
+    return CredentialQuery.active(REPORT_LIMIT).withNotAfterBetween(now, null);
+  }
+
+  private static List<CredentialQuery> overdueQueries(Tx t, Instant now) {
+    List<CredentialQuery> out = new ArrayList<>();
+    for (IdentityKind kind : IdentityKind.values()) {
+      for (CredentialType type : CredentialType.values()) {
+        RotationPolicy p = policy(t, kind, type);
+        out.add(unexpired(now).withKindAndType(kind, type).withBoundBefore(now.minus(p.rotateAfter())));
+      }
+    }
+    return out;
+  }
+
+  private static Duration reportDays(int days) {
+    if (days < 1 || days > MAX_REPORT_DAYS) {
+      throw new RejectedException(ErrorCode.INVALID_QUERY, "days must be between 1 and " + MAX_REPORT_DAYS, "days");
+    }
+    return Duration.ofDays(days);
+  }
+
+  private interface ReportQuery {
+    List<Credential> run(Tx t, Instant now);
+  }
+
+  private List<CredentialView> report(Caller caller, ReportQuery query, Comparator<Credential> order) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      Instant now = tx.clock().instant();
+      Map<IdentityId, Identity> identities = new TreeMap<>(Comparator.comparing(IdentityId::value));
+      return query.run(t, now).stream()
+          .sorted(order.thenComparing(c -> c.id().value()))
+          .limit(REPORT_LIMIT)
+          .map(c -> view(c, identities.computeIfAbsent(c.identityId(), id -> loadIdentity(t, id)), now))
+          .toList();
+    });
+  }
+
+  // ---- leak response ------------------------------------------------------------------------------------
+
+  /**
+   * Handles a reported leaked value (any operator, or a leak reporter): an API key, a certificate PEM, a public
+   * key PEM (SubjectPublicKeyInfo) or a JWK (public or private). Every credential it matches and that is not
+   * revoked yet is revoked with reason key compromise (a certificate or key matches every credential bound to
+   * the same public key). The report is audited as {@code credential.leak.report} with the kind of value and
+   * what was revoked; the value itself is never stored or logged. A value that matches nothing (including one
+   * that is not a credential at all) answers {@link LeakReport#noMatch()}.
+   */
+  public LeakReport reportLeak(Caller caller, String value) {
+    authz.requireLeakReport(caller);
+    LeakedValue leaked = LeakedValue.classify(value);
+    String action = "credential.leak.report";
+    return tx.write(caller, action, "", t -> {
+      Instant now = tx.clock().instant();
+      List<LeakReport.Match> revoked = new ArrayList<>();
+      List<LeakReport.Match> already = new ArrayList<>();
+      for (Credential c : matches(t, leaked)) {
+        if (c.status() == CredentialStatus.ACTIVE || c.status() == CredentialStatus.SUPERSEDED) {
+          revokeIn(t, caller, c, RevocationReason.KEY_COMPROMISE, now, "leak_report");
+          revoked.add(LeakReport.Match.of(c));
+        } else {
+          already.add(LeakReport.Match.of(c));
+        }
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("value_kind", leaked.kind());
+      d.put("matched", !(revoked.isEmpty() && already.isEmpty()));
+      d.put("revoked", revoked.stream().map(m -> (Object) m.credentialId().value()).toList());
+      d.put("already_revoked", already.stream().map(m -> (Object) m.credentialId().value()).toList());
+      tx.record(t, caller, action, "", d);
+      return revoked.isEmpty() && already.isEmpty() ? LeakReport.noMatch() : new LeakReport(true, revoked, already);
+    });
+  }
+
+  private static List<Credential> matches(Tx t, LeakedValue leaked) {
+    Map<String, Credential> found = new TreeMap<>();
+    if (leaked instanceof LeakedValue.ApiKey k) {
+      t.credentials().findBySecretHash(k.hash()).filter(c -> c.secretHash().matches(k.hash()))
+          .ifPresent(c -> found.put(c.id().value(), c));
+    } else if (leaked instanceof LeakedValue.Certificate c) {
+      t.credentials().findByThumbprint(CredentialType.X509_SVID, c.x5tS256()).ifPresent(x -> found.put(x.id().value(), x));
+      t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, c.x5tS256())
+          .ifPresent(x -> found.put(x.id().value(), x));
+      t.credentials().findByPublicKey(c.publicKey()).forEach(x -> found.put(x.id().value(), x));
+    } else if (leaked instanceof LeakedValue.PublicKey k) {
+      if (k.jwkThumbprint() != null) {
+        t.credentials().findByThumbprint(CredentialType.PUBLIC_KEY, k.jwkThumbprint())
+            .ifPresent(x -> found.put(x.id().value(), x));
+      }
+      t.credentials().findByPublicKey(k.publicKey()).forEach(x -> found.put(x.id().value(), x));
+    }
+    return List.copyOf(found.values());
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------
+
+  private static CredentialView view(Credential c, Identity identity, Instant now) {
+    return new CredentialView(c, c.usable(identity.status(), now));
+  }
+
+  private static Identity loadIdentity(Tx t, IdentityId id) {
+    return t.identities().findById(id)
+        .orElseThrow(() -> new RejectedException(ErrorCode.IDENTITY_NOT_FOUND, "no identity " + id));
+  }
+
+  private static void requireNotRetired(Identity i) {
+    if (i.retired()) {
+      throw new RejectedException(ErrorCode.IDENTITY_RETIRED, "identity " + i.id() + " is retired");
+    }
+  }
+
+  private static RejectedException notActive(Identity identity) {
+    return new RejectedException(ErrorCode.IDENTITY_NOT_ACTIVE, "identity is " + identity.status().wire());
+  }
+
+  /** A short, non-secret reference to an enrolment code for the audit log: 8 hex digits of its hash. */
+  private static String codeRef(SecretHash hash) {
+    return hash.hex().substring(0, 8);
+  }
+
+  private static Map<String, Object> details(Credential c) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("credential_id", c.id().value());
+    d.put("type", c.type().wire());
+    d.put("status", c.status().wire());
+    if (c.lineageId() != null) {
+      d.put("lineage_id", c.lineageId().value());
+      d.put("generation", (long) c.generation());
+      d.put("serial", c.serialHex());
+    }
+    if (c.thumbprint() != null) {
+      d.put("thumbprint", c.thumbprint().value());
+    }
+    if (c.keyType() != null) {
+      d.put("key_type", c.keyType());
+    }
+    if (c.displayPrefix() != null) {
+      d.put("display_prefix", c.displayPrefix());
+    }
+    d.put("not_after", c.notAfter().toString());
+    d.put("bind_method", c.bindMethod().wire());
+    if (c.revocationReason() != null) {
+      d.put("revocation_reason", c.revocationReason().apiName());
+    }
+    return d;
+  }
+
+  private void append(Tx t, String actor, String action, String target, Map<String, Object> details,
+      String requestId, Instant at) {
+    t.audit().append(new AuditRecord(actor, action, target, details, Outcome.SUCCESS, requestId), at);
+  }
+
+  /** Runs work that may refuse with a {@link Refusal}: its writes roll back and the refusal is audited. */
+  private <T> T refusing(String action, String requestId, Function<Tx, T> work) {
+    try {
+      return tx.transactor().inTransaction(work);
+    } catch (Refusal r) {
+      throw tx.recordedRefusal(r.actor, action, r.target, r.rejection, requestId);
+    }
+  }
+
+  /**
+   * A security-relevant refusal whose actor and target are known only inside the transaction; for a presented
+   * superseded certificate, also the lineage that was quarantined (reported once the transaction committed).
+   */
+  private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String actor;
+    final String target;
+    final RejectedException rejection;
+    final transient Lineage quarantined;
+
+    Refusal(String actor, String target, RejectedException rejection) {
+      this(actor, target, rejection, null);
+    }
+
+    Refusal(String actor, String target, RejectedException rejection, Lineage quarantined) {
+      super(rejection.getMessage(), null, false, false);
+      this.actor = actor;
+      this.target = target;
+      this.rejection = rejection;
+      this.quarantined = quarantined;
+    }
+  }
+}
