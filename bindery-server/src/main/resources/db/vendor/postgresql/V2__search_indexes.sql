@@ -1,0 +1,12 @@
+-- Bindery schema v2 for PostgreSQL (H2 has its own V2 in db/vendor/h2; common migrations live in db/migration).
+--
+-- Name-prefix search (name LIKE 'prefix%'): PostgreSQL uses a B-tree index for LIKE only when the index
+-- compares in byte order. identities_name uses the database's default collation, which is byte order only
+-- for "C"/"POSIX" databases (not C.UTF-8, not en_US.UTF-8), so the search read the whole table. An index with
+-- the pattern operator class serves the prefix under every collation; it replaces identities_name, which no
+-- query uses for anything else.
+CREATE INDEX identities_name_prefix ON identities (name text_pattern_ops, id);
+DROP INDEX identities_name;
+
+-- Step-up lock-out: failed attempts are counted from an operator's recent operator.step_up events.
+CREATE INDEX audit_events_actor_action_time ON audit_events (actor, action, event_time);
