@@ -3,6 +3,7 @@ package dev.bindery.cli;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -14,6 +15,9 @@ public abstract class ClientGroup implements Callable<Integer> {
   private final ClientContext context;
 
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean helpRequested;
 
   protected ClientGroup(ClientContext context) {
     this.context = Objects.requireNonNull(context);

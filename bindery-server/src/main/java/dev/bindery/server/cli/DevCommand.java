@@ -41,8 +41,8 @@ public final class DevCommand implements Callable<Integer> {
 
   static void printDevDetails(BinderyServer server) {
     System.out.println("Bindery development server: " + server.baseUri());
-    System.out.println("  trust this CA:       " + server.caFile().toAbsolutePath());
-    System.out.println("  example:             curl --cacert " + server.caFile().toAbsolutePath() + " "
+    System.out.println("  trust this CA:       " + server.caFile().toAbsolutePath().normalize());
+    System.out.println("  example:             curl --cacert " + server.caFile().toAbsolutePath().normalize() + " "
         + server.baseUri() + "/health/ready");
   }
 }
