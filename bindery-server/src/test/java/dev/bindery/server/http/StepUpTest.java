@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.Outcome;
-import dev.bindery.security.Totp;
+import dev.bindery.testkit.TestTotp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +123,7 @@ class StepUpTest {
     Instant firstFailure = s.clock.instant();
     for (int i = 0; i < 5; i++) {
       TestServer.Response wrong = s.post("/api/v1/operators/me/step-up", op.token(),
-          "{\"code\":\"" + wrongCode(seed) + "\"}");
+          "{\"code\":\"" + TestTotp.wrongCode(s.clock.instant(), seed) + "\"}");
       assertThat(wrong.status()).as(wrong.body()).isEqualTo(403);
       assertThat(wrong.code()).isEqualTo("totp_invalid");
       s.clock.advance(Duration.ofMinutes(1));
@@ -151,15 +151,5 @@ class StepUpTest {
     TestServer.Response unlocked = f.stepUp(op.token(), seed);
     assertThat(unlocked.status()).as(unlocked.body()).isEqualTo(200);
     assertThat(s.lastAuditEvent().outcome()).isEqualTo(Outcome.SUCCESS);
-  }
-
-  private String wrongCode(byte[] seed) {
-    long current = Totp.step(s.clock.instant());
-    java.util.Set<String> valid = new java.util.HashSet<>();
-    for (long step = current - Totp.DRIFT_STEPS; step <= current + Totp.DRIFT_STEPS; step++) {
-      valid.add(Totp.standard().code(seed, step));
-    }
-    return java.util.stream.Stream.of("000000", "111111", "222222").filter(c -> !valid.contains(c)).findFirst()
-        .orElseThrow();
   }
 }

@@ -2,8 +2,6 @@ package dev.bindery.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bindery.store.Transactor;
-import dev.bindery.testkit.conformance.RepositoryConformanceSuite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,25 +9,17 @@ import org.junit.jupiter.api.Test;
  * byte order, as on most production clusters: identifiers must still page and sort in byte order, and a
  * name-prefix search must still match exactly.
  */
-class PostgresEnglishCollationConformanceTest extends RepositoryConformanceSuite {
-  private Database db;
-
+class PostgresEnglishCollationConformanceTest extends JdbcStoreConformance {
   @Override
-  protected Transactor newStore() {
-    db = Database.open(TestDatabases.postgresEnglishCollation());
-    return db.transactor();
-  }
-
-  @Override
-  protected void closeStore() {
-    db.close();
+  JdbcSettings freshDatabase() {
+    return TestDatabases.postgresEnglishCollation();
   }
 
   /** Guards the premise of this class: were the database in byte order, the suite above would prove less. */
   @Test
   void databaseCollation_isNotByteOrder() {
-    boolean underscoreFirst = db.jdbi().withHandle(h -> h.createQuery("SELECT 'a_c' < 'a-b'").mapTo(Boolean.class).one());
-    String provider = db.jdbi().withHandle(h -> h.createQuery(
+    boolean underscoreFirst = db().jdbi().withHandle(h -> h.createQuery("SELECT 'a_c' < 'a-b'").mapTo(Boolean.class).one());
+    String provider = db().jdbi().withHandle(h -> h.createQuery(
         "SELECT datlocprovider FROM pg_database WHERE datname = current_database()").mapTo(String.class).one());
 
     assertThat(underscoreFirst).isTrue();

@@ -7,15 +7,13 @@ import dev.bindery.audit.Outcome;
 import dev.bindery.common.RejectedException;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.security.Caller;
-import dev.bindery.security.Totp;
 import dev.bindery.testkit.MutableClock;
 import dev.bindery.testkit.TestBindery;
 import dev.bindery.testkit.TestOperator;
+import dev.bindery.testkit.TestTotp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +45,7 @@ class StepUpLockoutConcurrencyTest {
       TestOperator member = b.member(b.team("payments"));
       b.ensureTotp(member);
       Caller caller = b.caller(member);
-      String wrong = wrongCode(b, member);
+      String wrong = TestTotp.wrongCode(b.clock().instant(), member.totpSeed());
       long seq = b.auditHead().seq();
       ExecutorService pool = Executors.newFixedThreadPool(8);
       CountDownLatch start = new CountDownLatch(1);
@@ -82,14 +80,5 @@ class StepUpLockoutConcurrencyTest {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       }
     }
-  }
-
-  private static String wrongCode(TestBindery b, TestOperator op) {
-    long current = Totp.step(b.clock().instant());
-    Set<String> valid = new HashSet<>();
-    for (long s = current - Totp.DRIFT_STEPS; s <= current + Totp.DRIFT_STEPS; s++) {
-      valid.add(b.totpCode(op, s));
-    }
-    return Stream.of("000000", "111111", "222222").filter(c -> !valid.contains(c)).findFirst().orElseThrow();
   }
 }
