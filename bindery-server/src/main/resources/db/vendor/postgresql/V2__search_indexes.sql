@@ -7,6 +7,10 @@
 -- query uses for anything else.
 CREATE INDEX identities_name_prefix ON identities (name text_pattern_ops, id);
 DROP INDEX identities_name;
+-- The planner estimates how many names share a prefix from this column's histogram. With the default 100
+-- buckets, 45 of 300 prefixes that each 100 of 100,000 names share were planned as a walk of the primary key
+-- that filters names (tens of milliseconds) instead of a use of this index; with 1,000 buckets, none.
+ALTER TABLE identities ALTER COLUMN name SET STATISTICS 1000;
 
 -- Step-up lock-out: failed attempts are counted from an operator's recent operator.step_up events.
 CREATE INDEX audit_events_actor_action_time ON audit_events (actor, action, event_time);

@@ -75,4 +75,36 @@ class SearchIndexTest {
       assertThat(found).isEqualTo(10);
     }
   }
+
+  /**
+   * With 100,000 identities and random prefixes that 100 names each share, every search is planned on the
+   * pattern index: with PostgreSQL's default statistics target about one in seven was planned as a walk of the
+   * primary key that filters names, which is what the V2 migration's larger target for {@code name} prevents.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("postgresStores")
+  void namePrefixSearch_hundredMatchPrefixesAmong100000Names_allPlannedOnThePatternIndex(String kind,
+      Supplier<JdbcSettings> settings) {
+    try (Database db = Database.open(settings.get())) {
+      List<String> plans = db.jdbi().withHandle(h -> {
+        h.execute("INSERT INTO teams (id, display_name, created_at) VALUES ('payments', 'Payments', 0)");
+        h.execute("INSERT INTO identities (id, kind, name, labels, owner_team, backup_owner, scopes, status,"
+            + " version, created_at, updated_at) SELECT 'nhi_' || md5(g::text), 'workload',"
+            + " 'wl-' || lpad(g::text, 6, '0'), '{}', 'payments', 'team:platform', '[]', 'active', 1, 0, 0"
+            + " FROM generate_series(0, 99999) g");
+        h.execute("ANALYZE identities");
+        java.util.Random random = new java.util.Random(7);
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          String prefix = String.format("wl-0%03d", random.nextInt(1000));
+          IdentityQuery query = new IdentityQuery(null, null, null, null, null, null, prefix, null, 50);
+          out.add(prefix + ": " + String.join(" ", h.createQuery("EXPLAIN " + JdbcIdentityRepository.searchSql(query))
+              .bind("name_prefix", Sql.likePrefix(prefix)).bind("limit", 51).mapTo(String.class).list()));
+        }
+        return out;
+      });
+
+      assertThat(plans).allSatisfy(plan -> assertThat(plan).contains("identities_name_prefix"));
+    }
+  }
 }
