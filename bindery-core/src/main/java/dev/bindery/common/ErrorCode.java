@@ -43,6 +43,7 @@ public enum ErrorCode {
   STEP_UP_REQUIRED("step_up_required", Category.FORBIDDEN),
   TOTP_INVALID("totp_invalid", Category.FORBIDDEN),
   TOTP_REPLAYED("totp_replayed", Category.FORBIDDEN),
+  TOTP_LOCKED("totp_locked", Category.FORBIDDEN),
   // credentials and the CA (issue 3)
   CSR_MALFORMED("csr_malformed", Category.INVALID),
   CSR_SIGNATURE_INVALID("csr_signature_invalid", Category.INVALID),

@@ -88,10 +88,22 @@ public final class AuditedTransactor {
 
   /** Records a refused security-relevant request in its own transaction. */
   public void recordRefusal(String actor, String action, String target, RejectedException e, String requestId) {
+    transactor.inTransaction(tx -> tx.audit().append(refusal(actor, action, target, e, requestId), clock.instant()));
+  }
+
+  /**
+   * Appends a {@code denied} event for a refusal inside the current transaction, for a service that must
+   * commit the refusal together with what it read (the caller then throws the rejection after the commit).
+   */
+  public void recordDenied(Tx tx, Caller caller, String action, String target, RejectedException e) {
+    tx.audit().append(refusal(caller.actor(), action, target, e, caller.requestId()), clock.instant());
+  }
+
+  private static AuditRecord refusal(String actor, String action, String target, RejectedException e,
+      String requestId) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("code", e.code().code());
     d.put("reason", e.getMessage());
-    transactor.inTransaction(tx -> tx.audit().append(
-        new AuditRecord(actor, action, target, d, Outcome.DENIED, requestId), clock.instant()));
+    return new AuditRecord(actor, action, target, d, Outcome.DENIED, requestId);
   }
 }
