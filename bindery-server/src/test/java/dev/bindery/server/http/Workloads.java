@@ -3,6 +3,12 @@ package dev.bindery.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bindery.credential.Credential;
+import dev.bindery.credential.CredentialQuery;
+import dev.bindery.credential.EnrolmentCode;
+import dev.bindery.credential.RotationPolicy;
+import dev.bindery.identity.IdentityId;
+import dev.bindery.pki.CrlPublisher;
 import dev.bindery.pki.Pem;
 import dev.bindery.server.tls.PemFiles;
 import dev.bindery.testkit.pki.TestCsr;
@@ -29,9 +35,20 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Workloads and their credentials for the HTTP tests, made through the public API: enrolment codes, enrolment,
@@ -61,6 +78,26 @@ final class Workloads {
     String lineageId() {
       return answer.at("/credential/lineage_id").asText();
     }
+  }
+
+  /**
+   * What the credential store holds: every credential, the enrolment codes of one identity, the stored rotation
+   * policies, and the heads of the audit log and the identity registry. Equal snapshots mean nothing was written.
+   */
+  record Snapshot(List<Credential> credentials, List<EnrolmentCode> codes, List<RotationPolicy> policies,
+      long auditHead, long identities) {
+    /** The same state, disregarding last-use times (an authentication records one, and that is not a change). */
+    Snapshot ignoringUse() {
+      return new Snapshot(credentials.stream().map(c -> c.withLastUsedAt(null)).toList(), codes, policies,
+          auditHead, identities);
+    }
+  }
+
+  Snapshot snapshot(String identity) {
+    return s.server.transactor().read(t -> new Snapshot(
+        t.credentials().search(CredentialQuery.all(CredentialQuery.MAX_LIMIT)).items(),
+        t.enrolmentCodes().listForIdentity(IdentityId.parse(identity)), t.rotationPolicies().list(),
+        t.audit().head().seq(), t.identities().count()));
   }
 
   static String body(Map<String, ?> fields) {
@@ -105,9 +142,14 @@ final class Workloads {
   }
 
   TestServer.Response renewWith(HttpClient client, String csr) {
+    return renewRaw(client, body(Map.of("csr", csr)), "application/json");
+  }
+
+  /** {@code POST /api/v1/renew} with any body and content type, over the given (mutual TLS) client. */
+  TestServer.Response renewRaw(HttpClient client, String body, String contentType) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(s.server.baseUri() + "/api/v1/renew"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body(Map.of("csr", csr)), StandardCharsets.UTF_8)).build();
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new TestServer.Response(r.statusCode(), r.headers(), r.body());
@@ -173,6 +215,65 @@ final class Workloads {
     int n = Math.min(raw.length, 32);
     System.arraycopy(raw, raw.length - n, fixed, 32 - n, n);
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+  }
+
+  /**
+   * The CRL from {@code /pki/crl}, its signature checked against the issuing CA. The server looks for new
+   * revocations at most every {@link CrlPublisher#RECHECK_INTERVAL}, so the clock is moved on by that much first.
+   */
+  X509CRLHolder crl() {
+    s.clock.advance(CrlPublisher.RECHECK_INTERVAL);
+    try {
+      HttpResponse<byte[]> r = s.client.send(HttpRequest.newBuilder(URI.create(s.server.baseUri() + "/pki/crl")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      X509CRLHolder crl = new X509CRLHolder(r.body());
+      assertThat(crl.isSignatureValid(new JcaContentVerifierProviderBuilder()
+          .build(s.server.identityCa().intermediate().getPublicKey()))).isTrue();
+      return crl;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The CRL reason code of {@code serialHex} in the current CRL, or null when it is not listed. */
+  Integer crlReason(String serialHex) {
+    var entry = crl().getRevokedCertificate(new BigInteger(serialHex, 16));
+    if (entry == null) {
+      return null;
+    }
+    var reason = entry.getExtensions() == null ? null : entry.getExtensions().getExtension(Extension.reasonCode);
+    return reason == null ? 0 : CRLReason.getInstance(reason.getParsedValue()).getValue().intValue();
+  }
+
+  /**
+   * What {@code POST /pki/ocsp} answers for {@code serialHex} now: {@code good}, {@code unknown}, or
+   * {@code revoked:<RFC 5280 reason code>}. The responder reads the store on every request, so a revocation shows
+   * at once (and the clock is not moved, unlike {@link #crl()}).
+   */
+  String ocsp(String serialHex) {
+    try {
+      CertificateID id = new CertificateID(new BcDigestCalculatorProvider().get(CertificateID.HASH_SHA1),
+          new JcaX509CertificateHolder(s.server.identityCa().intermediate()), new BigInteger(serialHex, 16));
+      HttpResponse<byte[]> r = s.client.send(HttpRequest.newBuilder(URI.create(s.server.baseUri() + "/pki/ocsp"))
+          .header("Content-Type", "application/ocsp-request")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new OCSPReqBuilder().addRequest(id).build().getEncoded()))
+          .build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(r.body()).getResponseObject();
+      assertThat(basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
+          .build(s.server.identityCa().intermediate().getPublicKey()))).isTrue();
+      Object status = basic.getResponses()[0].getCertStatus();
+      if (status == null) {
+        return "good";
+      }
+      if (status instanceof RevokedStatus revoked) {
+        return "revoked:" + (revoked.hasRevocationReason() ? revoked.getRevocationReason() : 0);
+      }
+      return "unknown";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** RFC 3339 text of the server clock's now plus {@code d}. */
