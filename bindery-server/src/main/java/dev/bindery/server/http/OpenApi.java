@@ -53,7 +53,10 @@ public final class OpenApi {
       params.add(Map.of("name", q.name(), "in", "query", "required", false, "description", q.description(),
           "schema", Map.of("type", q.type())));
     }
-    if (r.body() != null || (!r.method().name().equals("GET") && r.rawBodyType() == null)) {
+    // the routes that change an existing identity or operator: a body with "version", or a bodyless DELETE
+    boolean versioned = r.body() != null ? r.body().byName().containsKey("version")
+        : r.method().name().equals("DELETE");
+    if (versioned) {
       params.add(Map.of("name", "If-Match", "in", "header", "required", false,
           "description", "the ETag read, for changes to an existing identity or operator",
           "schema", Map.of("type", "string")));

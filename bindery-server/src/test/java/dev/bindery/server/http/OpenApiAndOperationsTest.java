@@ -75,6 +75,9 @@ class OpenApiAndOperationsTest {
     assertThat(jwk.has("additionalProperties")).isFalse();
     assertThat(doc.at("/paths/~1api~1v1~1leaks/post/x-bindery-access").asText()).contains("but an auditor");
     assertThat(doc.at("/paths/~1api~1v1~1leaks/post/security").size()).isEqualTo(1);
+    // If-Match belongs to changes of versioned resources only
+    assertThat(renew.get("parameters")).isNull();
+    assertThat(doc.at("/paths/~1api~1v1~1identities~1{id}~1suspend/post/parameters").toString()).contains("If-Match");
   }
 
   @Test
