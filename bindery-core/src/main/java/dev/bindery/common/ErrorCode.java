@@ -65,12 +65,14 @@ public enum ErrorCode {
   CREDENTIAL_EXPIRED("credential_expired", Category.UNAUTHENTICATED),
   CREDENTIAL_SUPERSEDED("credential_superseded", Category.UNAUTHENTICATED),
   CREDENTIAL_QUARANTINED("credential_quarantined", Category.UNAUTHENTICATED),
-  IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED);
+  IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED),
+  // too many refused attempts from one source (see RateLimitedException)
+  RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {
     INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_REQUIRED, TOO_LARGE,
-    UNSUPPORTED_MEDIA
+    UNSUPPORTED_MEDIA, TOO_MANY_REQUESTS
   }
 
   private final String code;

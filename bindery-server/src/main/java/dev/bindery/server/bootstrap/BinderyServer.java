@@ -113,8 +113,8 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
-      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
-          registry, new PkiRoutes(identityCa, revocations, clock));
+      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {

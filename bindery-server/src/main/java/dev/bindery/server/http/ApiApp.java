@@ -102,7 +102,7 @@ public final class ApiApp {
 
   private void dispatch(Context ctx, Route route) throws Exception {
     ctx.attribute(Attributes.ROUTE, route.path());
-    Caller caller = route.access().authenticated() ? authenticate(ctx) : null;
+    Caller caller = route.access().operatorToken() ? authenticate(ctx) : null;
     rejectUndeclaredQuery(ctx, route);
     route.handler().handle(new Call(ctx, route, caller, bodies));
   }

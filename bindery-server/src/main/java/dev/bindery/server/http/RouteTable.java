@@ -1,10 +1,12 @@
 package dev.bindery.server.http;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.store.Transactor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +18,8 @@ public final class RouteTable {
   private RouteTable() {}
 
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
-      Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki) {
+      CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
+      Clock clock) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -24,6 +27,8 @@ public final class RouteTable {
     all.addAll(new OperatorRoutes(operators).routes());
     all.addAll(new TeamRoutes(operators).routes());
     all.addAll(new AuditRoutes(audit).routes());
+    all.addAll(new CredentialRoutes(credentials).routes());
+    all.addAll(new WorkloadRoutes(credentials, clock).routes());
     all.addAll(pki.routes());
     List<Route> table = List.copyOf(all);
     // Rendered once: the document describes exactly this table, including its own route.
