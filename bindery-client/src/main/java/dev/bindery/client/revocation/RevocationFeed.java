@@ -95,9 +95,11 @@ public final class RevocationFeed implements AutoCloseable {
   public int pollOnce() {
     long from = since.get();
     String[] headers = operatorToken == null ? new String[0] : new String[] {"Authorization", "Bearer " + operatorToken};
-    URI uri = URI.create(feedUri + "?since=" + from + "&wait=" + wait.toSeconds());
+    // the first request catches up at once; later ones long-poll
+    Duration thisWait = lastSuccessMillis == Long.MIN_VALUE ? Duration.ZERO : wait;
+    URI uri = URI.create(feedUri + "?since=" + from + "&wait=" + thisWait.toSeconds());
     CompletableFuture<IssuerHttp.Response> call =
-        http.sendAsync(http.request(uri, wait.plus(Duration.ofSeconds(10)), headers).GET().build());
+        http.sendAsync(http.request(uri, thisWait.plus(Duration.ofSeconds(10)), headers).GET().build());
     inFlight = call;
     IssuerHttp.Response response;
     try {
@@ -140,6 +142,11 @@ public final class RevocationFeed implements AutoCloseable {
       }
       return true;
     }
+  }
+
+  /** True while the polling thread runs. */
+  synchronized boolean isRunning() {
+    return thread != null && thread.isAlive();
   }
 
   /** Starts the polling daemon thread; a feed starts at most once. */

@@ -82,6 +82,8 @@ public final class FakeIssuer implements AutoCloseable {
   public final AtomicInteger jwksHits = new AtomicInteger();
   public final AtomicInteger attackerHits = new AtomicInteger();
   public final AtomicInteger feedHits = new AtomicInteger();
+  public final List<String> feedQueries = new CopyOnWriteArrayList<>();
+  private final List<String> scriptedFeedReplies = new CopyOnWriteArrayList<>();
   public final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
   private final List<Reply> scriptedReplies = new CopyOnWriteArrayList<>();
   private final Map<String, ECPublicKey> assertionKeys = new ConcurrentHashMap<>();
@@ -211,6 +213,11 @@ public final class FakeIssuer implements AutoCloseable {
       feedMonitor.notifyAll();
       return seq;
     }
+  }
+
+  /** The next feed answer is this body (HTTP 200), whatever the events. */
+  public void scriptFeedReply(String json) {
+    scriptedFeedReplies.add(json);
   }
 
   public void failFeed(int times) {
@@ -363,6 +370,7 @@ public final class FakeIssuer implements AutoCloseable {
 
   private void revocations(HttpExchange ex) throws IOException {
     feedHits.incrementAndGet();
+    feedQueries.add(ex.getRequestURI().getRawQuery());
     boolean operator = ("Bearer " + OPERATOR_TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"));
     if (!operator && peerCertificate(ex) == null) {
       oauthError(ex, 401, "invalid_client", Map.of());
@@ -371,6 +379,10 @@ public final class FakeIssuer implements AutoCloseable {
     if (feedFailuresLeft > 0) {
       feedFailuresLeft--;
       send(ex, 503, "{}".getBytes(StandardCharsets.UTF_8), Map.of());
+      return;
+    }
+    if (!scriptedFeedReplies.isEmpty()) {
+      send(ex, 200, scriptedFeedReplies.remove(0).getBytes(StandardCharsets.UTF_8), Map.of());
       return;
     }
     Map<String, List<String>> query = form(ex.getRequestURI().getRawQuery());
