@@ -10,7 +10,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -231,6 +230,5 @@ class DPoPBindingTest {
     String bound = f.issuer.mint().boundToKey(f.dpopKey.jwkThumbprint()).sign();
     String p = f.dpopKey.proofForResource("GET", URI.create(Fixture.RESOURCE_URL + "?q=1#frag"), bound, "n-1");
     assertThat(verifier.verify(Fixture.dpop(bound, p)).isAccepted()).isTrue();
-    assertThat(List.of(p)).hasSize(1);
   }
 }
