@@ -29,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies Bindery access tokens in a resource server, locally and deny by default (RFC 9068, RFC 6750,
@@ -59,6 +61,7 @@ import javax.net.ssl.SSLContext;
  * Thread-safe; build one per issuer and audience and share it.
  */
 public final class BinderyTokenVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(BinderyTokenVerifier.class);
   /** The largest clock skew that can be configured. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
   static final int MAX_TOKEN_CHARS = 16384;
@@ -360,6 +363,9 @@ public final class BinderyTokenVerifier {
   }
 
   private VerificationResult reject(Scheme scheme, TokenError error, String description) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("event=token_rejected error={} reason=\"{}\"", error.code(), description);
+    }
     if (scheme == null) {
       return VerificationResult.rejected(new TokenRejection(error, description,
           List.of(challenge(Scheme.BEARER, error, description, null), missingTokenDpop)));
@@ -375,6 +381,8 @@ public final class BinderyTokenVerifier {
   }
 
   private static VerificationResult unavailable(String description) {
+    // per request, so debug only: the feed and the JWKS fetch log their own failures
+    LOG.debug("event=token_verification_unavailable reason=\"{}\"", description);
     return VerificationResult.rejected(new TokenRejection(TokenError.TEMPORARILY_UNAVAILABLE, description,
         List.of()));
   }

@@ -49,6 +49,7 @@ public final class RevocationFeed implements AutoCloseable {
   private final RevocationList revocations = new RevocationList();
   private final AtomicLong since = new AtomicLong();
   private final Object progress = new Object();
+  private final Object polling = new Object();
   private volatile long lastSuccessMillis = Long.MIN_VALUE;
   private volatile CompletableFuture<IssuerHttp.Response> inFlight;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -93,6 +94,12 @@ public final class RevocationFeed implements AutoCloseable {
    *     nothing is applied then
    */
   public int pollOnce() {
+    synchronized (polling) {
+      return poll();
+    }
+  }
+
+  private int poll() {
     long from = since.get();
     String[] headers = operatorToken == null ? new String[0] : new String[] {"Authorization", "Bearer " + operatorToken};
     // the first request catches up at once; later ones long-poll

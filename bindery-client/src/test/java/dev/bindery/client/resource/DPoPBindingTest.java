@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,32 @@ class DPoPBindingTest {
   void verify_proofWithAlgNoneOrHmac_refused() {
     assertInvalidProof(verify(proof().unsecured()), "DPoP proof is not a signed JWT");
     assertInvalidProof(verify(proof().signHmac(new byte[32])), "DPoP proof algorithm not accepted");
+  }
+
+  @Test
+  void verify_proofWithoutTyp_refused() {
+    assertInvalidProof(verify(proof().header("typ", null).sign()), "DPoP proof typ must be dpop+jwt");
+  }
+
+  @Test
+  void verify_proofWithCriticalHeader_refused() {
+    assertInvalidProof(verify(proof().header("crit", List.of("exp")).header("exp", 1).sign()),
+        "DPoP proof has critical header parameters");
+  }
+
+  @Test
+  void verify_proofJwkOfAnotherKeyTypeThanItsAlg_refused() throws Exception {
+    java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    var rsaJwk = new com.nimbusds.jose.jwk.RSAKey.Builder(
+        (java.security.interfaces.RSAPublicKey) rsa.generateKeyPair().getPublic()).build().toJSONObject();
+    assertInvalidProof(verify(proof().header("jwk", rsaJwk).sign()), "DPoP proof jwk does not fit its algorithm");
+  }
+
+  @Test
+  void verify_tooLargeProof_refused() {
+    assertInvalidProof(verify(proof().claim("pad", "x".repeat(DPoPProofVerifier.MAX_PROOF_CHARS)).sign()),
+        "DPoP proof too large");
   }
 
   @Test

@@ -110,6 +110,21 @@ class JwksRotationTest {
   }
 
   @Test
+  void duplicatedKid_verifiesNothing() {
+    f.issuer.publishDuplicateOf(f.issuer.currentKid());
+    assertInvalidToken(verify(token()), "token signing key unknown");
+  }
+
+  @Test
+  void keyOfAnotherCurveThanTheAlgorithm_refused() {
+    BinderyTokenVerifier two = f.verifier().algorithms("ES256", "ES384").build();
+    // ES384 claimed, but the published key under that kid is P-256
+    String token = f.issuer.mint().boundTo(f.alice.certificate()).header("alg", "ES384").sign();
+    assertInvalidToken(two.verify(Fixture.bearer(token, f.alice.certificate())),
+        "token signing key does not fit the algorithm");
+  }
+
+  @Test
   void issuerUnreachableBeforeAnyKeyIsKnown_temporarilyUnavailable() {
     String token = token();
     f.issuer.close();

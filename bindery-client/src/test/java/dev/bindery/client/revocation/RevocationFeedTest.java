@@ -182,6 +182,15 @@ class RevocationFeedTest {
   }
 
   @Test
+  void answerLargerThanTheLimit_refused() {
+    feed.pollOnce();
+    f.issuer.scriptFeedReply("{\"events\":[],\"next_since\":0,\"retention_seconds\":3600,\"pad\":\""
+        + "x".repeat(dev.bindery.client.issuer.IssuerHttp.MAX_BODY_BYTES) + "\"}");
+    assertThatThrownBy(feed::pollOnce).isInstanceOf(IssuerUnavailableException.class)
+        .hasMessageContaining("larger than");
+  }
+
+  @Test
   void unknownEventType_skipped_othersApplied() {
     feed.pollOnce();
     f.issuer.publishRevocation("session", "s_1", f.clock.instant());

@@ -155,6 +155,13 @@ public final class FakeIssuer implements AutoCloseable {
     return kid;
   }
 
+  /** Publishes a second, different key under an existing kid (an ambiguous JWKS). */
+  public void publishDuplicateOf(String kid) {
+    String twin = kid + "#twin";
+    keys.put(twin, TestPki.ecKey());
+    published.add(twin);
+  }
+
   public void useKey(String kid) {
     currentKid = kid;
   }
@@ -257,7 +264,9 @@ public final class FakeIssuer implements AutoCloseable {
     jwksHits.incrementAndGet();
     List<Object> list = new ArrayList<>();
     for (String kid : published) {
-      list.add(publicJwk(kid).toJSONObject());
+      Map<String, Object> jwk = new LinkedHashMap<>(publicJwk(kid).toJSONObject());
+      jwk.put("kid", kid.replace("#twin", ""));
+      list.add(jwk);
     }
     json(ex, 200, Map.of("keys", list), Map.of("Cache-Control", "max-age=60"));
   }

@@ -18,10 +18,15 @@ public final class Fixture implements AutoCloseable {
   public static final String RESOURCE_URL = "https://orders.example/orders/42";
 
   public final MutableClock clock = MutableClock.standard();
-  public final TestPki pki = TestPki.generate("bindery");
+  /** Generated once per test JVM: nothing mutates a PKI, and key generation is the slow part of a fixture. */
+  private static final TestPki PKI = TestPki.generate("bindery");
+  private static final TestPki.Client ALICE = PKI.client("nhi_alice");
+  private static final TestPki.Client BOB = PKI.client("nhi_bob");
+
+  public final TestPki pki = PKI;
   public final FakeIssuer issuer;
-  public final TestPki.Client alice = pki.client("nhi_alice");
-  public final TestPki.Client bob = pki.client("nhi_bob");
+  public final TestPki.Client alice = ALICE;
+  public final TestPki.Client bob = BOB;
   public final DPoPProofFactory dpopKey;
 
   public Fixture() {
