@@ -389,7 +389,7 @@ public final class OperatorService {
       return now.plus(authz.stepUpWindow());
     });
     if (outcome instanceof FailedStepUp failed) {
-      throw new AlreadyAudited(failed.rejection());
+      throw AuditedTransactor.alreadyRecorded(failed.rejection());
     }
     return (Instant) outcome;
   }

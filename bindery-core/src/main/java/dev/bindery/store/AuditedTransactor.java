@@ -72,6 +72,14 @@ public final class AuditedTransactor {
     return new Recorded(e);
   }
 
+  /**
+   * Marks a rejection whose {@code denied} event was already appended (for example with {@link #recordDenied}
+   * inside a transaction that committed), so that an enclosing {@link #write} does not record it again.
+   */
+  public static RejectedException alreadyRecorded(RejectedException e) {
+    return new Recorded(e);
+  }
+
   /** A rejection already written to the audit log. */
   private static final class Recorded extends RejectedException {
     private static final long serialVersionUID = 1L;
