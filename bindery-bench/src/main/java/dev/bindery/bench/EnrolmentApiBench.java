@@ -68,6 +68,8 @@ public final class EnrolmentApiBench {
         --threads=1,4      client threads, one measured phase per value (default 1,4)
         --seconds=S        measured seconds per phase (default 15)
         --warmup=S         warm-up seconds before each phase (default 10)
+        --jit-warmup=S     one more warm-up before the first phase, with the most threads, so that the first
+                           phase does not pay for the JIT compiling the server (default 30)
         --codes=N          enrolment codes prepared for each measured phase; the phase ends early when they
                            run out (default 8000; the warm-up gets a quarter as many)
         --identities=N     identities the codes are spread over (default 1000)
@@ -172,6 +174,15 @@ public final class EnrolmentApiBench {
     notes.add(String.format(Locale.ROOT, "set-up: %,d workload identities created through the API in %.1f s",
         identityCount, (System.nanoTime() - begin) / 1e9));
 
+    int jitWarmup = intOption("jit-warmup", 30);
+    if (jitWarmup > 0) {
+      int most = threadCounts.stream().max(Integer::compare).orElse(1);
+      ConcurrentLinkedQueue<byte[]> warm = prepare(codes);
+      Workers.log("JIT warm-up: threads=" + most + ", " + jitWarmup + " s, load=" + MachineFacts.loadAverage());
+      Workers.Result r = Workers.run(most, jitWarmup, warm.size(), t -> () -> enrol(warm));
+      notes.add(String.format(Locale.ROOT, "JIT warm-up before the first phase: %,d enrolments with %d threads in "
+          + "%.1f s", r.ops(), most, r.elapsedNanos() / 1e9));
+    }
     for (int threads : threadCounts) {
       ConcurrentLinkedQueue<byte[]> warm = prepare(Math.max(threads, codes / 4));
       Workers.log("enrol: threads=" + threads + " warm-up " + warmup + " s, load=" + MachineFacts.loadAverage());
@@ -179,9 +190,13 @@ public final class EnrolmentApiBench {
 
       ConcurrentLinkedQueue<byte[]> measured = prepare(codes);
       String loadBefore = MachineFacts.loadAverage();
+      Map<Long, ThreadCpu> threadsBefore = threadCpu();
       long cpuBefore = processCpuNanos();
       Workers.Result r = Workers.run(threads, seconds, measured.size(), t -> () -> enrol(measured));
       long cpu = processCpuNanos() - cpuBefore;
+      String byThread = cpuByThreadGroup(threadsBefore, threadCpu(), cpu, r.ops());
+      Workers.log("  process CPU per certificate by thread group: " + byThread);
+      notes.add(threads + " thread(s): process CPU per certificate by thread group: " + byThread);
       String loadAfter = MachineFacts.loadAverage();
       double elapsed = r.elapsedNanos() / 1e9;
       String figure = "certificates issued through POST /api/v1/enrol (HTTPS keep-alive, EC P-256 CSR)";
@@ -310,6 +325,46 @@ public final class EnrolmentApiBench {
 
   private static boolean contains(byte[] haystack, String needle) {
     return new String(haystack, StandardCharsets.UTF_8).contains(needle);
+  }
+
+  private record ThreadCpu(String name, long nanos) {}
+
+  /** CPU time of every live Java thread of this process. */
+  private static Map<Long, ThreadCpu> threadCpu() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, ThreadCpu> out = new HashMap<>();
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info != null) {
+        long nanos = mx.getThreadCpuTime(info.getThreadId());
+        if (nanos >= 0) {
+          out.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), nanos));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where the process CPU of a phase went, in ms per certificate, by thread name with digits folded ({@code qtp#-#}
+   * are Jetty's request threads, {@code bench-worker-#} the client threads); the rest of the process CPU (JIT
+   * compiler, GC and other threads the JVM does not list) is "other".
+   */
+  private static String cpuByThreadGroup(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, long processNanos,
+      long ops) {
+    Map<String, Long> groups = new HashMap<>();
+    long listed = 0;
+    for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
+      ThreadCpu was = before.get(e.getKey());
+      long delta = e.getValue().nanos() - (was == null ? 0 : was.nanos());
+      groups.merge(e.getValue().name().replaceAll("\\d+", "#"), delta, Long::sum);
+      listed += delta;
+    }
+    groups.put("other (JIT, GC, unlisted)", Math.max(0, processNanos - listed));
+    double perOp = Math.max(1, ops) * 1e6;
+    return groups.entrySet().stream().filter(e -> e.getValue() / perOp >= 0.05)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / perOp))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** CPU time of this whole process (every thread, server and client alike). */
