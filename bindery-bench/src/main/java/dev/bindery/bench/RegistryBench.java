@@ -40,9 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -240,92 +238,23 @@ public final class RegistryBench {
 
   // ---- phases ------------------------------------------------------------------------------------
 
-  private interface Op {
-    void run();
-  }
-
   /** Runs {@code threads} workers for a warm-up, then for {@code seconds}; records ops/s and latency. */
   private void throughput(String figure, String unit, int threads, int warmupSeconds, int seconds, long maxOps,
-      IntFunction<Op> opFactory) {
+      IntFunction<Workers.Op> opFactory) {
     log(figure + ": threads=" + threads + " warm-up " + warmupSeconds + " s, load=" + MachineFacts.loadAverage());
-    runWorkers(threads, warmupSeconds, maxOps / 4, opFactory, null);
-    Histogram latency = new Histogram(3_600_000_000L, 3);
+    Workers.run(threads, warmupSeconds, maxOps / 4, opFactory);
     String loadBefore = MachineFacts.loadAverage();
-    long[] result = runWorkers(threads, seconds, maxOps, opFactory, latency);
-    long ops = result[0];
-    double elapsed = result[1] / 1e9;
-    double rate = ops / elapsed;
+    Workers.Result result = Workers.run(threads, seconds, maxOps, opFactory);
+    double elapsed = result.elapsedNanos() / 1e9;
+    double rate = result.perSecond();
     rows.add(row(figure, fmt(rate), unit, threads));
-    rows.add(row(figure + " latency p50 / p99", ms(latency.getValueAtPercentile(50)) + " / "
-        + ms(latency.getValueAtPercentile(99)), "ms", threads));
+    rows.add(row(figure + " latency p50 / p99", result.p50() + " / " + result.p99(), "ms", threads));
     log(String.format(Locale.ROOT, "  %d ops in %.1f s = %.0f %s, p50 %s ms, p99 %s ms, failures %d, load %s -> %s",
-        ops, elapsed, rate, unit, ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)),
-        result[2], loadBefore, MachineFacts.loadAverage()));
-    if (result[2] > 0) {
-      notes.add(figure + ", " + threads + " threads: " + result[2] + " operations failed");
+        result.ops(), elapsed, rate, unit, result.p50(), result.p99(), result.failures(), loadBefore,
+        MachineFacts.loadAverage()));
+    if (result.failures() > 0) {
+      notes.add(figure + ", " + threads + " threads: " + result.failures() + " operations failed");
     }
-  }
-
-  /** Returns {ops, elapsed nanos, failures}. */
-  private static long[] runWorkers(int threads, int seconds, long maxOps, IntFunction<Op> opFactory,
-      Histogram into) {
-    CountDownLatch start = new CountDownLatch(1);
-    AtomicLong ops = new AtomicLong();
-    AtomicLong failures = new AtomicLong();
-    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-    List<Histogram> histograms = new ArrayList<>();
-    List<Thread> workers = new ArrayList<>();
-    long[] deadline = new long[1];
-    for (int t = 0; t < threads; t++) {
-      Op op = opFactory.apply(t);
-      Histogram h = new Histogram(3_600_000_000L, 3);
-      histograms.add(h);
-      Thread w = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        long n = 0;
-        while (n < maxOps / threads) {
-          long t0 = System.nanoTime();
-          if (t0 - deadline[0] >= 0) {
-            break;
-          }
-          try {
-            op.run();
-          } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            firstFailure.compareAndSet(null, e);
-          }
-          h.recordValue(System.nanoTime() - t0);
-          n++;
-        }
-        ops.addAndGet(n);
-      }, "bench-worker-" + t);
-      workers.add(w);
-      w.start();
-    }
-    long begin = System.nanoTime();
-    deadline[0] = begin + Duration.ofSeconds(seconds).toNanos();
-    start.countDown();
-    for (Thread w : workers) {
-      try {
-        w.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-    long elapsed = System.nanoTime() - begin;
-    if (firstFailure.get() != null) {
-      System.err.println("first failure: " + firstFailure.get());
-    }
-    if (into != null) {
-      histograms.forEach(into::add);
-    }
-    return new long[] {ops.get(), elapsed, failures.get()};
   }
 
   /** Tops the registry up to {@code target} identities through the repositories, 1,000 per transaction. */
@@ -435,7 +364,7 @@ public final class RegistryBench {
     for (int i = 0; i < warmupCalls && System.nanoTime() - warmDeadline < 0; i++) {
       warmHits += probe.call();
     }
-    Histogram h = new Histogram(3_600_000_000L, 3);
+    Histogram h = Workers.histogram();
     long hits = 0;
     long begin = System.nanoTime();
     long deadline = begin + Duration.ofSeconds(LATENCY_SECONDS_MAX).toNanos();
@@ -563,16 +492,15 @@ public final class RegistryBench {
   // ---- helpers -----------------------------------------------------------------------------------
 
   private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%,.0f", v);
+    return Workers.fmt(v);
   }
 
   private static String ms(long nanos) {
-    double m = nanos / 1e6;
-    return String.format(Locale.ROOT, m < 10 ? "%.3f" : "%.1f", m);
+    return Workers.ms(nanos);
   }
 
   private static void log(String s) {
-    System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
+    Workers.log(s);
   }
 
   private static void sql(String url, String user, String password, String statement) throws Exception {
@@ -600,7 +528,7 @@ public final class RegistryBench {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
         Files.deleteIfExists(p);

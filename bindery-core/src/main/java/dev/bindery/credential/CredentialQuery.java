@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param identityKind only credentials of identities of this kind
  * @param statuses only these statuses (null or empty: any)
- * @param notAfterFrom only credentials whose notAfter is at or after this
+ * @param unexpiredAt only credentials not expired at this instant: notAfter strictly after it (a credential is
+ *     expired at its notAfter, {@link Credential#expiredAt})
  * @param notAfterBefore only credentials whose notAfter is before this
  * @param boundBefore only credentials bound before this
  * @param neverUsed only credentials never used (true), or used at least once (false)
@@ -25,7 +26,7 @@ public record CredentialQuery(
     IdentityKind identityKind,
     CredentialType type,
     Set<CredentialStatus> statuses,
-    Instant notAfterFrom,
+    Instant unexpiredAt,
     Instant notAfterBefore,
     Instant boundBefore,
     Boolean neverUsed,
@@ -52,42 +53,47 @@ public record CredentialQuery(
   }
 
   public CredentialQuery withIdentity(IdentityId value) {
-    return new CredentialQuery(value, identityKind, type, statuses, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(value, identityKind, type, statuses, unexpiredAt, notAfterBefore, boundBefore,
         neverUsed, idleSince, after, limit);
   }
 
   public CredentialQuery withKindAndType(IdentityKind kind, CredentialType value) {
-    return new CredentialQuery(identityId, kind, value, statuses, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(identityId, kind, value, statuses, unexpiredAt, notAfterBefore, boundBefore,
         neverUsed, idleSince, after, limit);
   }
 
   public CredentialQuery withStatuses(Set<CredentialStatus> value) {
-    return new CredentialQuery(identityId, identityKind, type, value, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(identityId, identityKind, type, value, unexpiredAt, notAfterBefore, boundBefore,
         neverUsed, idleSince, after, limit);
   }
 
-  public CredentialQuery withNotAfterBetween(Instant from, Instant before) {
-    return new CredentialQuery(identityId, identityKind, type, statuses, from, before, boundBefore, neverUsed,
+  public CredentialQuery withUnexpiredAt(Instant value) {
+    return new CredentialQuery(identityId, identityKind, type, statuses, value, notAfterBefore, boundBefore, neverUsed,
+        idleSince, after, limit);
+  }
+
+  public CredentialQuery withNotAfterBefore(Instant value) {
+    return new CredentialQuery(identityId, identityKind, type, statuses, unexpiredAt, value, boundBefore, neverUsed,
         idleSince, after, limit);
   }
 
   public CredentialQuery withBoundBefore(Instant value) {
-    return new CredentialQuery(identityId, identityKind, type, statuses, notAfterFrom, notAfterBefore, value,
+    return new CredentialQuery(identityId, identityKind, type, statuses, unexpiredAt, notAfterBefore, value,
         neverUsed, idleSince, after, limit);
   }
 
   public CredentialQuery withNeverUsed(Boolean value) {
-    return new CredentialQuery(identityId, identityKind, type, statuses, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(identityId, identityKind, type, statuses, unexpiredAt, notAfterBefore, boundBefore,
         value, idleSince, after, limit);
   }
 
   public CredentialQuery withIdleSince(Instant value) {
-    return new CredentialQuery(identityId, identityKind, type, statuses, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(identityId, identityKind, type, statuses, unexpiredAt, notAfterBefore, boundBefore,
         neverUsed, value, after, limit);
   }
 
   public CredentialQuery after(CredentialId cursor) {
-    return new CredentialQuery(identityId, identityKind, type, statuses, notAfterFrom, notAfterBefore, boundBefore,
+    return new CredentialQuery(identityId, identityKind, type, statuses, unexpiredAt, notAfterBefore, boundBefore,
         neverUsed, idleSince, cursor, limit);
   }
 
@@ -97,7 +103,7 @@ public record CredentialQuery(
         && (identityKind == null || identityKind == kind)
         && (type == null || type == c.type())
         && (statuses.isEmpty() || statuses.contains(c.status()))
-        && (notAfterFrom == null || !c.notAfter().isBefore(notAfterFrom))
+        && (unexpiredAt == null || c.notAfter().isAfter(unexpiredAt))
         && (notAfterBefore == null || c.notAfter().isBefore(notAfterBefore))
         && (boundBefore == null || c.boundAt().isBefore(boundBefore))
         && (neverUsed == null || neverUsed == (c.lastUsedAt() == null))

@@ -53,6 +53,8 @@ public final class CredentialService {
   public static final int REPORT_LIMIT = 1000;
   /** The window of the {@code bindery_credentials_expiring} gauge. */
   public static final Duration GAUGE_EXPIRING_WINDOW = Duration.ofDays(7);
+  /** The idle time of the {@code bindery_credentials_unused} gauge. */
+  public static final Duration GAUGE_UNUSED_WINDOW = Duration.ofDays(30);
   /** A use is recorded at most once per this interval per credential, to keep authentication cheap. */
   static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
   private static final int MAX_REPORT_DAYS = 3650;
@@ -663,7 +665,7 @@ public final class CredentialService {
   public List<CredentialView> expiring(Caller caller, int days) {
     Duration window = reportDays(days);
     return report(caller, (t, now) -> t.credentials()
-        .search(CredentialQuery.active(REPORT_LIMIT).withNotAfterBetween(now, now.plus(window))).items(),
+        .search(unexpired(now).withNotAfterBefore(now.plus(window))).items(),
         Comparator.comparing(Credential::notAfter));
   }
 
@@ -709,15 +711,16 @@ public final class CredentialService {
         overdue += t.credentials().count(q);
       }
       return new CredentialGauges(
-          t.credentials().count(CredentialQuery.active(1).withNotAfterBetween(now, now.plus(GAUGE_EXPIRING_WINDOW))),
+          t.credentials().count(unexpired(now).withNotAfterBefore(now.plus(GAUGE_EXPIRING_WINDOW))),
           overdue,
           t.credentials().count(unexpired(now).withNeverUsed(true)),
+          t.credentials().count(unexpired(now).withIdleSince(now.minus(GAUGE_UNUSED_WINDOW))),
           t.credentials().countIdentitiesWithoutActiveCredential(now));
     });
   }
 
   private static CredentialQuery unexpired(Instant now) {
-    return CredentialQuery.active(REPORT_LIMIT).withNotAfterBetween(now, null);
+    return CredentialQuery.active(REPORT_LIMIT).withUnexpiredAt(now);
   }
 
   private static List<CredentialQuery> overdueQueries(Tx t, Instant now) {

@@ -15,10 +15,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * The credential metrics: {@code bindery_credential_lineage_quarantined_total} (a counter, fed by
  * {@link CredentialEvents}) and the report gauges {@code bindery_credentials_expiring},
- * {@code bindery_credentials_overdue_rotation}, {@code bindery_credentials_never_used} and
- * {@code bindery_identities_without_credential}. The gauges read one snapshot of
- * {@link CredentialService#gauges()}, refreshed at most every {@link #GAUGE_MAX_AGE}, so a scrape costs the
- * database a few counting queries at most that often.
+ * {@code bindery_credentials_overdue_rotation}, {@code bindery_credentials_never_used},
+ * {@code bindery_credentials_unused} and {@code bindery_identities_without_credential}. The gauges read one
+ * snapshot of {@link CredentialService#gauges()}, refreshed at most every {@link #GAUGE_MAX_AGE}, so a scrape
+ * costs the database a few counting queries at most that often.
  */
 final class CredentialMetrics implements CredentialEvents {
   static final Duration GAUGE_MAX_AGE = Duration.ofSeconds(30);
@@ -37,6 +37,7 @@ final class CredentialMetrics implements CredentialEvents {
     gauge(registry, "bindery.credentials.overdue.rotation", "active credentials older than their rotate-after age",
         CredentialGauges::overdueRotation);
     gauge(registry, "bindery.credentials.never.used", "active credentials never used", CredentialGauges::neverUsed);
+    gauge(registry, "bindery.credentials.unused", "active credentials not used for 30 days", CredentialGauges::unused);
     gauge(registry, "bindery.identities.without.credential", "live identities with no active credential",
         CredentialGauges::identitiesWithoutCredential);
   }

@@ -102,6 +102,7 @@ public final class ApiApp {
 
   private void dispatch(Context ctx, Route route) throws Exception {
     ctx.attribute(Attributes.ROUTE, route.path());
+    ctx.attribute(Attributes.ACCESS, route.access());
     Caller caller = route.access().operatorToken() ? authenticate(ctx) : null;
     rejectUndeclaredQuery(ctx, route);
     route.handler().handle(new Call(ctx, route, caller, bodies));

@@ -6,6 +6,8 @@ final class Attributes {
   static final String STARTED_NANOS = "bindery.started_nanos";
   static final String ERROR_CODE = "bindery.error_code";
   static final String ROUTE = "bindery.route";
+  /** The {@link Access} of the matched route; decides whether a 401 carries a Bearer challenge. */
+  static final String ACCESS = "bindery.access";
 
   private Attributes() {}
 }

@@ -55,7 +55,7 @@ public final class Problems {
 
   public static void write(Context ctx, RejectedException e) {
     int status = status(e.code().category());
-    if (status == 401) {
+    if (status == 401 && bearerChallenge(ctx)) {
       // RFC 6750 section 3: a missing token gets the bare challenge; a presented but unusable one says so.
       ctx.header("WWW-Authenticate",
           e.code() == ErrorCode.UNAUTHENTICATED ? "Bearer" : "Bearer error=\"invalid_token\"");
@@ -64,6 +64,17 @@ public final class Problems {
       ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
     }
     write(ctx, status, e.code().code(), e.getMessage(), e.field());
+  }
+
+  /**
+   * True unless the route is authenticated by something other than an operator token. The workload routes
+   * ({@link Access#ENROLMENT_CODE}: a code in the body; {@link Access#WORKLOAD_CERTIFICATE}: the certificate of
+   * the TLS handshake) use no HTTP authentication scheme at all, so their 401s carry no challenge: a Bearer one
+   * would tell the workload to send a token it does not have and the route would not read.
+   */
+  private static boolean bearerChallenge(Context ctx) {
+    Access access = ctx.attribute(Attributes.ACCESS);
+    return access == null || access.operatorToken();
   }
 
   public static void write(Context ctx, int status, String code, String detail, String field) {

@@ -181,8 +181,8 @@ final class JdbcCredentialRepository implements CredentialRepository {
     if (!q.statuses().isEmpty()) {
       sql.append(" AND status IN (<statuses>)");
     }
-    if (q.notAfterFrom() != null) {
-      sql.append(" AND not_after >= :not_after_from");
+    if (q.unexpiredAt() != null) {
+      sql.append(" AND not_after > :unexpired_at");
     }
     if (q.notAfterBefore() != null) {
       sql.append(" AND not_after < :not_after_before");
@@ -216,8 +216,8 @@ final class JdbcCredentialRepository implements CredentialRepository {
       query.bindList("statuses", q.statuses().stream().map(CredentialStatus::wire).sorted()
           .collect(Collectors.toList()));
     }
-    if (q.notAfterFrom() != null) {
-      query.bind("not_after_from", Sql.micros(q.notAfterFrom()));
+    if (q.unexpiredAt() != null) {
+      query.bind("unexpired_at", Sql.micros(q.unexpiredAt()));
     }
     if (q.notAfterBefore() != null) {
       query.bind("not_after_before", Sql.micros(q.notAfterBefore()));

@@ -16,6 +16,7 @@ import dev.bindery.testkit.pki.TestCsr;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CredentialMetricsTest {
@@ -55,6 +56,18 @@ class CredentialMetricsTest {
     String scrape = registry.scrape();
     assertThat(scrape).contains("bindery_credentials_never_used 1.0").contains("bindery_credentials_expiring 1.0")
         .contains("bindery_credentials_overdue_rotation 0.0").contains("bindery_identities_without_credential 1.0");
+  }
+
+  @Test
+  void scrape_unusedGauge_countsActiveCredentialsIdleForThirtyDays() {
+    Identity identity = identity();
+    service.createApiKey(b.caller(admin), identity.id(), b.clock().instant().plus(Duration.ofDays(60)));
+    assertThat(registry.scrape()).contains("bindery_credentials_unused 0.0");
+
+    b.clock().advance(CredentialService.GAUGE_UNUSED_WINDOW.plusSeconds(1));
+
+    assertThat(registry.scrape()).contains("bindery_credentials_unused 1.0")
+        .contains("bindery_credentials_never_used 1.0");
   }
 
   @Test

@@ -77,6 +77,8 @@ class CredentialBadInputTest {
   /** As {@link #refused}, but the contract audits this refusal: exactly one denied event, nothing else. */
   private void refusedAndAudited(TestServer.Response r, int status, String code, String action) {
     assertProblem(r, status, code, null);
+    // the enrolment code in the body is the authentication, not an HTTP scheme: no Bearer (or other) challenge
+    assertThat(r.header("WWW-Authenticate")).isNull();
     Workloads.Snapshot after = w.snapshot(identity);
     assertThat(after.auditHead()).isEqualTo(before.auditHead() + 1);
     assertThat(new Workloads.Snapshot(after.credentials(), after.codes(), after.policies(), before.auditHead(),

@@ -59,7 +59,8 @@ class RenewMutualTlsTest {
     assertThat(r.status()).as(r.body()).isEqualTo(401);
     assertThat(r.code()).isEqualTo(code);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.header("WWW-Authenticate")).isNotNull();
+    // renewal is authenticated in the TLS handshake, not by an HTTP scheme: no Bearer (or other) challenge
+    assertThat(r.header("WWW-Authenticate")).isNull();
   }
 
   @Test
@@ -229,11 +230,21 @@ class RenewMutualTlsTest {
     assertThat(s.post("/api/v1/identities/" + id + "/suspend", s.adminToken,
         "{\"version\":" + f.version("/api/v1/identities/" + id) + "}").status()).isEqualTo(200);
 
+    Workloads.Snapshot before = w.snapshot(id).ignoringUse();
     assertRefused(w.renew(held, TestCsr.forKey(held.key()).pem()), "identity_not_active");
+    // blocked, not revoked: nothing is written but the denial, and the CA still calls the certificate good
+    Workloads.Snapshot after = w.snapshot(id).ignoringUse();
+    assertThat(after.auditHead()).isEqualTo(before.auditHead() + 1);
+    assertThat(after.credentials()).isEqualTo(before.credentials());
+    assertThat(s.lastAuditEvent().outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(s.lastAuditEvent().details()).containsEntry("code", "identity_not_active");
     assertThat(credential(held.credentialId()).get("status").asText()).isEqualTo("active");
+    assertThat(credential(held.credentialId()).get("usable").asBoolean()).isFalse();
+    assertThat(w.ocsp(held.serial())).isEqualTo("good");
 
     assertThat(s.post("/api/v1/identities/" + id + "/resume", s.adminToken,
         "{\"version\":" + f.version("/api/v1/identities/" + id) + "}").status()).isEqualTo(200);
+    assertThat(credential(held.credentialId()).get("usable").asBoolean()).isTrue();
     assertThat(w.renewed(held).answer().at("/credential/generation").asInt()).isEqualTo(2);
   }
 

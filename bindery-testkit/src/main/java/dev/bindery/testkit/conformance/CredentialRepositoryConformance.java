@@ -225,9 +225,13 @@ public interface CredentialRepositoryConformance {
     assertThat(search(all.withStatuses(Set.of(CredentialStatus.REVOKED)))).isEqualTo(byId(revoked));
     assertThat(search(all.withStatuses(Set.of(CredentialStatus.ACTIVE, CredentialStatus.REVOKED))))
         .isEqualTo(byId(usedKey, idleCert, pipelineKey, revoked));
-    assertThat(search(all.withNotAfterBetween(C0.plus(Duration.ofDays(1)).plusSeconds(2), null)))
-        .isEqualTo(byId(usedKey, pipelineKey, revoked));
-    assertThat(search(all.withNotAfterBetween(null, C0.plus(Duration.ofDays(10)).plusSeconds(3))))
+    // a credential is expired at its notAfter: idleCert is left out from that very instant, in search and count
+    Instant idleCertNotAfter = idleCert.notAfter();
+    assertThat(search(all.withUnexpiredAt(idleCertNotAfter))).isEqualTo(byId(usedKey, pipelineKey, revoked));
+    assertThat(cread((Tx t) -> t.credentials().count(all.withUnexpiredAt(idleCertNotAfter)))).isEqualTo(3L);
+    assertThat(search(all.withUnexpiredAt(idleCertNotAfter.minusNanos(1000))))
+        .isEqualTo(byId(usedKey, idleCert, pipelineKey, revoked));
+    assertThat(search(all.withNotAfterBefore(C0.plus(Duration.ofDays(10)).plusSeconds(3))))
         .isEqualTo(byId(usedKey, idleCert));
     assertThat(search(all.withBoundBefore(C0.plusSeconds(2)))).isEqualTo(byId(usedKey, idleCert));
     assertThat(search(all.withNeverUsed(true))).isEqualTo(byId(idleCert, revoked));

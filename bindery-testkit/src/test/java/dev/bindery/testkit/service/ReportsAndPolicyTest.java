@@ -39,7 +39,8 @@ class ReportsAndPolicyTest {
     final Identity device = f.identity(IdentityKind.DEVICE);
     final Identity bare = f.workload();
     final Identity retired = f.workload();
-    final Credential svid = f.enrol(workload.id()).issued().credential().credential();
+    final CredentialFixture.Enrolled enrolled = f.enrol(workload.id());
+    final Credential svid = enrolled.issued().credential().credential();
     final IssuedApiKey apiKey = f.service.createApiKey(f.caller(f.owner), workload.id(), f.now().plus(Duration.ofDays(60)));
     final Credential key = f.service.registerPublicKey(f.caller(f.owner), device.id(),
         RegistrationTest.ecJwk(TestKeys.ecP256()), f.now().plus(Duration.ofDays(100))).credential();
@@ -64,7 +65,7 @@ class ReportsAndPolicyTest {
     assertThat(ids(f.service.overdueForRotation(auditor))).isEmpty();
     assertThat(ids(f.service.neverUsed(auditor))).containsExactlyInAnyOrder(e.svid.id(), e.api().id(), e.key.id());
     assertThat(f.service.identitiesWithoutCredential(auditor)).extracting(Identity::id).containsExactly(e.bare.id());
-    assertThat(f.service.gauges()).isEqualTo(new CredentialGauges(1, 0, 3, 1));
+    assertThat(f.service.gauges()).isEqualTo(new CredentialGauges(1, 0, 3, 0, 1));
   }
 
   @Test
@@ -89,16 +90,41 @@ class ReportsAndPolicyTest {
     assertThat(ids(f.service.unused(owner, 5))).isEmpty();
     assertThat(ids(f.service.expiring(owner, 7))).isEmpty();
     assertThat(f.service.identitiesWithoutCredential(owner)).extracting(Identity::id).containsExactly(e.bare.id());
+    assertThat(f.service.gauges().unused()).isZero();
 
     f.advance(Duration.ofDays(26));
     assertThat(ids(f.service.overdueForRotation(owner))).containsExactly(e.api().id());
     assertThat(ids(f.service.expiring(owner, 30))).containsExactly(e.api().id());
+    // 31 days: the API key was last used on day 0 and the public key never: both idle for the gauge's 30 days
+    assertThat(ids(f.service.unused(owner, 30))).containsExactlyInAnyOrder(e.api().id(), e.key.id());
+    assertThat(f.service.gauges().unused()).isEqualTo(2);
 
     f.advance(Duration.ofDays(60));
     assertThat(ids(f.service.overdueForRotation(owner))).containsExactly(e.key.id());
     assertThat(f.service.identitiesWithoutCredential(owner)).extracting(Identity::id)
         .containsExactlyInAnyOrder(e.workload.id(), e.bare.id());
-    assertThat(f.service.gauges()).isEqualTo(new CredentialGauges(0, 1, 1, 2));
+    assertThat(f.service.gauges()).isEqualTo(new CredentialGauges(0, 1, 1, 1, 2));
+  }
+
+  @Test
+  void reports_atTheInstantOfExpiry_credentialIsInNoReportAndNoGauge() {
+    Estate e = new Estate();
+    var owner = f.caller(f.owner);
+    f.b.clock().set(e.svid.notAfter().minusMillis(1));
+    assertThat(ids(f.service.expiring(owner, 1))).containsExactly(e.svid.id());
+    assertThat(ids(f.service.overdueForRotation(owner))).containsExactly(e.svid.id());
+
+    // a credential is expired at its notAfter (Credential#expiredAt): from that instant it is unusable everywhere
+    f.b.clock().set(e.svid.notAfter());
+
+    assertThat(f.service.get(owner, e.svid.id()).usable()).isFalse();
+    assertThat(ids(f.service.expiring(owner, 1))).isEmpty();
+    assertThat(ids(f.service.overdueForRotation(owner))).isEmpty();
+    assertThat(ids(f.service.neverUsed(owner))).containsExactlyInAnyOrder(e.api().id(), e.key.id());
+    assertThat(f.service.identitiesWithoutCredential(owner)).extracting(Identity::id).containsExactly(e.bare.id());
+    assertThat(f.service.gauges()).isEqualTo(new CredentialGauges(0, 0, 2, 0, 1));
+    assertRejected(() -> f.service.authenticateCertificate(e.enrolled.certificate(), f.now(), REQUEST_ID),
+        ErrorCode.CREDENTIAL_EXPIRED);
   }
 
   @Test
