@@ -64,7 +64,9 @@ public enum ErrorCode {
   CREDENTIAL_EXPIRED("credential_expired", Category.UNAUTHENTICATED),
   CREDENTIAL_SUPERSEDED("credential_superseded", Category.UNAUTHENTICATED),
   CREDENTIAL_QUARANTINED("credential_quarantined", Category.UNAUTHENTICATED),
-  IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED);
+  IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED),
+  // tokens (issue 4)
+  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {

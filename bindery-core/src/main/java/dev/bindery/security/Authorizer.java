@@ -29,6 +29,8 @@ import java.time.Instant;
  *       or an owner. Revocation: also {@code security_officer}. Rotation policies: {@code admin} or
  *       {@code security_officer}. Credential reads and reports: any operator but a leak reporter.
  *   <li>Leak reports: any operator, including a {@code leak_reporter}.
+ *   <li>Token policies of identities: {@code admin} or {@code security_officer} (never owners). Resource server
+ *       registration: {@code admin}. Reading either: any operator but a leak reporter.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -142,6 +144,12 @@ public final class Authorizer {
 
   public void requireRotationPolicyChange(Caller c) {
     requireAnyRole(c, "only an admin or a security officer may change rotation policies", Role.ADMIN,
+        Role.SECURITY_OFFICER);
+  }
+
+  /** Token policies (the opt-out from bound tokens, token lifetimes): an admin or a security officer. */
+  public void requireTokenPolicyChange(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may change token policies", Role.ADMIN,
         Role.SECURITY_OFFICER);
   }
 
