@@ -6,6 +6,7 @@ final class Attributes {
   static final String STARTED_NANOS = "bindery.started_nanos";
   static final String ERROR_CODE = "bindery.error_code";
   static final String ROUTE = "bindery.route";
+  static final String ERROR_RENDERER = "bindery.error_renderer";
 
   private Attributes() {}
 }

@@ -19,7 +19,8 @@ public final class OpenApi {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
     doc.put("info", Map.of("title", "Bindery API", "version", version,
-        "description", "An authority for machine identities. Errors are RFC 9457 problem documents."));
+        "description", "An authority for machine identities. Errors are RFC 9457 problem documents, except on the "
+            + "OAuth endpoints (/oauth2/*, /.well-known/oauth-authorization-server): RFC 6749 error responses."));
     Map<String, Map<String, Object>> paths = new TreeMap<>();
     for (Route r : routes) {
       paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>())
@@ -74,7 +75,7 @@ public final class OpenApi {
       ok.put("content", Map.of(r.responseType(), Map.of("schema", Map.of())));
     }
     responses.put(Integer.toString(r.status()), ok);
-    responses.put("default", Map.of("description", "problem",
+    responses.put("default", r.errors() != null ? r.errors().openApiResponse() : Map.of("description", "problem",
         "content", Map.of(Problems.CONTENT_TYPE, Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")))));
     op.put("responses", responses);
     return op;

@@ -17,6 +17,12 @@ public final class RouteTable {
 
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
       Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki) {
+    return build(identities, operators, audit, transactor, registry, pki, List.of());
+  }
+
+  /** The table with {@code more} routes of other edges (the OAuth endpoints, the token administration routes). */
+  public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
+      Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki, List<Route> more) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -25,6 +31,7 @@ public final class RouteTable {
     all.addAll(new TeamRoutes(operators).routes());
     all.addAll(new AuditRoutes(audit).routes());
     all.addAll(pki.routes());
+    all.addAll(more);
     List<Route> table = List.copyOf(all);
     // Rendered once: the document describes exactly this table, including its own route.
     openApi.set(Json.bytes(OpenApi.document(table, API_VERSION)));
