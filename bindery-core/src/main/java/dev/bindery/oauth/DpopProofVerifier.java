@@ -255,7 +255,7 @@ public final class DpopProofVerifier {
     }
   }
 
-  private static Thumbprint thumbprint(JWK jwk) {
+  static Thumbprint thumbprint(JWK jwk) {
     try {
       return new Thumbprint(jwk.computeThumbprint("SHA-256").toString());
     } catch (JOSEException e) {

@@ -171,7 +171,7 @@ public final class BinderyServer implements AutoCloseable {
       OAuthMetrics oauthMetrics = new OAuthMetrics(registry);
       ClientAuthentication clientAuthentication = new ClientAuthentication(List.of(
           new TlsClientAuthenticator(credentials, identityCa, clock),
-          new SelfSignedTlsClientAuthenticator(credentials, clock)));
+          new SelfSignedTlsClientAuthenticator(credentials, db.transactor(), clock)));
       DpopProofVerifier dpop = new DpopProofVerifier(clock, oauth.dpopWindow(),
           new DpopNonces(nonceKey, DPOP_NONCE_WINDOW, clock), oauth.dpopNonceRequired(),
           new DpopReplayCache(oauth.dpopWindow().multipliedBy(2), DPOP_REPLAY_CAPACITY));
