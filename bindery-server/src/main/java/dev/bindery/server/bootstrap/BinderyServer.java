@@ -16,25 +16,6 @@ import dev.bindery.server.http.ApiApp;
 import dev.bindery.server.http.HttpMetrics;
 import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
-import dev.bindery.server.http.TokenAdminRoutes;
-import dev.bindery.server.oauth.OAuthMetrics;
-import dev.bindery.server.oauth.OAuthRoutes;
-import dev.bindery.oauth.ClientAuthentication;
-import dev.bindery.oauth.DpopNonces;
-import dev.bindery.oauth.DpopProofVerifier;
-import dev.bindery.oauth.DpopReplayCache;
-import dev.bindery.oauth.SelfSignedTlsClientAuthenticator;
-import dev.bindery.oauth.TlsClientAuthenticator;
-import dev.bindery.oauth.TokenEndpoint;
-import dev.bindery.oauth.TokenService;
-import dev.bindery.token.AccessTokenIssuer;
-import dev.bindery.token.KeyRing;
-import dev.bindery.token.KeyRingSettings;
-import dev.bindery.token.ResourceServerService;
-import dev.bindery.token.TokenPolicyService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import dev.bindery.server.store.Database;
 import dev.bindery.server.store.JdbcCaMaterialStore;
 import dev.bindery.server.store.JdbcSettings;
@@ -44,6 +25,7 @@ import dev.bindery.server.tls.PemFiles;
 import dev.bindery.server.tls.TlsMaterial;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
+import dev.bindery.token.KeyRing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,12 +54,6 @@ public final class BinderyServer implements AutoCloseable {
   public static final String BOOTSTRAP_ADMIN_NAME = "bootstrap admin";
   /** Long enough to set up real operators, short enough that a forgotten file stops mattering. */
   public static final Duration BOOTSTRAP_TOKEN_LIFETIME = Duration.ofDays(7);
-  /** The label of the DPoP nonce key derived from the master key (the same on every node). */
-  static final String DPOP_NONCE_KEY_LABEL = "bindery dpop nonce key v1";
-  /** A DPoP nonce is valid for one to two of these windows. */
-  public static final Duration DPOP_NONCE_WINDOW = Duration.ofSeconds(60);
-  /** DPoP proofs remembered per node; beyond this, new proofs are refused until old ones expire (fail closed). */
-  public static final int DPOP_REPLAY_CAPACITY = 500_000;
 
   private final BinderyConfig config;
   private final Database database;
@@ -88,12 +64,11 @@ public final class BinderyServer implements AutoCloseable {
   private final boolean bootstrapped;
   private final BcCertificateAuthority identityCa;
   private final CredentialService credentials;
-  private final KeyRing keyRing;
-  private ScheduledExecutorService keyRingRefresh;
+  private final AuthorizationServer oauth;
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
-      CredentialService credentials, KeyRing keyRing) {
+      CredentialService credentials, AuthorizationServer oauth) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -103,24 +78,7 @@ public final class BinderyServer implements AutoCloseable {
     this.bootstrapped = bootstrapped;
     this.identityCa = identityCa;
     this.credentials = credentials;
-    this.keyRing = keyRing;
-  }
-
-  /** Reloads (and rotates, when due) the signing keys on a timer, so that an idle node's JWKS stays current. */
-  private void startKeyRingRefresh() {
-    long period = keyRing.settings().reloadInterval().toMillis();
-    keyRingRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bindery-key-ring");
-      t.setDaemon(true);
-      return t;
-    });
-    keyRingRefresh.scheduleWithFixedDelay(() -> {
-      try {
-        keyRing.refresh();
-      } catch (RuntimeException e) {
-        LOG.warn("event=key_ring_refresh_failed exception={}", e.getClass().getName(), e);
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    this.oauth = oauth;
   }
 
   /**
@@ -138,12 +96,13 @@ public final class BinderyServer implements AutoCloseable {
     byte[] masterKey = MasterKey.loadOrCreate(config.masterKeyFile(),
         config.tlsMode() == BinderyConfig.TlsMode.DEV, random);
     SecretSealer sealer = new SecretSealer(masterKey, random);
-    byte[] nonceKey = MasterKey.derive(masterKey, DPOP_NONCE_KEY_LABEL);
+    byte[] nonceKey = MasterKey.derive(masterKey, AuthorizationServer.DPOP_NONCE_KEY_LABEL);
     Arrays.fill(masterKey, (byte) 0);
     TlsMaterial tls = tlsMaterial(config);
 
     Database db = Database.open(new JdbcSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
         config.dbPoolSize()));
+    AuthorizationServer oauth = null;
     try {
       AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
       Authorizer authz = new Authorizer(clock, config.stepUpWindow());
@@ -162,29 +121,10 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
-      // the authorization server (issue 4)
-      BinderyConfig.OAuthConfig oauth = config.oauth();
-      AtomicReference<URI> publicUrl = new AtomicReference<>(oauth.publicUrl());
-      KeyRing keyRing = new KeyRing(db.transactor(), sealer, clock,
-          KeyRingSettings.of(oauth.signingKeyRotation(), oauth.tokens().maxLifetime()), random);
-      keyRing.refresh();
-      OAuthMetrics oauthMetrics = new OAuthMetrics(registry);
-      ClientAuthentication clientAuthentication = new ClientAuthentication(List.of(
-          new TlsClientAuthenticator(credentials, identityCa, clock),
-          new SelfSignedTlsClientAuthenticator(credentials, db.transactor(), clock)));
-      DpopProofVerifier dpop = new DpopProofVerifier(clock, oauth.dpopWindow(),
-          new DpopNonces(nonceKey, DPOP_NONCE_WINDOW, clock), oauth.dpopNonceRequired(),
-          new DpopReplayCache(oauth.dpopWindow().multipliedBy(2), DPOP_REPLAY_CAPACITY));
-      Arrays.fill(nonceKey, (byte) 0);
-      TokenService tokens = new TokenService(db.transactor(), new AccessTokenIssuer(keyRing, random), oauth.tokens(),
-          clock, () -> publicUrl.get().toString());
-      TokenEndpoint tokenEndpoint = new TokenEndpoint(clientAuthentication, dpop, tokens, oauthMetrics);
-      List<dev.bindery.server.http.Route> more = new java.util.ArrayList<>(new TokenAdminRoutes(
-          new ResourceServerService(tx, authz), new TokenPolicyService(tx, authz, oauth.tokens())).routes());
-      more.addAll(new OAuthRoutes(tokenEndpoint, keyRing, publicUrl::get, oauthMetrics).routes());
-
+      oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, identityCa, registry, clock,
+          random);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
-          registry, new PkiRoutes(identityCa, revocations, clock), more);
+          registry, new PkiRoutes(identityCa, revocations, clock), oauth.routes());
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
@@ -194,16 +134,14 @@ public final class BinderyServer implements AutoCloseable {
       }, config.maxBodyBytes());
       javalin.start();
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
-          identityCa, credentials, keyRing);
-      if (publicUrl.get() == null) {
-        publicUrl.set(s.baseUri());
-        LOG.info("event=oauth_issuer_derived issuer={} (set {} to the URL clients use)", s.baseUri(),
-            BinderyConfig.PUBLIC_URL);
-      }
-      s.startKeyRingRefresh();
+          identityCa, credentials, oauth);
+      oauth.started(s.baseUri());
       LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
       return s;
     } catch (RuntimeException e) {
+      if (oauth != null) {
+        oauth.close();
+      }
       db.close();
       throw e;
     }
@@ -273,7 +211,7 @@ public final class BinderyServer implements AutoCloseable {
 
   /** The token signing keys of this node. */
   public KeyRing keyRing() {
-    return keyRing;
+    return oauth.keyRing();
   }
 
   public Path bootstrapTokenFile() {
@@ -300,9 +238,7 @@ public final class BinderyServer implements AutoCloseable {
 
   public void stop() {
     try {
-      if (keyRingRefresh != null) {
-        keyRingRefresh.shutdownNow();
-      }
+      oauth.close();
       javalin.stop();
     } finally {
       database.close();
