@@ -77,7 +77,7 @@ public class TokenBenchmarks {
     subject = IdentityId.generate(random);
     scopes = Set.of(new dev.bindery.identity.Scope("billing.read"), new dev.bindery.identity.Scope("billing.write"));
     audiences = List.of(new Audience("https://api.example.com/"));
-    cnf = Confirmation.certificate(new Thumbprint("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"));
+    cnf = Confirmation.certificate(Thumbprint.sha256("a client certificate".getBytes(StandardCharsets.US_ASCII)));
     KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", BC);
     bc.initialize(new ECGenParameterSpec("secp256r1"));
     bcKey = bc.generateKeyPair();
