@@ -252,6 +252,17 @@ class ClientOptionsTest {
   }
 
   @Test
+  void groupHelp_everyGroup_listsItsSubcommandsAndExitsZero() {
+    for (String group : java.util.List.of("identity", "operator", "team", "audit")) {
+      CliRun run = CliRun.run(Map.of(), group, "--help");
+
+      assertThat(run.exitCode()).as(group).isZero();
+      assertThat(run.err()).as(group).isEmpty();
+      assertThat(run.out()).as(group).startsWith("Usage: bindery " + group).contains("Commands:");
+    }
+  }
+
+  @Test
   void groupWithoutSubcommand_usageErrorListingSubcommands() {
     CliRun run = CliRun.run(Map.of(), "team");
 

@@ -69,6 +69,22 @@ class LeakCommandsTest {
   }
 
   @Test
+  void report_matchAlreadyRevoked_listsItApart() {
+    server.replyJson("POST", "/api/v1/leaks", 200, """
+        {"matched":true,"revoked":[],"already_revoked":[{"credential_id":"cred_7","identity_id":"nhi_abc",        "type":"x509_svid"}]}""");
+
+    CliRun run = CliRun.againstWithStdin(server, LEAKED, "leak", "report", "-");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().lines()).containsExactly(
+        "matched: revoked 0 credentials with reason key_compromise",
+        "CREDENTIAL_ID  IDENTITY_ID  TYPE",
+        "already revoked before this report: 1 credential",
+        "CREDENTIAL_ID  IDENTITY_ID  TYPE",
+        "cred_7         nhi_abc      x509_svid");
+  }
+
+  @Test
   void report_noMatch_saysNothingWasRevokedExit0() {
     server.replyJson("POST", "/api/v1/leaks", 200, "{\"matched\":false,\"revoked\":[]}");
 

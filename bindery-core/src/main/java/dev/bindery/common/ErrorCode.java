@@ -43,6 +43,7 @@ public enum ErrorCode {
   STEP_UP_REQUIRED("step_up_required", Category.FORBIDDEN),
   TOTP_INVALID("totp_invalid", Category.FORBIDDEN),
   TOTP_REPLAYED("totp_replayed", Category.FORBIDDEN),
+  TOTP_LOCKED("totp_locked", Category.FORBIDDEN),
   // credentials and the CA (issue 3)
   CSR_MALFORMED("csr_malformed", Category.INVALID),
   CSR_SIGNATURE_INVALID("csr_signature_invalid", Category.INVALID),
@@ -65,13 +66,15 @@ public enum ErrorCode {
   CREDENTIAL_SUPERSEDED("credential_superseded", Category.UNAUTHENTICATED),
   CREDENTIAL_QUARANTINED("credential_quarantined", Category.UNAUTHENTICATED),
   IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED),
+  // too many refused attempts from one source (see RateLimitedException)
+  RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS),
   // tokens (issue 4)
   RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {
     INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_REQUIRED, TOO_LARGE,
-    UNSUPPORTED_MEDIA
+    UNSUPPORTED_MEDIA, TOO_MANY_REQUESTS
   }
 
   private final String code;

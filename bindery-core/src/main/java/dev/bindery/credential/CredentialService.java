@@ -3,6 +3,7 @@ package dev.bindery.credential;
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RateLimitedException;
 import dev.bindery.common.RejectedException;
 import dev.bindery.common.Secret;
 import dev.bindery.identity.Identity;
@@ -16,6 +17,7 @@ import dev.bindery.pki.RevocationReason;
 import dev.bindery.pki.VerifiedCsr;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
+import dev.bindery.security.RefusalLimiter;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
@@ -56,12 +58,20 @@ public final class CredentialService {
   private static final int MAX_REPORT_DAYS = 3650;
   /** The audit actor of a request made without an operator (enrolment with a code). */
   private static final String ANONYMOUS = "anonymous";
+  /** Refused enrolment attempts one source may make per {@link #ENROLMENT_REFUSAL_WINDOW}. */
+  public static final int ENROLMENT_REFUSALS_PER_WINDOW = 10;
+  public static final Duration ENROLMENT_REFUSAL_WINDOW = Duration.ofMinutes(1);
+  /** Sources whose refused enrolments are counted at once; see {@link RefusalLimiter}. */
+  static final int ENROLMENT_TRACKED_SOURCES = 10_000;
+  /** The source of enrolments made in this process rather than over the network. */
+  public static final String IN_PROCESS_SOURCE = "in-process";
 
   private final AuditedTransactor tx;
   private final Authorizer authz;
   private final SecureRandom random;
   private final CertificateAuthority ca;
   private final CredentialEvents events;
+  private final RefusalLimiter enrolmentRefusals;
 
   /**
    * @param ca issues the X.509-SVIDs
@@ -74,6 +84,8 @@ public final class CredentialService {
     this.random = Objects.requireNonNull(random);
     this.ca = Objects.requireNonNull(ca);
     this.events = Objects.requireNonNull(events);
+    this.enrolmentRefusals = new RefusalLimiter(tx.clock(), ENROLMENT_REFUSALS_PER_WINDOW, ENROLMENT_REFUSAL_WINDOW,
+        ENROLMENT_TRACKED_SOURCES);
   }
 
   // ---- enrolment ----------------------------------------------------------------------------------------
@@ -115,6 +127,53 @@ public final class CredentialService {
    * CSR may name the identity's own SPIFFE id as its only SAN, nothing else.
    */
   public IssuedSvid enrol(String code, String csrPem, String requestId) {
+    return enrol(code, csrPem, IN_PROCESS_SOURCE, requestId);
+  }
+
+  /**
+   * {@link #enrol(String, String, String)} for a request from {@code source} (the remote address), limited to
+   * {@link #ENROLMENT_REFUSALS_PER_WINDOW} refused attempts per {@link #ENROLMENT_REFUSAL_WINDOW} per source:
+   * over that, every attempt is refused with {@code rate_limited} ({@link RateLimitedException}, with the time
+   * until the window ends) before the code is looked at, and only the first of them in a window is audited. A
+   * refusal that counts is one the audit log records (unknown, used or expired code, identity not active); a
+   * successful enrolment or a CSR error does not count.
+   */
+  public IssuedSvid enrol(String code, String csrPem, String source, String requestId) {
+    Objects.requireNonNull(source, "source");
+    RefusalLimiter.Decision decision = enrolmentRefusals.acquire(source);
+    if (decision instanceof RefusalLimiter.Blocked blocked) {
+      RateLimitedException limited = new RateLimitedException(
+          "too many refused enrolment attempts from this address; try again later", blocked.retryAfter());
+      if (blocked.firstInWindow()) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("code", limited.code().code());
+        d.put("reason", limited.getMessage());
+        d.put("source", source);
+        d.put("retry_after_seconds", limited.retryAfterSeconds());
+        tx.transactor().inTransaction(t -> {
+          t.audit().append(new AuditRecord(ANONYMOUS, "credential.enrol", "", d, Outcome.DENIED, requestId),
+              tx.clock().instant());
+          return null;
+        });
+      }
+      throw limited;
+    }
+    RefusalLimiter.Permit permit = (RefusalLimiter.Permit) decision;
+    boolean refused = false;
+    try {
+      return redeem(code, csrPem, requestId);
+    } catch (RejectedException e) {
+      // every unauthenticated refusal of an enrolment is audited: those are what the limit counts
+      refused = e.code().category() == ErrorCode.Category.UNAUTHENTICATED;
+      throw e;
+    } finally {
+      if (!refused) {
+        permit.release();
+      }
+    }
+  }
+
+  private IssuedSvid redeem(String code, String csrPem, String requestId) {
     String action = "credential.enrol";
     if (!EnrolmentCodes.wellFormed(code)) {
       throw tx.recordedRefusal(ANONYMOUS, action, "",
@@ -726,7 +785,8 @@ public final class CredentialService {
   // ---- leak response ------------------------------------------------------------------------------------
 
   /**
-   * Handles a reported leaked value (any operator, or a leak reporter): an API key, a certificate PEM, a public
+   * Handles a reported leaked value (any operator but an auditor, who is read-only while a report revokes; or a
+   * leak reporter; a refused caller is audited as denied): an API key, a certificate PEM, a public
    * key PEM (SubjectPublicKeyInfo) or a JWK (public or private). Every credential it matches and that is not
    * revoked yet is revoked with reason key compromise (a certificate or key matches every credential bound to
    * the same public key). The report is audited as {@code credential.leak.report} with the kind of value and
@@ -734,10 +794,10 @@ public final class CredentialService {
    * that is not a credential at all) answers {@link LeakReport#noMatch()}.
    */
   public LeakReport reportLeak(Caller caller, String value) {
-    authz.requireLeakReport(caller);
-    LeakedValue leaked = LeakedValue.classify(value);
     String action = "credential.leak.report";
     return tx.write(caller, action, "", t -> {
+      authz.requireLeakReport(caller);
+      LeakedValue leaked = LeakedValue.classify(value);
       Instant now = tx.clock().instant();
       List<LeakReport.Match> revoked = new ArrayList<>();
       List<LeakReport.Match> already = new ArrayList<>();

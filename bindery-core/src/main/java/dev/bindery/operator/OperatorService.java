@@ -1,5 +1,8 @@
 package dev.bindery.operator;
 
+import dev.bindery.audit.AuditEvent;
+import dev.bindery.audit.AuditQuery;
+import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.Hashing;
 import dev.bindery.common.Page;
@@ -33,13 +36,20 @@ import java.util.TreeSet;
  *
  * <p>Tokens are {@code bnd_op_} and 256 random bits in base32; only their SHA-256 is stored. A token is
  * shown once, expires (at most {@link #MAX_TOKEN_LIFETIME}) and can be revoked. TOTP codes are RFC 6238 with
- * a ±1 step window; a code whose step is at or below the last accepted step is refused as a replay.
+ * a ±1 step window; a code whose step is at or below the last accepted step is refused as a replay, and
+ * step-up locks after {@link #STEP_UP_MAX_FAILURES} failed attempts within {@link #STEP_UP_FAILURE_WINDOW}.
  */
 public final class OperatorService {
   public static final String TOKEN_PREFIX = "bnd_op_";
   public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365);
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(30);
   private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+  /** Failed step-up attempts that lock step-up when they fall within {@link #STEP_UP_FAILURE_WINDOW}. */
+  public static final int STEP_UP_MAX_FAILURES = 5;
+  public static final Duration STEP_UP_FAILURE_WINDOW = Duration.ofMinutes(15);
+  private static final String STEP_UP = "operator.step_up";
+  private static final Set<String> FAILED_STEP_UP_CODES =
+      Set.of(ErrorCode.TOTP_INVALID.code(), ErrorCode.TOTP_REPLAYED.code());
 
   private final AuditedTransactor tx;
   private final Authorizer authz;
@@ -342,22 +352,77 @@ public final class OperatorService {
   /**
    * Verifies a TOTP code and records a step-up on the caller's token; sensitive actions then pass for the
    * step-up window. Returns when the step-up stops counting.
+   *
+   * <p>Brute-force limit: once {@link #STEP_UP_MAX_FAILURES} attempts by the same operator have failed
+   * ({@code totp_invalid} or {@code totp_replayed}) within {@link #STEP_UP_FAILURE_WINDOW}, with no successful
+   * step-up after them, every attempt is refused with {@code totp_locked} (audited as denied) without looking
+   * at the code, so a correct code is refused too. The lock lifts when the oldest of those failures is more
+   * than the window old, so no operator gets more than five wrong codes per fifteen minutes (RFC 6238 §5.2,
+   * RFC 4226 §7.3). The failures are counted from the audit log's denied {@code operator.step_up} events; each
+   * failed attempt is recorded in the transaction that holds the operator's factor row lock, so concurrent
+   * attempts are counted one after another and cannot get past the limit together.
    */
   public Instant stepUp(Caller caller, String code) {
     requireOperator(caller);
-    return tx.write(caller, "operator.step_up", caller.actor(), t -> {
-      TotpFactor f = t.totp().find(caller.operatorId()).filter(TotpFactor::confirmed)
+    Object outcome = tx.write(caller, STEP_UP, caller.actor(), t -> {
+      TotpFactor f = t.totp().lockAndFind(caller.operatorId()).filter(TotpFactor::confirmed)
           .orElseThrow(() -> new RejectedException(ErrorCode.TOTP_NOT_ENROLLED,
               "enrol and confirm a TOTP factor before stepping up"));
-      long step = checkCode(caller, f, code);
-      if (!t.totp().advanceStep(caller.operatorId(), step)) {
-        throw new RejectedException(ErrorCode.TOTP_REPLAYED, "this TOTP code was already used");
-      }
       Instant now = tx.clock().instant();
+      Optional<Instant> lockedUntil = stepUpLockedUntil(t, caller.actor(), now);
+      if (lockedUntil.isPresent()) {
+        throw new RejectedException(ErrorCode.TOTP_LOCKED, "step-up is locked after " + STEP_UP_MAX_FAILURES
+            + " failed attempts; try again after " + lockedUntil.get());
+      }
+      try {
+        long step = checkCode(caller, f, code);
+        if (!t.totp().advanceStep(caller.operatorId(), step)) {
+          throw new RejectedException(ErrorCode.TOTP_REPLAYED, "this TOTP code was already used");
+        }
+      } catch (RejectedException failed) {
+        // committed with this transaction, before the factor's row lock is released (see the Javadoc)
+        tx.recordDenied(t, caller, STEP_UP, caller.actor(), failed);
+        return new FailedStepUp(failed);
+      }
       t.operatorTokens().recordStepUp(caller.tokenId(), now);
-      tx.record(t, caller, "operator.step_up", caller.actor(), Map.of("token_id", caller.tokenId()));
+      tx.record(t, caller, STEP_UP, caller.actor(), Map.of("token_id", caller.tokenId()));
       return now.plus(authz.stepUpWindow());
     });
+    if (outcome instanceof FailedStepUp failed) {
+      throw AuditedTransactor.alreadyRecorded(failed.rejection());
+    }
+    return (Instant) outcome;
+  }
+
+  /** A wrong or replayed code, already recorded as denied in the attempt's own transaction. */
+  private record FailedStepUp(RejectedException rejection) {}
+
+  /**
+   * When step-up by {@code actor} unlocks, if it is locked now: the time the oldest of the last
+   * {@link #STEP_UP_MAX_FAILURES} failures (after the last success) leaves the window.
+   */
+  private static Optional<Instant> stepUpLockedUntil(Tx t, String actor, Instant now) {
+    List<Instant> failures = new ArrayList<>();
+    AuditQuery query = new AuditQuery(null, actor, STEP_UP, now.minus(STEP_UP_FAILURE_WINDOW), null, 0,
+        AuditQuery.MAX_LIMIT);
+    List<AuditEvent> page;
+    do {
+      page = t.audit().query(query);
+      for (AuditEvent e : page) {
+        if (e.outcome() == Outcome.SUCCESS) {
+          failures.clear();
+        } else if (e.outcome() == Outcome.DENIED && FAILED_STEP_UP_CODES.contains(e.details().get("code"))) {
+          failures.add(e.time());
+        }
+      }
+      if (!page.isEmpty()) {
+        query = query.afterSeq(page.get(page.size() - 1).seq());
+      }
+    } while (page.size() == AuditQuery.MAX_LIMIT);
+    if (failures.size() < STEP_UP_MAX_FAILURES) {
+      return Optional.empty();
+    }
+    return Optional.of(failures.get(failures.size() - STEP_UP_MAX_FAILURES).plus(STEP_UP_FAILURE_WINDOW));
   }
 
   private long checkCode(Caller caller, TotpFactor f, String code) {

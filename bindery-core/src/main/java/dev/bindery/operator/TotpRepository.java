@@ -6,6 +6,13 @@ import java.util.Optional;
 public interface TotpRepository {
   Optional<TotpFactor> find(OperatorId operator);
 
+  /**
+   * Like {@link #find}, and holds the factor's row lock until the transaction ends: a second transaction
+   * calling this for the same operator waits until the first commits or rolls back, and then sees what it
+   * committed. Step-up attempts by one operator therefore run one at a time.
+   */
+  Optional<TotpFactor> lockAndFind(OperatorId operator);
+
   /** Inserts or replaces the operator's factor. */
   void put(TotpFactor factor);
 

@@ -32,6 +32,6 @@ public enum RevocationReason {
       }
     }
     throw new RejectedException(ErrorCode.INVALID_FIELD, "reason must be one of unspecified, key_compromise, "
-        + "ca_compromise, affiliation_changed, superseded, cessation_of_operation, privilege_withdrawn");
+        + "ca_compromise, affiliation_changed, superseded, cessation_of_operation, privilege_withdrawn", "reason");
   }
 }

@@ -28,7 +28,8 @@ import java.time.Instant;
  *   <li>Credentials of an identity (enrolment codes, registered keys and certificates, API keys): {@code admin}
  *       or an owner. Revocation: also {@code security_officer}. Rotation policies: {@code admin} or
  *       {@code security_officer}. Credential reads and reports: any operator but a leak reporter.
- *   <li>Leak reports: any operator, including a {@code leak_reporter}.
+ *   <li>Leak reports: any operator, including a {@code leak_reporter}, but not an {@code auditor} (a report
+ *       revokes, and an auditor is read-only).
  *   <li>Token policies of identities: {@code admin} or {@code security_officer} (never owners). Resource server
  *       registration: {@code admin}. Reading either: any operator but a leak reporter.
  * </ul>
@@ -118,14 +119,24 @@ public final class Authorizer {
 
   /** Any authenticated operator except a leak reporter, who may only report leaks. */
   public void requireAuthenticated(Caller c) {
-    requireLeakReport(c);
+    requireCaller(c);
     if (c.has(Role.LEAK_REPORTER)) {
       throw forbidden("a leak reporter may only report leaks");
     }
   }
 
-  /** Any authenticated operator, leak reporters included. */
+  /**
+   * Any authenticated operator, leak reporters included, except an auditor: an auditor is read-only, and a leak
+   * report revokes credentials.
+   */
   public void requireLeakReport(Caller c) {
+    requireCaller(c);
+    if (c.has(Role.AUDITOR)) {
+      throw forbidden("an auditor is read-only and may not report leaks: a leak report revokes credentials");
+    }
+  }
+
+  private static void requireCaller(Caller c) {
     if (c == null) {
       throw new RejectedException(ErrorCode.UNAUTHENTICATED, "authentication required");
     }

@@ -72,6 +72,14 @@ public final class AuditedTransactor {
     return new Recorded(e);
   }
 
+  /**
+   * Marks a rejection whose {@code denied} event was already appended (for example with {@link #recordDenied}
+   * inside a transaction that committed), so that an enclosing {@link #write} does not record it again.
+   */
+  public static RejectedException alreadyRecorded(RejectedException e) {
+    return new Recorded(e);
+  }
+
   /** A rejection already written to the audit log. */
   private static final class Recorded extends RejectedException {
     private static final long serialVersionUID = 1L;
@@ -88,10 +96,22 @@ public final class AuditedTransactor {
 
   /** Records a refused security-relevant request in its own transaction. */
   public void recordRefusal(String actor, String action, String target, RejectedException e, String requestId) {
+    transactor.inTransaction(tx -> tx.audit().append(refusal(actor, action, target, e, requestId), clock.instant()));
+  }
+
+  /**
+   * Appends a {@code denied} event for a refusal inside the current transaction, for a service that must
+   * commit the refusal together with what it read (the caller then throws the rejection after the commit).
+   */
+  public void recordDenied(Tx tx, Caller caller, String action, String target, RejectedException e) {
+    tx.audit().append(refusal(caller.actor(), action, target, e, caller.requestId()), clock.instant());
+  }
+
+  private static AuditRecord refusal(String actor, String action, String target, RejectedException e,
+      String requestId) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("code", e.code().code());
     d.put("reason", e.getMessage());
-    transactor.inTransaction(tx -> tx.audit().append(
-        new AuditRecord(actor, action, target, d, Outcome.DENIED, requestId), clock.instant()));
+    return new AuditRecord(actor, action, target, d, Outcome.DENIED, requestId);
   }
 }

@@ -46,7 +46,7 @@ public final class AuditCommands extends ClientGroup {
     @Option(names = "--from", paramLabel = "TIME", description = "Not before this RFC 3339 time.")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "Not after this RFC 3339 time.")
+    @Option(names = "--to", paramLabel = "TIME", description = "Before this RFC 3339 time (exclusive).")
     String to;
 
     @Mixin PageOptions page;

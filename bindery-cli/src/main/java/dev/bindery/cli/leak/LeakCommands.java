@@ -63,6 +63,11 @@ public final class LeakCommands extends ClientGroup {
         printer().raw("matched: revoked " + revoked + " credential" + (revoked == 1 ? "" : "s")
             + " with reason key_compromise");
         printer().rows(answer.path("revoked"), Columns.REVOKED_CREDENTIALS);
+        int before = answer.path("already_revoked").size();
+        if (before > 0) {
+          printer().raw("already revoked before this report: " + before + " credential" + (before == 1 ? "" : "s"));
+          printer().rows(answer.path("already_revoked"), Columns.REVOKED_CREDENTIALS);
+        }
       } else {
         printer().raw("no credential matched this value: nothing was revoked");
       }

@@ -123,8 +123,8 @@ public final class BinderyServer implements AutoCloseable {
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, identityCa, registry, clock,
           random);
-      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, db.transactor(),
-          registry, new PkiRoutes(identityCa, revocations, clock), oauth.routes());
+      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, oauth.routes());
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {

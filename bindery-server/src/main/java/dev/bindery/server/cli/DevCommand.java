@@ -41,10 +41,10 @@ public final class DevCommand implements Callable<Integer> {
 
   static void printDevDetails(BinderyServer server) {
     System.out.println("Bindery development server: " + server.baseUri());
-    System.out.println("  trust this CA:       " + server.caFile().toAbsolutePath());
-    System.out.println("  identity CA chain:   " + server.identityCaFile().toAbsolutePath() + " (trust domain "
-        + server.identityCa().trustDomain() + ")");
-    System.out.println("  example:             curl --cacert " + server.caFile().toAbsolutePath() + " "
+    System.out.println("  trust this CA:       " + server.caFile().toAbsolutePath().normalize());
+    System.out.println("  identity CA chain:   " + server.identityCaFile().toAbsolutePath().normalize()
+        + " (trust domain " + server.identityCa().trustDomain() + ")");
+    System.out.println("  example:             curl --cacert " + server.caFile().toAbsolutePath().normalize() + " "
         + server.baseUri() + "/health/ready");
   }
 }

@@ -40,11 +40,11 @@ final class ServerRunner {
       System.out.println("  identity CA chain:   " + server.identityCaFile().toAbsolutePath());
     }
     if (server.bootstrapped()) {
-      System.out.println("  first admin token:   written to " + server.bootstrapTokenFile().toAbsolutePath()
+      System.out.println("  first admin token:   written to " + server.bootstrapTokenFile().toAbsolutePath().normalize()
           + " (owner-only; use it, then delete the file)");
     } else {
       System.out.println("  first admin token:   issued on the first start, in "
-          + server.bootstrapTokenFile().toAbsolutePath() + " if still there");
+          + server.bootstrapTokenFile().toAbsolutePath().normalize() + " if still there");
     }
     System.out.println("Press Ctrl-C to stop.");
     try {

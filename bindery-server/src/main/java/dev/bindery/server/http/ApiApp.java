@@ -105,7 +105,7 @@ public final class ApiApp {
     if (route.errors() != null) {
       ctx.attribute(Attributes.ERROR_RENDERER, route.errors());
     }
-    Caller caller = route.access().authenticated() ? authenticate(ctx) : null;
+    Caller caller = route.access().operatorToken() ? authenticate(ctx) : null;
     rejectUndeclaredQuery(ctx, route);
     route.handler().handle(new Call(ctx, route, caller, bodies));
   }

@@ -2,6 +2,11 @@ package dev.bindery.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bindery.common.RejectedException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +61,29 @@ public final class Body {
     Map<String, String> out = new LinkedHashMap<>();
     n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().textValue()));
     return out;
+  }
+
+  /** An {@code ANY_OBJECT} field as JSON text, or null. */
+  public String objectJson(String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : Json.text(n);
+  }
+
+  /**
+   * A string field holding an RFC 3339 time with an offset ({@code 2026-11-23T19:40:00Z},
+   * {@code 2026-11-23T20:40:00+01:00}), or null when absent; anything else is {@code invalid_field}.
+   */
+  public Instant time(String field) {
+    String v = string(field);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw RejectedException.invalid(field, "'" + field + "' must be an RFC 3339 time with an offset, such as "
+          + "2026-11-23T19:40:00Z");
+    }
   }
 
   public Body object(String field) {

@@ -12,7 +12,9 @@ import java.util.Map;
  *     {@code identifier_not_accepted} rather than as an unknown field
  */
 public record BodySpec(List<Field> fields, boolean serverAssignedId) {
-  public enum Type { STRING, INTEGER, BOOLEAN, STRING_ARRAY, STRING_MAP, OBJECT }
+  /** {@code OBJECT} is checked against its nested spec; {@code ANY_OBJECT} is any JSON object (a JWK), checked by
+   * the core. */
+  public enum Type { STRING, INTEGER, BOOLEAN, STRING_ARRAY, STRING_MAP, OBJECT, ANY_OBJECT }
 
   /** A body field; {@code nullable} means JSON null is accepted (to clear a value). */
   public record Field(String name, Type type, boolean required, boolean nullable, String description, BodySpec nested) {}

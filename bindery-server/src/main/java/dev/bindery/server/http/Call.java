@@ -4,6 +4,7 @@ import dev.bindery.common.ErrorCode;
 import dev.bindery.common.RejectedException;
 import dev.bindery.security.Caller;
 import io.javalin.http.Context;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,6 +58,22 @@ public final class Call {
     }
     String v = ctx.queryParam(name);
     return v == null || v.isEmpty() ? null : v;
+  }
+
+  /**
+   * A declared query parameter converted by {@code parse}, or null when absent or empty. A value that
+   * {@code parse} rejects is {@code invalid_query} naming the parameter.
+   */
+  public <T> T query(String name, Function<String, T> parse) {
+    String v = query(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return parse.apply(v);
+    } catch (RejectedException e) {
+      throw new RejectedException(ErrorCode.INVALID_QUERY, e.getMessage(), name);
+    }
   }
 
   /** {@code limit}: the default when absent; otherwise 1..max, else {@code invalid_query}. */

@@ -155,14 +155,11 @@ public final class IdentityRoutes {
       labelKey = label.substring(0, eq);
       labelValue = label.substring(eq + 1);
     }
-    String kind = call.query("kind");
-    String team = call.query("owner_team");
-    String status = call.query("status");
     String cursor = Cursors.decode(call.query("cursor"));
     IdentityQuery q = new IdentityQuery(
-        kind == null ? null : queryValue(() -> IdentityKind.parse("kind", kind)),
-        team == null ? null : queryValue(() -> TeamId.parse("owner_team", team)),
-        status == null ? null : queryValue(() -> IdentityStatus.parse("status", status)),
+        call.query("kind", v -> IdentityKind.parse("kind", v)),
+        call.query("owner_team", v -> TeamId.parse("owner_team", v)),
+        call.query("status", v -> IdentityStatus.parse("status", v)),
         labelKey, labelValue, call.query("tenant"), call.query("name_prefix"),
         cursor == null ? null : cursorId(cursor), call.limit(50, IdentityQuery.MAX_LIMIT));
     Page<Identity> page = identities.search(call.caller(), q);

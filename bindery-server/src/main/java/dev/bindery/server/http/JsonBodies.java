@@ -150,6 +150,7 @@ public final class JsonBodies {
         require(v.isObject(), path, "an object with string values");
         v.forEach(e -> require(e.isTextual(), path, "an object with string values"));
       }
+      case ANY_OBJECT -> require(v.isObject(), path, "a JSON object");
       case OBJECT -> {
         require(v.isObject(), path, "an object");
         check((ObjectNode) v, f.nested(), path + ".");

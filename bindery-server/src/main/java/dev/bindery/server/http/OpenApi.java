@@ -28,8 +28,13 @@ public final class OpenApi {
     }
     doc.put("paths", paths);
     Map<String, Object> components = new LinkedHashMap<>();
-    components.put("securitySchemes", Map.of("operatorToken",
-        Map.of("type", "http", "scheme", "bearer", "description", "operator API token, bnd_op_...")));
+    components.put("securitySchemes", Map.of(
+        "operatorToken", Map.of("type", "http", "scheme", "bearer", "description", "operator API token, bnd_op_..."),
+        "workloadCertificate", Map.of("type", "mutualTLS",
+            "description", "the workload's current X.509-SVID, presented in the TLS handshake"),
+        "oauthClientCertificate", Map.of("type", "mutualTLS",
+            "description", "an OAuth client's certificate: a Bindery X.509-SVID (tls_client_auth) or a registered "
+                + "self-signed certificate (self_signed_tls_client_auth)")));
     components.put("schemas", Map.of("Problem", problemSchema()));
     doc.put("components", components);
     return doc;
@@ -42,7 +47,7 @@ public final class OpenApi {
     if (!r.tag().isEmpty()) {
       op.put("tags", List.of(r.tag()));
     }
-    op.put("security", r.access().authenticated() ? List.of(Map.of("operatorToken", List.of())) : List.of());
+    op.put("security", security(r.access()));
     op.put("x-bindery-access", r.access().description());
     List<Object> params = new ArrayList<>();
     for (String p : r.pathParams()) {
@@ -52,7 +57,10 @@ public final class OpenApi {
       params.add(Map.of("name", q.name(), "in", "query", "required", false, "description", q.description(),
           "schema", Map.of("type", q.type())));
     }
-    if (r.body() != null || (!r.method().name().equals("GET") && r.rawBodyType() == null)) {
+    // the routes that change an existing identity or operator: a body with "version", or a bodyless DELETE
+    boolean versioned = r.body() != null ? r.body().byName().containsKey("version")
+        : r.method().name().equals("DELETE");
+    if (versioned) {
       params.add(Map.of("name", "If-Match", "in", "header", "required", false,
           "description", "the ETag read, for changes to an existing identity or operator",
           "schema", Map.of("type", "string")));
@@ -81,6 +89,17 @@ public final class OpenApi {
     return op;
   }
 
+  private static List<Object> security(Access access) {
+    if (access.operatorToken()) {
+      return List.of(Map.of("operatorToken", List.of()));
+    }
+    return switch (access) {
+      case WORKLOAD_CERTIFICATE -> List.of(Map.of("workloadCertificate", List.of()));
+      case OAUTH_CLIENT -> List.of(Map.of("oauthClientCertificate", List.of()));
+      default -> List.of();
+    };
+  }
+
   private static Map<String, Object> schema(BodySpec spec) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("type", "object");
@@ -94,6 +113,7 @@ public final class OpenApi {
         case STRING_ARRAY -> new LinkedHashMap<>(Map.of("type", "array", "items", Map.of("type", "string")));
         case STRING_MAP -> new LinkedHashMap<>(Map.of("type", "object", "additionalProperties", Map.of("type", "string")));
         case OBJECT -> schema(f.nested());
+        case ANY_OBJECT -> new LinkedHashMap<>(Map.of("type", "object"));
       };
       if (f.nullable()) {
         p.put("type", List.of(p.get("type"), "null"));

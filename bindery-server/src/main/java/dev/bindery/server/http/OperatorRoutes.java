@@ -60,7 +60,8 @@ public final class OperatorRoutes {
         Route.post(BASE, "createOperator").tag(TAG).access(Access.ADMIN).status(201)
             .summary("Create an operator and its first token (roles need a step-up)")
             .body(BodySpec.of(required("name", STRING, "display name"),
-                optional("roles", STRING_ARRAY, "admin, security_officer, service_desk, supervisor, auditor"),
+                optional("roles", STRING_ARRAY,
+                    "admin, security_officer, service_desk, supervisor, auditor, leak_reporter"),
                 optional("teams", STRING_ARRAY, "team ids"),
                 optional("token_expires_in_days", INTEGER, "1-365, default 30")).assignsId())
             .handle(this::create),

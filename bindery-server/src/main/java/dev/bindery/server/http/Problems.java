@@ -1,6 +1,7 @@
 package dev.bindery.server.http;
 
 import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RateLimitedException;
 import dev.bindery.common.RejectedException;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class Problems {
       case PRECONDITION_REQUIRED -> 428;
       case TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA -> 415;
+      case TOO_MANY_REQUESTS -> 429;
     };
   }
 
@@ -46,6 +48,7 @@ public final class Problems {
       case 413 -> "Content too large";
       case 415 -> "Unsupported media type";
       case 428 -> "Precondition required";
+      case 429 -> "Too many requests";
       default -> "Internal server error";
     };
   }
@@ -56,6 +59,9 @@ public final class Problems {
       // RFC 6750 section 3: a missing token gets the bare challenge; a presented but unusable one says so.
       ctx.header("WWW-Authenticate",
           e.code() == ErrorCode.UNAUTHENTICATED ? "Bearer" : "Bearer error=\"invalid_token\"");
+    }
+    if (e instanceof RateLimitedException limited) {
+      ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
     }
     write(ctx, status, e.code().code(), e.getMessage(), e.field());
   }

@@ -1,10 +1,12 @@
 package dev.bindery.server.http;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.store.Transactor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,13 +18,15 @@ public final class RouteTable {
   private RouteTable() {}
 
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
-      Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki) {
-    return build(identities, operators, audit, transactor, registry, pki, List.of());
+      CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
+      Clock clock) {
+    return build(identities, operators, audit, credentials, transactor, registry, pki, clock, List.of());
   }
 
   /** The table with {@code more} routes of other edges (the OAuth endpoints, the token administration routes). */
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
-      Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki, List<Route> more) {
+      CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
+      Clock clock, List<Route> more) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -30,6 +34,8 @@ public final class RouteTable {
     all.addAll(new OperatorRoutes(operators).routes());
     all.addAll(new TeamRoutes(operators).routes());
     all.addAll(new AuditRoutes(audit).routes());
+    all.addAll(new CredentialRoutes(credentials).routes());
+    all.addAll(new WorkloadRoutes(credentials, clock).routes());
     all.addAll(pki.routes());
     all.addAll(more);
     List<Route> table = List.copyOf(all);

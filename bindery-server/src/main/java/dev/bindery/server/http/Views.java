@@ -1,6 +1,14 @@
 package dev.bindery.server.http;
 
 import dev.bindery.audit.AuditEvent;
+import dev.bindery.credential.Credential;
+import dev.bindery.credential.CredentialType;
+import dev.bindery.credential.CredentialView;
+import dev.bindery.credential.IssuedApiKey;
+import dev.bindery.credential.IssuedEnrolmentCode;
+import dev.bindery.credential.IssuedSvid;
+import dev.bindery.credential.LeakReport;
+import dev.bindery.credential.RotationPolicy;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityAudit;
 import dev.bindery.identity.SubjectLink;
@@ -9,6 +17,7 @@ import dev.bindery.operator.Operator;
 import dev.bindery.operator.OperatorToken;
 import dev.bindery.operator.Role;
 import dev.bindery.operator.Team;
+import dev.bindery.pki.Pem;
 import dev.bindery.identity.TeamId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +27,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /** The JSON shapes of docs/api.md, built from domain values. Nothing secret is ever put in a view except the
- * issued token's value, which {@link #issuedToken} adds explicitly. */
+ * one-time values of the responses that issue them ({@link #issuedToken}, {@link #issuedEnrolmentCode},
+ * {@link #issuedApiKey}), which add them explicitly. */
 public final class Views {
   private Views() {}
 
@@ -89,6 +99,87 @@ public final class Views {
     m.put("id", t.id().value());
     m.put("display_name", t.displayName());
     m.put("created_at", Json.time(t.createdAt()));
+    return m;
+  }
+
+  /** Credential JSON of docs/api.md: never a secret or a private key; {@code generation} null but for SVIDs. */
+  public static Map<String, Object> credential(CredentialView view) {
+    Credential c = view.credential();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.id().value());
+    m.put("identity_id", c.identityId().value());
+    m.put("type", c.type().wire());
+    m.put("status", c.status().wire());
+    m.put("usable", view.usable());
+    m.put("lineage_id", c.lineageId() == null ? null : c.lineageId().value());
+    m.put("generation", c.type() == CredentialType.X509_SVID ? c.generation() : null);
+    m.put("serial", c.serialHex());
+    m.put("thumbprint", c.thumbprint() == null ? null : c.thumbprint().value());
+    m.put("key_type", c.keyType());
+    m.put("not_before", Json.time(c.notBefore()));
+    m.put("not_after", Json.time(c.notAfter()));
+    m.put("bound_by", c.boundBy());
+    m.put("bound_at", Json.time(c.boundAt()));
+    m.put("bind_method", c.bindMethod().wire());
+    m.put("assurance", c.assurance().wire());
+    m.put("last_used_at", Json.time(c.lastUsedAt()));
+    m.put("revoked_at", Json.time(c.revokedAt()));
+    m.put("revocation_reason", c.revocationReason() == null ? null : c.revocationReason().apiName());
+    m.put("superseded_by", c.supersededBy() == null ? null : c.supersededBy().value());
+    m.put("display_prefix", c.displayPrefix());
+    return m;
+  }
+
+  /** The answer to an enrolment or a renewal: certificates are public, the private key never came here. */
+  public static Map<String, Object> issuedSvid(IssuedSvid issued) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("credential", credential(issued.credential()));
+    m.put("spiffe_id", issued.spiffeId());
+    m.put("certificate_pem", Pem.certificate(issued.certificate()));
+    m.put("chain_pem", Pem.certificates(issued.chain()));
+    return m;
+  }
+
+  /** Carries a secret: the code is shown once, in the response that creates it. */
+  public static Map<String, Object> issuedEnrolmentCode(IssuedEnrolmentCode issued) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("code", issued.code().reveal());
+    m.put("identity_id", issued.identityId().value());
+    m.put("expires_at", Json.time(issued.expiresAt()));
+    return m;
+  }
+
+  /** Carries a secret: the API key is shown once, in the response that creates it. */
+  public static Map<String, Object> issuedApiKey(IssuedApiKey issued) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("credential", credential(issued.credential()));
+    m.put("api_key", issued.value().reveal());
+    return m;
+  }
+
+  public static Map<String, Object> rotationPolicy(RotationPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("identity_kind", p.identityKind().wire());
+    m.put("credential_type", p.credentialType().wire());
+    m.put("max_lifetime_seconds", p.maxLifetime().toSeconds());
+    m.put("rotate_after_seconds", p.rotateAfter().toSeconds());
+    return m;
+  }
+
+  /** A value that matched nothing answers {@code matched: false} and two empty lists, nothing else. */
+  public static Map<String, Object> leakReport(LeakReport report) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("matched", report.matched());
+    m.put("revoked", report.revoked().stream().map(Views::leakMatch).toList());
+    m.put("already_revoked", report.alreadyRevoked().stream().map(Views::leakMatch).toList());
+    return m;
+  }
+
+  private static Map<String, Object> leakMatch(LeakReport.Match match) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("credential_id", match.credentialId().value());
+    m.put("identity_id", match.identityId().value());
+    m.put("type", match.type().wire());
     return m;
   }
 

@@ -74,7 +74,7 @@ public final class OAuthRoutes {
         Route.get(JWKS_PATH, "getJwks").tag(TAG).access(Access.PUBLIC).produces("application/jwk-set+json")
             .summary("The token signing keys (RFC 7517): current, next and recently retired")
             .errors(otherErrors).handle(this::jwks),
-        Route.post(TOKEN_PATH, "token").tag(TAG).access(Access.PUBLIC).consumes(FormBody.MEDIA_TYPE)
+        Route.post(TOKEN_PATH, "token").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
             .summary("Token endpoint: client_credentials with mutual TLS client authentication, optional DPoP")
             .errors(tokenErrors).handle(this::token));
   }

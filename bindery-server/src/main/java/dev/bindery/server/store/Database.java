@@ -10,8 +10,9 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The JDBC store: a HikariCP pool, Flyway migrations applied at open (the same plain-SQL migrations for H2
- * and PostgreSQL), and a {@link Transactor} over Jdbi. Several Bindery nodes may share one PostgreSQL
+ * The JDBC store: a HikariCP pool, Flyway migrations applied at open (plain SQL: {@code db/migration} for
+ * both H2 and PostgreSQL, plus the database's own {@code db/vendor/h2} or {@code db/vendor/postgresql}), and a
+ * {@link Transactor} over Jdbi. Several Bindery nodes may share one PostgreSQL
  * database: consistency comes from row locks (the audit head) and optimistic versions, not from the JVM.
  */
 public final class Database implements AutoCloseable {
@@ -45,7 +46,7 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(ds)
-          .locations("classpath:db/migration")
+          .locations(MIGRATIONS, vendorMigrations(settings))
           .failOnMissingLocations(true)
           .load()
           .migrate();
@@ -54,6 +55,18 @@ public final class Database implements AutoCloseable {
       throw new IllegalStateException("database migration failed: " + rootMessage(e), e);
     }
     return new Database(ds);
+  }
+
+  /** Migrations for every database; version numbers are shared with the vendor folders below. */
+  static final String MIGRATIONS = "classpath:db/migration";
+
+  /**
+   * Migrations that differ between H2 and PostgreSQL (for example PostgreSQL-only index operator classes): the
+   * same version exists once in each vendor folder, and never in {@link #MIGRATIONS}. Outside
+   * {@code db/migration} because Flyway searches a location's subfolders too.
+   */
+  static String vendorMigrations(JdbcSettings settings) {
+    return "classpath:db/vendor/" + (settings.postgres() ? "postgresql" : "h2");
   }
 
   private static String rootMessage(Throwable e) {

@@ -105,8 +105,8 @@ final class JdbcIdentityRepository implements IdentityRepository {
         .findOne();
   }
 
-  @Override
-  public Page<Identity> search(IdentityQuery q) {
+  /** The search statement for {@code q}, with named parameters; package-private for the plan tests. */
+  static String searchSql(IdentityQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM identities i WHERE 1 = 1");
     if (q.kind() != null) {
       sql.append(" AND kind = :kind");
@@ -131,7 +131,12 @@ final class JdbcIdentityRepository implements IdentityRepository {
       sql.append(" AND id > :after");
     }
     sql.append(" ORDER BY id LIMIT :limit");
-    Query query = h.createQuery(sql.toString()).bind("limit", q.limit() + 1);
+    return sql.toString();
+  }
+
+  @Override
+  public Page<Identity> search(IdentityQuery q) {
+    Query query = h.createQuery(searchSql(q)).bind("limit", q.limit() + 1);
     if (q.kind() != null) {
       query.bind("kind", q.kind().wire());
     }

@@ -17,7 +17,16 @@ final class JdbcTotpRepository implements TotpRepository {
 
   @Override
   public Optional<TotpFactor> find(OperatorId operator) {
-    return h.createQuery("SELECT * FROM totp_factors WHERE operator_id = :op")
+    return select("SELECT * FROM totp_factors WHERE operator_id = :op", operator);
+  }
+
+  @Override
+  public Optional<TotpFactor> lockAndFind(OperatorId operator) {
+    return select("SELECT * FROM totp_factors WHERE operator_id = :op FOR UPDATE", operator);
+  }
+
+  private Optional<TotpFactor> select(String sql, OperatorId operator) {
+    return h.createQuery(sql)
         .bind("op", operator.value())
         .map((rs, ctx) -> new TotpFactor(new OperatorId(rs.getString("operator_id")),
             Base64.getDecoder().decode(rs.getString("sealed_seed")), rs.getBoolean("confirmed"),

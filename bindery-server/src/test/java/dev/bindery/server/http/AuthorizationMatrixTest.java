@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.Outcome;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bindery.pki.Pem;
+import dev.bindery.testkit.pki.TestCsr;
+import dev.bindery.testkit.pki.TestKeys;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +40,13 @@ class AuthorizationMatrixTest {
   static String targetTokenId;
   /** A revoked token: refused on every authenticated route, and audited with its operator as the actor. */
   static Fixtures.Op revoked;
+  /** A secret scanner: may report leaks and nothing else. */
+  static Fixtures.Op leakReporter;
+  static Workloads w;
+  /** An X.509-SVID of the identity, enrolled before the matrix runs; every refused revocation leaves it active. */
+  static Workloads.Held svid;
+  /** A well-formed enrolment code that was never issued. */
+  static final String UNKNOWN_CODE = "bnd_enr_" + "a".repeat(52);
 
   /** A request for one route, built just before it is sent (versions are read fresh). */
   record Req(String method, String path, String body, String... headers) {}
@@ -55,6 +67,9 @@ class AuthorizationMatrixTest {
     target = f.operator("service_desk", "other");
     targetTokenId = s.get("/api/v1/operators/" + target.id() + "/tokens", s.adminToken).json().at("/items/0/id").asText();
     identity = f.identity(s.adminToken, "payments", "team:platform");
+    leakReporter = f.operator("leak_reporter", "");
+    w = new Workloads(s);
+    svid = w.enrolled(identity);
     revoked = f.operator("", "payments");
     String revokedTokenId = s.get("/api/v1/operators/" + revoked.id() + "/tokens", s.adminToken).json()
         .at("/items/0/id").asText();
@@ -145,8 +160,43 @@ class AuthorizationMatrixTest {
     m.put("GET /pki/crl", () -> new Req("GET", "/pki/crl", null));
     m.put("POST /pki/ocsp", () -> new Req("POST", "/pki/ocsp", "x", "Content-Type", "application/ocsp-request"));
     m.put("GET /pki/ocsp/<request>", () -> new Req("GET", "/pki/ocsp/MAA=", null));
-    // the authorization server: public routes; the token endpoint authenticates clients by certificate, not by an
-    // operator token, so without one it answers invalid_client
+    // credentials and the CA
+    String cred = "/api/v1/credentials/" + svid.credentialId();
+    m.put("POST /api/v1/identities/{id}/enrolment-codes", () -> new Req("POST", idPath() + "/enrolment-codes", "{}"));
+    m.put("GET /api/v1/identities/{id}/credentials", () -> new Req("GET", idPath() + "/credentials", null));
+    m.put("POST /api/v1/identities/{id}/public-keys", () -> new Req("POST", idPath() + "/public-keys",
+        Workloads.body(Map.of("jwk", Workloads.ecJwk(TestKeys.ecP256()), "expires_at", w.inFuture(Duration.ofDays(1))))));
+    m.put("POST /api/v1/identities/{id}/self-signed-certificates", () -> new Req("POST",
+        idPath() + "/self-signed-certificates", Workloads.body(Map.of("certificate_pem", Pem.certificate(
+            Workloads.selfSigned(TestKeys.ecP256(), s.clock.instant().minusSeconds(60),
+                s.clock.instant().plus(Duration.ofDays(1))))))));
+    m.put("POST /api/v1/identities/{id}/api-keys", () -> new Req("POST", idPath() + "/api-keys",
+        Workloads.body(Map.of("expires_at", w.inFuture(Duration.ofDays(1))))));
+    m.put("GET /api/v1/credentials/{cred_id}", () -> new Req("GET", cred, null));
+    m.put("POST /api/v1/credentials/{cred_id}/revoke", () -> new Req("POST", cred + "/revoke",
+        "{\"reason\":\"key_compromise\"}"));
+    m.put("POST /api/v1/certificates/{serial_hex}/revoke", () -> new Req("POST",
+        "/api/v1/certificates/" + svid.serial() + "/revoke", "{\"reason\":\"key_compromise\"}"));
+    m.put("GET /api/v1/policies/rotation", () -> new Req("GET", "/api/v1/policies/rotation", null));
+    m.put("PUT /api/v1/policies/rotation/{identity_kind}/{credential_type}", () -> new Req("PUT",
+        "/api/v1/policies/rotation/workload/api_key", "{\"max_lifetime_seconds\":31536000,\"rotate_after_seconds\":60}"));
+    m.put("GET /api/v1/reports/credentials/expiring", () -> new Req("GET", "/api/v1/reports/credentials/expiring?days=7",
+        null));
+    m.put("GET /api/v1/reports/credentials/overdue", () -> new Req("GET", "/api/v1/reports/credentials/overdue", null));
+    m.put("GET /api/v1/reports/credentials/never-used", () -> new Req("GET", "/api/v1/reports/credentials/never-used",
+        null));
+    m.put("GET /api/v1/reports/credentials/unused", () -> new Req("GET", "/api/v1/reports/credentials/unused?days=30",
+        null));
+    m.put("GET /api/v1/reports/identities/without-credentials", () -> new Req("GET",
+        "/api/v1/reports/identities/without-credentials", null));
+    m.put("POST /api/v1/leaks", () -> new Req("POST", "/api/v1/leaks", "{\"value\":\"not a credential\"}"));
+    // workloads: an unknown code, and a renewal without a client certificate
+    m.put("POST /api/v1/enrol", () -> new Req("POST", "/api/v1/enrol",
+        Workloads.body(Map.of("code", UNKNOWN_CODE, "csr", TestCsr.ecP256Pem()))));
+    m.put("POST /api/v1/renew", () -> new Req("POST", "/api/v1/renew",
+        Workloads.body(Map.of("csr", TestCsr.ecP256Pem()))));
+    // the authorization server: public metadata and keys; the token endpoint authenticates OAuth clients by their
+    // certificate, so without one it answers invalid_client
     m.put("GET /.well-known/oauth-authorization-server", () -> new Req("GET", "/.well-known/oauth-authorization-server",
         null));
     m.put("GET /oauth2/jwks", () -> new Req("GET", "/oauth2/jwks", null));
@@ -188,14 +238,38 @@ class AuthorizationMatrixTest {
       switch (route.access()) {
         case PUBLIC -> {
           r = send(req, null);
-          int expected = route.key().equals("POST /oauth2/token") ? 401 : 200;
-          if (r.status() != expected) {
+          if (r.status() != 200) {
             failures.add(route.key() + ": public route answered " + r.status());
           }
           continue;
         }
+        // an OAuth client without a certificate: an RFC 6749 error, counted in a metric and not audited
+        case OAUTH_CLIENT -> {
+          r = send(req, null);
+          if (r.status() != 401 || !"invalid_client".equals(r.json().path("error").asText())
+              || s.auditHead() != audit) {
+            failures.add(route.key() + ": expected an unaudited 401 invalid_client, got " + r.status() + " "
+                + r.body() + " and " + (s.auditHead() - audit) + " audit events");
+          }
+          continue;
+        }
+        // no client certificate: refused before anything is looked up, and not audited (anyone can send this)
+        case WORKLOAD_CERTIFICATE -> {
+          r = send(req, null);
+          if (r.status() != 401 || !"client_certificate_required".equals(r.code()) || s.auditHead() != audit) {
+            failures.add(route.key() + ": expected an unaudited 401 client_certificate_required, got " + r.status()
+                + " " + r.body() + " and " + (s.auditHead() - audit) + " audit events");
+          }
+          continue;
+        }
+        // the code is the authentication: an unknown one is refused and audited
+        case ENROLMENT_CODE -> {
+          r = send(req, null);
+          expectedCode = "enrolment_code_invalid";
+          actor = "anonymous";
+        }
         // open to every operator: only an unusable token is refused
-        case AUTHENTICATED, SELF -> {
+        case AUTHENTICATED, SELF, LEAK_REPORT -> {
           r = send(req, revoked.token());
           expectedCode = "token_revoked";
           actor = revoked.id();
@@ -236,7 +310,7 @@ class AuthorizationMatrixTest {
     for (Route route : routeTable().values()) {
       boolean write = !route.method().name().equals("GET");
       // self-service on one's own credentials and the audit check are not writes to the registry
-      if (!route.access().authenticated() || route.access() == Access.SELF || route.access() == Access.AUDIT_READ) {
+      if (!route.access().operatorToken() || route.access() == Access.SELF || route.access() == Access.AUDIT_READ) {
         continue;
       }
       Req req = requests.get(route.key()).get();
@@ -258,6 +332,48 @@ class AuthorizationMatrixTest {
       assertThat(s.get(audit, auditor.token()).status()).isEqualTo(200);
     }
     assertThat(s.post("/api/v1/audit/verify", auditor.token(), "{}").json().get("ok").asBoolean()).isTrue();
+    assertUnchanged();
+  }
+
+  /** A leak reporter (a secret scanner) reports leaks; every other route refuses it, reads included. */
+  @Test
+  void leakReporter_everyRouteButTheLeakReportRefuses() {
+    Map<String, Supplier<Req>> requests = requests();
+    List<String> failures = new ArrayList<>();
+    for (Route route : routeTable().values()) {
+      // its own TOTP and step-up are self-service of its account
+      if (!route.access().operatorToken() || route.access() == Access.SELF || route.access() == Access.LEAK_REPORT) {
+        continue;
+      }
+      long identities = s.identityCount();
+      TestServer.Response r = send(requests.get(route.key()).get(), leakReporter.token());
+      if (r.status() != 403 || !"forbidden".equals(r.code())) {
+        failures.add(route.key() + ": leak reporter got " + r.status() + " " + r.body());
+      }
+      if (s.identityCount() != identities) {
+        failures.add(route.key() + ": an identity was written");
+      }
+    }
+    assertThat(failures).isEmpty();
+    TestServer.Response report = s.post("/api/v1/leaks", leakReporter.token(), "{\"value\":\"not a credential\"}");
+    assertThat(report.status()).as(report.body()).isEqualTo(200);
+    assertThat(report.json().get("matched").asBoolean()).isFalse();
+    assertUnchanged();
+  }
+
+  /** An auditor is read-only: a leak report revokes credentials, so it is refused, audited, and revokes nothing. */
+  @Test
+  void auditor_leakReportOfAValidCertificate_refusedAuditedAndNothingRevoked() {
+    long audit = s.auditHead();
+    TestServer.Response r = s.post("/api/v1/leaks", auditor.token(),
+        Workloads.body(Map.of("value", Pem.certificate(svid.leaf()))));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.code()).isEqualTo("forbidden");
+    assertThat(s.auditHead()).isEqualTo(audit + 1);
+    AuditEvent e = s.lastAuditEvent();
+    assertThat(e.outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(e.actor()).isEqualTo(auditor.id());
+    assertThat(e.action()).isEqualTo("credential.leak.report");
     assertUnchanged();
   }
 
@@ -299,6 +415,17 @@ class AuthorizationMatrixTest {
     assertThat(s.get("/api/v1/operators/" + target.id() + "/tokens", s.adminToken).json().at("/items/0/revoked_at").isNull())
         .isTrue();
     assertThat(s.get("/api/v1/teams", s.adminToken).body()).doesNotContain("rogue");
+    // credentials: the one SVID is still active, nothing was registered, the policy is the default
+    TestServer.Response creds = s.get(idPath() + "/credentials", s.adminToken);
+    assertThat(creds.json().get("items").size()).as(creds.body()).isEqualTo(1);
+    assertThat(creds.json().at("/items/0/status").asText()).isEqualTo("active");
+    assertThat(creds.json().at("/items/0/id").asText()).isEqualTo(svid.credentialId());
+    TestServer.Response policies = s.get("/api/v1/policies/rotation", s.adminToken);
+    for (JsonNode p : policies.json().get("items")) {
+      if (p.get("identity_kind").asText().equals("workload") && p.get("credential_type").asText().equals("api_key")) {
+        assertThat(p.get("max_lifetime_seconds").asLong()).isEqualTo(Duration.ofDays(90).toSeconds());
+      }
+    }
     assertThat(s.get("/api/v1/resource-servers", s.adminToken).body()).doesNotContain("rogue");
     assertThat(s.get(idPath() + "/token-policy", s.adminToken).json().get("allow_unbound_tokens").asBoolean())
         .isFalse();

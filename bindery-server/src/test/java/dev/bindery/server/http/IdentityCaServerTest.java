@@ -9,7 +9,6 @@ import dev.bindery.pki.BcCertificateAuthority;
 import dev.bindery.pki.Csrs;
 import dev.bindery.pki.IssuedCertificate;
 import dev.bindery.pki.Pem;
-import dev.bindery.server.tls.PemFiles;
 import dev.bindery.testkit.pki.TestCa;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;
@@ -22,16 +21,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -101,21 +96,8 @@ class IdentityCaServerTest {
   }
 
   /** An HTTPS client trusting the dev CA that presents {@code chain} with {@code key} as its client certificate. */
-  private static HttpClient clientWith(KeyPair key, X509Certificate... chain) throws Exception {
-    char[] pw = "test".toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("client", key.getPrivate(), pw, chain);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, pw);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("dev-ca", PemFiles.readCertificates(s.server.caFile()).get(0));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+  private static HttpClient clientWith(KeyPair key, X509Certificate... chain) {
+    return Workloads.clientWith(s.server.caFile(), key, chain);
   }
 
   private static int live(HttpClient client) throws Exception {

@@ -58,6 +58,29 @@ class OpenApiAndOperationsTest {
   }
 
   @Test
+  void openApi_credentialRoutes_workloadsAuthenticateWithoutOperatorTokens() {
+    JsonNode doc = s.get("/api/v1/openapi.json", null).json();
+    JsonNode renew = doc.at("/paths/~1api~1v1~1renew/post");
+    JsonNode enrol = doc.at("/paths/~1api~1v1~1enrol/post");
+
+    assertThat(renew.get("security").toString()).isEqualTo("[{\"workloadCertificate\":[]}]");
+    assertThat(doc.at("/components/securitySchemes/workloadCertificate/type").asText()).isEqualTo("mutualTLS");
+    assertThat(enrol.get("security").size()).isZero();
+    assertThat(enrol.at("/requestBody/content/application~1json/schema/required").toString())
+        .isEqualTo("[\"code\",\"csr\"]");
+    assertThat(enrol.at("/responses/201").isObject()).isTrue();
+    JsonNode jwk = doc.at("/paths/~1api~1v1~1identities~1{id}~1public-keys/post/requestBody/content/application~1json"
+        + "/schema/properties/jwk");
+    assertThat(jwk.get("type").asText()).isEqualTo("object");
+    assertThat(jwk.has("additionalProperties")).isFalse();
+    assertThat(doc.at("/paths/~1api~1v1~1leaks/post/x-bindery-access").asText()).contains("but an auditor");
+    assertThat(doc.at("/paths/~1api~1v1~1leaks/post/security").size()).isEqualTo(1);
+    // If-Match belongs to changes of versioned resources only
+    assertThat(renew.get("parameters")).isNull();
+    assertThat(doc.at("/paths/~1api~1v1~1identities~1{id}~1suspend/post/parameters").toString()).contains("If-Match");
+  }
+
+  @Test
   void health_liveAndReady() {
     TestServer.Response live = s.get("/health/live", null);
     assertThat(live.status()).isEqualTo(200);

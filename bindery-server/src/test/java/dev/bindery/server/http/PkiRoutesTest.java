@@ -194,6 +194,12 @@ class PkiRoutesTest {
     assertThat(basic(get("/pki/ocsp/" + std)).getResponses()[0].getCertStatus()).isNull();
   }
 
+  /** A known limit (docs/ca.md): Jetty refuses an ambiguous encoded slash before any route runs. */
+  @Test
+  void getOcsp_percentEncodedSlash_refusedByTheHttpLayer() throws Exception {
+    assertThat(get("/pki/ocsp/MA%2FA").statusCode()).isEqualTo(400);
+  }
+
   @Test
   void ocsp_malformedRequest_answered200WithMalformedRequestStatus() throws Exception {
     for (HttpResponse<byte[]> r : List.of(post("/pki/ocsp", "application/ocsp-request", "garbage".getBytes()),

@@ -2,9 +2,12 @@ package dev.bindery.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.Outcome;
+import dev.bindery.testkit.TestTotp;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +115,41 @@ class StepUpTest {
         "000000", f.code(seed).equals("000000") ? "111111" : "000000"));
     assertThat(wrong.status()).isEqualTo(403);
     assertThat(wrong.code()).isEqualTo("totp_invalid");
+  }
+  @Test
+  void stepUp_afterFiveFailedAttemptsInFifteenMinutes_refusedTotpLockedEvenWithCorrectCode() {
+    Fixtures.Op op = f.operator("", "payments");
+    byte[] seed = f.enrolTotp(op.token());
+    Instant firstFailure = s.clock.instant();
+    for (int i = 0; i < 5; i++) {
+      TestServer.Response wrong = s.post("/api/v1/operators/me/step-up", op.token(),
+          "{\"code\":\"" + TestTotp.wrongCode(s.clock.instant(), seed) + "\"}");
+      assertThat(wrong.status()).as(wrong.body()).isEqualTo(403);
+      assertThat(wrong.code()).isEqualTo("totp_invalid");
+      s.clock.advance(Duration.ofMinutes(1));
+    }
+    long audit = s.auditHead();
+
+    TestServer.Response locked = f.stepUp(op.token(), seed);
+
+    assertThat(locked.status()).as(locked.body()).isEqualTo(403);
+    assertThat(locked.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(locked.code()).isEqualTo("totp_locked");
+    assertThat(locked.json().get("detail").asText())
+        .isEqualTo("step-up is locked after 5 failed attempts; try again after " + firstFailure.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plus(Duration.ofMinutes(15)));
+    assertThat(s.auditHead()).isEqualTo(audit + 1);
+    AuditEvent denied = s.lastAuditEvent();
+    assertThat(denied.outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(denied.action()).isEqualTo("operator.step_up");
+    assertThat(denied.actor()).isEqualTo(op.id());
+    assertThat(denied.details().get("code")).isEqualTo("totp_locked");
+    TestServer.Response me = s.get("/api/v1/operators/me", op.token());
+    assertThat(me.status()).isEqualTo(200);
+
+    // the lock lifts once the first failure is more than 15 minutes old
+    s.clock.advance(Duration.between(s.clock.instant(), firstFailure.plus(Duration.ofMinutes(15)).plusSeconds(1)));
+    TestServer.Response unlocked = f.stepUp(op.token(), seed);
+    assertThat(unlocked.status()).as(unlocked.body()).isEqualTo(200);
+    assertThat(s.lastAuditEvent().outcome()).isEqualTo(Outcome.SUCCESS);
   }
 }

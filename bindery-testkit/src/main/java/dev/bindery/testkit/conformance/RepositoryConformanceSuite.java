@@ -978,6 +978,68 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
     assertThat(read((Tx t) -> t.totp().find(op.id()))).isEmpty();
   }
 
+  @Test
+  void totpLockAndFind_returnsTheFactorOrEmpty() {
+    Operator op = insertOperator();
+    byte[] sealed = randomBytes(49);
+    write(t -> t.totp().put(new TotpFactor(op.id(), sealed, true, 42, T0)));
+
+    TotpFactor read = writeResult((Tx t) -> t.totp().lockAndFind(op.id())).orElseThrow();
+
+    assertThat(read.sealedSeed()).isEqualTo(sealed);
+    assertThat(read.lastUsedStep()).isEqualTo(42L);
+    assertThat(writeResult((Tx t) -> t.totp().lockAndFind(TestOperators.newId()))).isEmpty();
+  }
+
+  /**
+   * Step-up counts earlier failures from the audit log after taking this lock; a store whose lock does not
+   * make the second transaction wait, or whose second transaction does not then see the first one's commit,
+   * would let concurrent guesses past the limit.
+   */
+  @Test
+  void totpLockAndFind_secondTransactionWaitsForFirstAndThenSeesItsCommit() throws Exception {
+    Operator op = insertOperator();
+    write(t -> t.totp().put(new TotpFactor(op.id(), randomBytes(49), true, 1, T0)));
+    CountDownLatch firstHoldsLock = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> first = pool.submit(() -> write(t -> {
+        t.totp().lockAndFind(op.id()).orElseThrow();
+        t.audit().append(record("first", op.id().value()), T0);
+        firstHoldsLock.countDown();
+        awaitUninterruptibly(releaseFirst);
+      }));
+      assertThat(firstHoldsLock.await(30, TimeUnit.SECONDS)).isTrue();
+      Future<List<String>> second = pool.submit(() -> writeResult((Tx t) -> {
+        t.totp().lockAndFind(op.id()).orElseThrow();
+        return t.audit().query(AuditQuery.forTarget(op.id().value(), 10)).stream().map(AuditEvent::action).toList();
+      }));
+
+      assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+          .as("the second transaction must wait for the first one's lock")
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+      releaseFirst.countDown();
+      first.get(30, TimeUnit.SECONDS);
+      assertThat(second.get(30, TimeUnit.SECONDS)).containsExactly("first");
+    } finally {
+      releaseFirst.countDown();
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("latch not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- audit chain ----------------------------------------------------------------------------------
 
   @Test

@@ -551,6 +551,12 @@ public final class InMemoryStore implements Transactor {
       }
 
       @Override
+      public Optional<TotpFactor> lockAndFind(OperatorId operator) {
+        // transactions are already serialized by the store's single lock
+        return find(operator);
+      }
+
+      @Override
       public void put(TotpFactor factor) {
         Journal.this.put(totpFactors, factor.operatorId().value(), factor);
       }

@@ -1,6 +1,7 @@
 package dev.bindery.testkit.service;
 
 import static dev.bindery.testkit.BinderyAssertions.assertAuditedSince;
+import static dev.bindery.testkit.BinderyAssertions.assertOnlyDenied;
 import static dev.bindery.testkit.BinderyAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,7 +112,7 @@ class LeakReportTest {
     Credential c = f.service.registerSelfSignedCertificate(f.caller(f.owner), identity.id(), CredentialFixture.pem(cert))
         .credential();
 
-    LeakReport report = f.service.reportLeak(f.caller(f.auditor), CredentialFixture.pem(cert));
+    LeakReport report = f.service.reportLeak(f.caller(f.securityOfficer), CredentialFixture.pem(cert));
 
     assertThat(report.revoked()).containsExactly(match(c));
     assertRevokedForCompromise(c);
@@ -207,6 +208,22 @@ class LeakReportTest {
     assertRejected(() -> f.service.reportLeak(caller, "x".repeat(64 * 1024 + 1)), ErrorCode.INVALID_FIELD);
 
     assertThat(f.b.state()).isEqualTo(before);
+  }
+
+  /** An auditor is read-only and a leak report revokes: refused, audited as denied, nothing revoked. */
+  @Test
+  void reportLeak_auditor_forbiddenDeniedAndNothingRevoked() {
+    Identity identity = f.workload();
+    IssuedApiKey key = f.service.createApiKey(f.caller(f.owner), identity.id(), f.now().plus(Duration.ofDays(1)));
+    var auditor = f.caller(f.auditor);
+    StoreState before = f.b.state();
+
+    assertRejected(() -> f.service.reportLeak(auditor, key.value().reveal()), ErrorCode.FORBIDDEN);
+
+    AuditEvent e = assertOnlyDenied(f.b, before, "credential.leak.report", f.auditor.id().value(), "",
+        ErrorCode.FORBIDDEN);
+    assertThat(e.detailsJson()).doesNotContain(key.value().reveal());
+    assertThat(stored(key.credential().credential()).status()).isEqualTo(CredentialStatus.ACTIVE);
   }
 
   @Test
