@@ -28,9 +28,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Generation, sealing and opening of token signing keys: ES256 on P-256 with the BouncyCastle provider, which signs
- * several times faster than the JDK's SunEC on Java 17 (measured for this slice: about 2,000 signed JWTs/s per
- * core with BouncyCastle against 220-280/s with SunEC, on the shared 2-core build machine under load; STACK.md
- * gives 5,000 against 2,500 on a quiet one). The provider is passed explicitly and never registered globally.
+ * about 5 times faster than the JDK's SunEC on Java 17 (bindery-bench {@code TokenBenchmarks}, one core of the
+ * shared 2-core build machine: about 7,000 ES256 signatures/s with BouncyCastle against 1,300/s with SunEC; a whole
+ * token is minted at about 8,000/s; see docs/benchmarks.md). The provider is passed explicitly and never registered
+ * globally.
  *
  * <p>The private key exists in clear only inside this class and the {@link JWSSigner} it returns; it is sealed
  * with the master key under associated data naming the key id, so a sealed key moved to another row does not open.
