@@ -228,12 +228,35 @@ public final class CredentialService {
    * reported to {@link CredentialEvents}) and is refused; other lineages of the identity keep working.
    */
   public AuthenticatedCredential authenticateCertificate(X509Certificate leaf, Instant now, String requestId) {
+    return authenticateCertificate(leaf, now, requestId, RefusalAudit.AUDITED);
+  }
+
+  /** Whether a refused authentication of a known credential is written to the audit log. */
+  public enum RefusalAudit {
+    /** Each refusal is a {@code denied} audit event (enrolment, renewal: rare, operator-visible requests). */
+    AUDITED,
+    /**
+     * Refusals are not written (the caller counts them in a metric): for endpoints a holder of a revoked key could
+     * call in a loop, such as the OAuth token endpoint, where one audit write per attempt would let anyone holding
+     * such a key fill the audit log. A lineage quarantine is a state change and is audited either way.
+     */
+    NOT_AUDITED
+  }
+
+  /**
+   * As {@link #authenticateCertificate(X509Certificate, Instant, String)}, with the refusals of a known credential
+   * audited or not ({@link RefusalAudit}). The checks, their codes and the quarantine are the same.
+   */
+  public AuthenticatedCredential authenticateCertificate(X509Certificate leaf, Instant now, String requestId,
+      RefusalAudit refusals) {
     Objects.requireNonNull(now);
+    Objects.requireNonNull(refusals);
     if (leaf == null) {
       throw new RejectedException(ErrorCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
     }
     Thumbprint thumbprint = CredentialKeys.x5tS256(leaf);
-    return authenticate(requestId, now, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID, thumbprint)
+    return authenticate(requestId, now, refusals, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID,
+            thumbprint)
         .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)));
   }
 
@@ -247,11 +270,12 @@ public final class CredentialService {
       throw new RejectedException(ErrorCode.CREDENTIAL_UNKNOWN, "api key is malformed or unknown");
     }
     SecretHash hash = SecretHash.of(Secret.of(value));
-    return authenticate(requestId, tx.clock().instant(), t -> t.credentials().findBySecretHash(hash)
+    return authenticate(requestId, tx.clock().instant(), RefusalAudit.AUDITED, t -> t.credentials()
+        .findBySecretHash(hash)
         .filter(found -> found.secretHash().matches(hash)));
   }
 
-  private AuthenticatedCredential authenticate(String requestId, Instant now,
+  private AuthenticatedCredential authenticate(String requestId, Instant now, RefusalAudit refusals,
       Function<Tx, Optional<Credential>> lookup) {
     Object outcome = tx.transactor().inTransaction(t -> {
       Credential c = lookup.apply(t).orElse(null);
@@ -276,6 +300,9 @@ public final class CredentialService {
       // recorded after the lookup transaction committed, so a quarantine made there is kept
       if (r.quarantined != null) {
         events.lineageQuarantined(r.quarantined);
+      }
+      if (refusals == RefusalAudit.NOT_AUDITED) {
+        throw r.rejection;
       }
       throw tx.recordedRefusal(r.actor, "credential.authenticate", r.target, r.rejection, requestId);
     }

@@ -11,6 +11,9 @@ import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.store.Tx;
+import dev.bindery.token.ResourceServerRepository;
+import dev.bindery.token.SigningKeyRepository;
+import dev.bindery.token.TokenPolicyRepository;
 import org.jdbi.v3.core.Handle;
 
 /** The repositories of one JDBC transaction, all on the same handle. */
@@ -69,5 +72,20 @@ final class JdbcTx implements Tx {
   @Override
   public RotationPolicyRepository rotationPolicies() {
     return new JdbcRotationPolicyRepository(h);
+  }
+
+  @Override
+  public SigningKeyRepository signingKeys() {
+    return new JdbcSigningKeyRepository(h);
+  }
+
+  @Override
+  public ResourceServerRepository resourceServers() {
+    return new JdbcResourceServerRepository(h);
+  }
+
+  @Override
+  public TokenPolicyRepository tokenPolicies() {
+    return new JdbcTokenPolicyRepository(h);
   }
 }

@@ -43,6 +43,14 @@ import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import dev.bindery.token.Audience;
+import dev.bindery.token.ResourceServer;
+import dev.bindery.token.ResourceServerRepository;
+import dev.bindery.token.SigningKeyRepository;
+import dev.bindery.token.SigningKeyState;
+import dev.bindery.token.StoredSigningKey;
+import dev.bindery.token.TokenPolicy;
+import dev.bindery.token.TokenPolicyRepository;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -79,7 +87,8 @@ import java.util.function.Function;
  *       this store fails fast with {@link IllegalStateException} instead.
  *   <li>{@link #read} work may not write; a write there throws {@link IllegalStateException}.
  *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash; credential
- *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash) raise
+ *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
+ *       slot; resource server audience; token policy identity) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -101,6 +110,9 @@ public final class InMemoryStore implements Transactor {
   private final Table<Lineage> lineages = new Table<>("lineage");
   private final Table<EnrolmentCode> enrolmentCodes = new Table<>("enrolment code");
   private final Table<RotationPolicy> rotationPolicies = new Table<>("rotation policy");
+  private final Table<StoredSigningKey> signingKeys = new Table<>("signing key");
+  private final Table<ResourceServer> resourceServers = new Table<>("resource server");
+  private final Table<TokenPolicy> tokenPolicies = new Table<>("token policy");
   private final List<AuditEvent> events = new ArrayList<>();
   private ChainHead head = ChainHead.EMPTY;
 
@@ -288,6 +300,21 @@ public final class InMemoryStore implements Transactor {
     @Override
     public RotationPolicyRepository rotationPolicies() {
       return rotationPolicyRepository;
+    }
+
+    @Override
+    public SigningKeyRepository signingKeys() {
+      return signingKeyRepository;
+    }
+
+    @Override
+    public ResourceServerRepository resourceServers() {
+      return resourceServerRepository;
+    }
+
+    @Override
+    public TokenPolicyRepository tokenPolicies() {
+      return tokenPolicyRepository;
     }
 
     private final IdentityRepository identityRepository = new IdentityRepository() {
@@ -810,6 +837,100 @@ public final class InMemoryStore implements Transactor {
       @Override
       public void put(RotationPolicy policy) {
         Journal.this.put(rotationPolicies, policyKey(policy.identityKind(), policy.credentialType()), policy);
+      }
+    };
+
+    private final SigningKeyRepository signingKeyRepository = new SigningKeyRepository() {
+      @Override
+      public List<StoredSigningKey> list() {
+        return view(signingKeys).values().stream()
+            .sorted(Comparator.comparing(StoredSigningKey::createdAt).thenComparing(StoredSigningKey::kid)).toList();
+      }
+
+      @Override
+      public void insert(StoredSigningKey key) {
+        if (get(signingKeys, key.kid()) != null) {
+          throw new UniqueViolation("signing key " + key.kid(), null);
+        }
+        requireSlotFree(key);
+        put(signingKeys, key.kid(), key);
+      }
+
+      @Override
+      public boolean update(StoredSigningKey next) {
+        StoredSigningKey stored = get(signingKeys, next.kid());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        requireSlotFree(next);
+        put(signingKeys, next.kid(), next);
+        return true;
+      }
+
+      @Override
+      public boolean deleteRetired(String kid, long version) {
+        StoredSigningKey stored = get(signingKeys, kid);
+        if (stored == null || stored.version() != version || stored.state() != SigningKeyState.RETIRED) {
+          return false;
+        }
+        put(signingKeys, kid, null);
+        return true;
+      }
+
+      private void requireSlotFree(StoredSigningKey key) {
+        String slot = key.state().slot();
+        if (slot != null && view(signingKeys).values().stream()
+            .anyMatch(o -> !o.kid().equals(key.kid()) && slot.equals(o.state().slot()))) {
+          throw new UniqueViolation("signing key slot " + slot, null);
+        }
+      }
+    };
+
+    private final ResourceServerRepository resourceServerRepository = new ResourceServerRepository() {
+      @Override
+      public void insert(ResourceServer server) {
+        if (get(resourceServers, server.audience().value()) != null) {
+          throw new UniqueViolation("resource server " + server.audience(), null);
+        }
+        put(resourceServers, server.audience().value(), server);
+      }
+
+      @Override
+      public Optional<ResourceServer> find(Audience audience) {
+        return Optional.ofNullable(get(resourceServers, audience.value()));
+      }
+
+      @Override
+      public List<ResourceServer> list() {
+        return List.copyOf(view(resourceServers).values());
+      }
+    };
+
+    private final TokenPolicyRepository tokenPolicyRepository = new TokenPolicyRepository() {
+      @Override
+      public Optional<TokenPolicy> find(IdentityId identity) {
+        return Optional.ofNullable(get(tokenPolicies, identity.value()));
+      }
+
+      @Override
+      public void insert(TokenPolicy policy) {
+        if (policy.version() != 1) {
+          throw new IllegalArgumentException("a new token policy has version 1");
+        }
+        if (get(tokenPolicies, policy.identityId().value()) != null) {
+          throw new UniqueViolation("token policy " + policy.identityId(), null);
+        }
+        put(tokenPolicies, policy.identityId().value(), policy);
+      }
+
+      @Override
+      public boolean update(TokenPolicy next) {
+        TokenPolicy stored = get(tokenPolicies, next.identityId().value());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(tokenPolicies, next.identityId().value(), next);
+        return true;
       }
     };
   }
