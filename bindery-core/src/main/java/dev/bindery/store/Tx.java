@@ -10,6 +10,7 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -41,4 +42,6 @@ public interface Tx {
   ResourceServerRepository resourceServers();
 
   TokenPolicyRepository tokenPolicies();
+
+  RevocationEventRepository revocationEvents();
 }

@@ -130,6 +130,11 @@ public final class FailingAuditStore implements Transactor {
       public dev.bindery.token.TokenPolicyRepository tokenPolicies() {
         return t.tokenPolicies();
       }
+
+      @Override
+      public dev.bindery.revocation.RevocationEventRepository revocationEvents() {
+        return t.revocationEvents();
+      }
     };
   }
 }

@@ -55,6 +55,7 @@ public record StoreState(
     List<SigningKeyRow> signingKeys,
     List<ResourceServer> resourceServers,
     List<TokenPolicy> tokenPolicies,
+    List<dev.bindery.revocation.RevocationEvent> revocationEvents,
     ChainHead auditHead) {
 
   /** A token signing key's stored fields, sealed private key as hex. */
@@ -145,12 +146,13 @@ public record StoreState(
       t.tokenPolicies().find(i.id()).ifPresent(tokenPolicies::add);
     }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
-        signingKeys, t.resourceServers().list(), tokenPolicies, t.audit().head());
+        signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
+        t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
-        rotationPolicies, signingKeys, resourceServers, tokenPolicies, null);
+        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, null);
   }
 }

@@ -5,11 +5,14 @@ import dev.bindery.oauth.ClientAuthentication;
 import dev.bindery.oauth.DpopNonces;
 import dev.bindery.oauth.DpopProofVerifier;
 import dev.bindery.oauth.DpopReplayCache;
+import dev.bindery.oauth.ResourceServerCallers;
 import dev.bindery.oauth.SelfSignedTlsClientAuthenticator;
 import dev.bindery.oauth.TlsClientAuthenticator;
 import dev.bindery.oauth.TokenEndpoint;
 import dev.bindery.oauth.TokenService;
+import dev.bindery.operator.OperatorService;
 import dev.bindery.pki.CertificateAuthority;
+import dev.bindery.revocation.RevocationFeed;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
@@ -17,6 +20,7 @@ import dev.bindery.server.http.Route;
 import dev.bindery.server.http.TokenAdminRoutes;
 import dev.bindery.server.oauth.OAuthMetrics;
 import dev.bindery.server.oauth.OAuthRoutes;
+import dev.bindery.server.oauth.RevocationRoutes;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.KeyRing;
@@ -55,13 +59,19 @@ final class AuthorizationServer implements AutoCloseable {
   /** DPoP proofs remembered per node; beyond this, new proofs are refused until old ones expire (fail closed). */
   static final int DPOP_REPLAY_CAPACITY = 500_000;
 
+  /** How often retained revocation events older than the retention are deleted. */
+  static final Duration REVOCATION_PRUNE_INTERVAL = Duration.ofMinutes(5);
+
   private final KeyRing keyRing;
+  private final RevocationFeed revocationFeed;
   private final List<Route> routes;
   private final AtomicReference<URI> publicUrl;
   private ScheduledExecutorService refresh;
 
-  private AuthorizationServer(KeyRing keyRing, List<Route> routes, AtomicReference<URI> publicUrl) {
+  private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, List<Route> routes,
+      AtomicReference<URI> publicUrl) {
     this.keyRing = keyRing;
+    this.revocationFeed = revocationFeed;
     this.routes = routes;
     this.publicUrl = publicUrl;
   }
@@ -70,8 +80,8 @@ final class AuthorizationServer implements AutoCloseable {
    * @param nonceKey the DPoP nonce key derived from the master key ({@link #DPOP_NONCE_KEY_LABEL}); zeroed here
    */
   static AuthorizationServer create(BinderyConfig config, AuditedTransactor tx, Authorizer authz, SecretSealer sealer,
-      byte[] nonceKey, CredentialService credentials, CertificateAuthority ca, MeterRegistry registry,
-      Clock clock, SecureRandom random) {
+      byte[] nonceKey, CredentialService credentials, OperatorService operators, CertificateAuthority ca,
+      MeterRegistry registry, Clock clock, SecureRandom random) {
     BinderyConfig.OAuthConfig oauth = config.oauth();
     AtomicReference<URI> publicUrl = new AtomicReference<>(oauth.publicUrl());
     // until the listener is bound (port 0 is resolved at start), the configured listener address stands in
@@ -93,11 +103,19 @@ final class AuthorizationServer implements AutoCloseable {
         new TokenPolicyService(tx, authz, oauth.tokens())).routes());
     routes.addAll(new OAuthRoutes(new TokenEndpoint(clients, dpop, tokens, metrics), keyRing, issuerUrl, metrics)
         .routes());
-    return new AuthorizationServer(keyRing, List.copyOf(routes), publicUrl);
+    RevocationFeed feed = new RevocationFeed(tx.transactor(), clock, oauth.tokens().maxLifetime());
+    ResourceServerCallers callers = new ResourceServerCallers(operators, authz, credentials, clock);
+    routes.addAll(new RevocationRoutes(feed, callers).routes());
+    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl);
   }
 
   KeyRing keyRing() {
     return keyRing;
+  }
+
+  /** The revocation feed; the store wakes it after committing an event ({@link RevocationFeed#wake}). */
+  RevocationFeed revocationFeed() {
+    return revocationFeed;
   }
 
   List<Route> routes() {
@@ -126,6 +144,17 @@ final class AuthorizationServer implements AutoCloseable {
         LOG.warn("event=key_ring_refresh_failed exception={}", e.getClass().getName(), e);
       }
     }, period, period, TimeUnit.MILLISECONDS);
+    long prune = REVOCATION_PRUNE_INTERVAL.toMillis();
+    refresh.scheduleWithFixedDelay(() -> {
+      try {
+        int dropped = revocationFeed.prune();
+        if (dropped > 0) {
+          LOG.info("event=revocation_events_pruned count={}", dropped);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("event=revocation_prune_failed exception={}", e.getClass().getName(), e);
+      }
+    }, prune, prune, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -121,8 +121,9 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
-      oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, identityCa, registry, clock,
-          random);
+      oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
+          registry, clock, random);
+      db.onRevocationCommitted(oauth.revocationFeed()::wake);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, oauth.routes());
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
@@ -207,6 +208,11 @@ public final class BinderyServer implements AutoCloseable {
   /** The credential service of this node (tests enrol and revoke through it). */
   public CredentialService credentials() {
     return credentials;
+  }
+
+  /** The revocation feed of this node. */
+  public dev.bindery.revocation.RevocationFeed revocationFeed() {
+    return oauth.revocationFeed();
   }
 
   /** The token signing keys of this node. */

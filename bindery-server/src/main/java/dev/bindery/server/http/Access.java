@@ -14,6 +14,8 @@ public enum Access {
   WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID"),
   OAUTH_CLIENT("no operator token: OAuth client authentication by mutual TLS (tls_client_auth, "
       + "self_signed_tls_client_auth)"),
+  RESOURCE_SERVER("an operator token (any operator but a leak reporter), or mutual TLS with a certificate of an "
+      + "identity holding the introspect scope; the handler authenticates"),
   AUTHENTICATED("any authenticated operator but a leak reporter"),
   LEAK_REPORT("any authenticated operator but an auditor (read-only), including a leak reporter"),
   SELF("the calling operator, for their own account"),
@@ -39,6 +41,7 @@ public enum Access {
 
   /** True if the route needs an operator token ({@code Authorization: Bearer bnd_op_...}). */
   public boolean operatorToken() {
-    return this != PUBLIC && this != ENROLMENT_CODE && this != WORKLOAD_CERTIFICATE && this != OAUTH_CLIENT;
+    return this != PUBLIC && this != ENROLMENT_CODE && this != WORKLOAD_CERTIFICATE && this != OAUTH_CLIENT
+        && this != RESOURCE_SERVER;
   }
 }

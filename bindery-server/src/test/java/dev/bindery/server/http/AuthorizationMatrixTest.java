@@ -200,6 +200,7 @@ class AuthorizationMatrixTest {
     m.put("GET /.well-known/oauth-authorization-server", () -> new Req("GET", "/.well-known/oauth-authorization-server",
         null));
     m.put("GET /oauth2/jwks", () -> new Req("GET", "/oauth2/jwks", null));
+    m.put("GET /oauth2/revocations", () -> new Req("GET", "/oauth2/revocations?since=0", null));
     m.put("POST /oauth2/token", () -> new Req("POST", "/oauth2/token", "grant_type=client_credentials&client_id="
         + identity, "Content-Type", "application/x-www-form-urlencoded"));
     m.put("POST /api/v1/resource-servers", () -> new Req("POST", "/api/v1/resource-servers",
@@ -244,7 +245,7 @@ class AuthorizationMatrixTest {
           continue;
         }
         // an OAuth client without a certificate: an RFC 6749 error, counted in a metric and not audited
-        case OAUTH_CLIENT -> {
+        case OAUTH_CLIENT, RESOURCE_SERVER -> {
           r = send(req, null);
           if (r.status() != 401 || !"invalid_client".equals(r.json().path("error").asText())
               || s.auditHead() != audit) {

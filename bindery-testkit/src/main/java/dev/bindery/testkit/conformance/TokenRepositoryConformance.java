@@ -8,6 +8,8 @@ import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityKind;
 import dev.bindery.identity.TeamId;
 import dev.bindery.operator.Team;
+import dev.bindery.revocation.RevocationEvent;
+import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
@@ -214,11 +216,91 @@ public interface TokenRepositoryConformance {
     return identity.id();
   }
 
+  // ---- revocation events --------------------------------------------------------------------------------
+
+  @Test
+  default void revocationEvents_append_sequenceIncreasesAndRoundTripsExactly() {
+    long first = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_a", K0));
+    long second = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.X5T_S256, "x5t-b",
+        K0.plusSeconds(1)));
+    long third = tcall((Tx t) -> {
+      t.revocationEvents().append(RevocationEventType.JKT, "jkt-c", K0.plusSeconds(2));
+      return t.revocationEvents().append(RevocationEventType.IDENTITY, "nhi_d", K0.plusSeconds(2));
+    });
+
+    assertThat(first).isPositive();
+    assertThat(second).isGreaterThan(first);
+    assertThat(third).isEqualTo(second + 2);
+    List<RevocationEvent> all = tread((Tx t) -> t.revocationEvents().since(0, 100));
+    assertThat(all).containsExactly(
+        new RevocationEvent(first, RevocationEventType.TOKEN, "tok_a", K0),
+        new RevocationEvent(second, RevocationEventType.X5T_S256, "x5t-b", K0.plusSeconds(1)),
+        new RevocationEvent(third - 1, RevocationEventType.JKT, "jkt-c", K0.plusSeconds(2)),
+        new RevocationEvent(third, RevocationEventType.IDENTITY, "nhi_d", K0.plusSeconds(2)));
+  }
+
+  @Test
+  default void revocationEvents_since_pagesAfterTheGivenSequenceInOrder() {
+    long[] seqs = new long[5];
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      seqs[i] = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_" + n, K0));
+    }
+
+    assertThat(tread((Tx t) -> t.revocationEvents().since(seqs[1], 2))).extracting(RevocationEvent::value)
+        .containsExactly("tok_2", "tok_3");
+    assertThat(tread((Tx t) -> t.revocationEvents().since(seqs[4], 10))).isEmpty();
+  }
+
+  @Test
+  default void revocationEvents_rolledBackAppend_leavesNothingAndItsNumberIsNotReusedOutOfOrder() {
+    long kept = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_kept", K0));
+    assertThatThrownBy(() -> twrite(t -> {
+      t.revocationEvents().append(RevocationEventType.TOKEN, "tok_lost", K0);
+      throw new IllegalArgumentException("abort");
+    })).hasMessage("abort");
+    long after = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_after", K0));
+
+    assertThat(after).isGreaterThan(kept);
+    assertThat(tread((Tx t) -> t.revocationEvents().since(0, 10))).extracting(RevocationEvent::value)
+        .containsExactly("tok_kept", "tok_after");
+  }
+
+  @Test
+  default void revocationEvents_latest_findsTheNewestOfThatTypeAndValueOnly() {
+    tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.IDENTITY, "nhi_x", K0));
+    long newest = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.IDENTITY, "nhi_x", K0.plusSeconds(9)));
+    tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "nhi_y", K0));
+
+    assertThat(tread((Tx t) -> t.revocationEvents().latest(RevocationEventType.IDENTITY, "nhi_x")))
+        .contains(new RevocationEvent(newest, RevocationEventType.IDENTITY, "nhi_x", K0.plusSeconds(9)));
+    assertThat(tread((Tx t) -> t.revocationEvents().latest(RevocationEventType.TOKEN, "nhi_x"))).isEmpty();
+    assertThat(tread((Tx t) -> t.revocationEvents().latest(RevocationEventType.IDENTITY, "nhi_y"))).isEmpty();
+  }
+
+  @Test
+  default void revocationEvents_deleteBefore_dropsOnlyOlderEventsAndKeepsNumbering() {
+    tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_old", K0));
+    long recent = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_new", K0.plusSeconds(60)));
+
+    int dropped = tcall((Tx t) -> t.revocationEvents().deleteBefore(K0.plusSeconds(60)));
+    long next = tcall((Tx t) -> t.revocationEvents().append(RevocationEventType.TOKEN, "tok_next", K0.plusSeconds(61)));
+
+    assertThat(dropped).isEqualTo(1);
+    assertThat(next).isEqualTo(recent + 1);
+    assertThat(tread((Tx t) -> t.revocationEvents().since(0, 10))).extracting(RevocationEvent::value)
+        .containsExactly("tok_new", "tok_next");
+  }
+
   private void twrite(Consumer<Tx> work) {
     tokenStore().inTransaction(t -> {
       work.accept(t);
       return null;
     });
+  }
+
+  private <T> T tcall(Function<Tx, T> work) {
+    return tokenStore().inTransaction(work);
   }
 
   private <T> T tread(Function<Tx, T> work) {

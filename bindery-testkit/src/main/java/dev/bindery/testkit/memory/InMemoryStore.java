@@ -40,6 +40,9 @@ import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.pki.RevokedCertificate;
+import dev.bindery.revocation.RevocationEvent;
+import dev.bindery.revocation.RevocationEventRepository;
+import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
@@ -113,6 +116,11 @@ public final class InMemoryStore implements Transactor {
   private final Table<StoredSigningKey> signingKeys = new Table<>("signing key");
   private final Table<ResourceServer> resourceServers = new Table<>("resource server");
   private final Table<TokenPolicy> tokenPolicies = new Table<>("token policy");
+  /** Keyed by the zero-padded sequence number, so key order is sequence order. */
+  private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
+  /** The last sequence number drawn by a committed transaction (pruning does not lower it). */
+  private long revocationSeq;
+  private final List<Runnable> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<AuditEvent> events = new ArrayList<>();
   private ChainHead head = ChainHead.EMPTY;
 
@@ -131,20 +139,37 @@ public final class InMemoryStore implements Transactor {
     return true;
   }
 
+  /** Runs {@code listener} after each commit that appended a revocation event (as the JDBC store does). */
+  public void onRevocationCommitted(Runnable listener) {
+    revocationListeners.add(Objects.requireNonNull(listener));
+  }
+
   private <T> T run(Function<Tx, T> work, boolean readOnly) {
     Objects.requireNonNull(work, "work");
     lock.lock();
     Journal journal = new Journal(readOnly);
     open.addLast(journal);
+    boolean announce = false;
     try {
       T result = work.apply(journal);
       journal.commit();
+      announce = journal.lastSeq > revocationSeq;
+      if (announce) {
+        revocationSeq = journal.lastSeq;
+      }
       return result;
     } finally {
       journal.closed = true;
       open.removeLast();
       lock.unlock();
+      if (announce) {
+        revocationListeners.forEach(Runnable::run);
+      }
     }
+  }
+
+  private static String seqKey(long seq) {
+    return String.format(java.util.Locale.ROOT, "%019d", seq);
   }
 
   private static String linkKey(FederatedSubject s) {
@@ -169,6 +194,8 @@ public final class InMemoryStore implements Transactor {
     private final Map<Table<?>, TreeMap<String, Object>> writes = new IdentityHashMap<>();
     private final List<AuditEvent> appended = new ArrayList<>();
     private boolean closed;
+    /** The last revocation sequence number this transaction drew; 0 if none. */
+    private long lastSeq;
 
     Journal(boolean readOnly) {
       this.readOnly = readOnly;
@@ -316,6 +343,42 @@ public final class InMemoryStore implements Transactor {
     public TokenPolicyRepository tokenPolicies() {
       return tokenPolicyRepository;
     }
+
+    @Override
+    public RevocationEventRepository revocationEvents() {
+      return revocationEventRepository;
+    }
+
+    private final RevocationEventRepository revocationEventRepository = new RevocationEventRepository() {
+      @Override
+      public long append(RevocationEventType type, String value, Instant at) {
+        long seq = Math.max(Math.max(revocationSeq, lastSeq), open.stream().mapToLong(j -> j.lastSeq).max()
+            .orElse(0)) + 1;
+        RevocationEvent event = new RevocationEvent(seq, type, value, at);
+        put(revocationEvents, seqKey(seq), event);
+        lastSeq = seq;
+        return seq;
+      }
+
+      @Override
+      public List<RevocationEvent> since(long since, int limit) {
+        return view(revocationEvents).tailMap(seqKey(since), false).values().stream().limit(limit).toList();
+      }
+
+      @Override
+      public Optional<RevocationEvent> latest(RevocationEventType type, String value) {
+        return view(revocationEvents).descendingMap().values().stream()
+            .filter(e -> e.type() == type && e.value().equals(value)).findFirst();
+      }
+
+      @Override
+      public int deleteBefore(Instant cutoff) {
+        List<String> old = view(revocationEvents).entrySet().stream().filter(e -> e.getValue().at().isBefore(cutoff))
+            .map(Map.Entry::getKey).toList();
+        old.forEach(k -> put(revocationEvents, k, null));
+        return old.size();
+      }
+    };
 
     private final IdentityRepository identityRepository = new IdentityRepository() {
       @Override
