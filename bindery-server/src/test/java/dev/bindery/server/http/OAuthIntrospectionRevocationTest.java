@@ -232,6 +232,28 @@ class OAuthIntrospectionRevocationTest {
   }
 
   @Test
+  void introspect_serverSignedButNotYetValidMissingClaimOrBadCnf_inactive() {
+    Holder h = holder();
+    Instant now = s.clock.instant();
+    var keys = s.server.keyRing();
+
+    // nbf beyond the 30 s skew
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now, now.plusSeconds(300))
+        .notBeforeTime(Date.from(now.plusSeconds(31))).build()));
+    // no jti, no client_id
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now, now.plusSeconds(300)).jwtID(null).build()));
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now, now.plusSeconds(300))
+        .claim("client_id", null).build()));
+    // cnf with two members, or an unknown one
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now, now.plusSeconds(300))
+        .claim("cnf", Map.of("x5t#S256", h.client().x5t(), "jkt", "abc")).build()));
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now, now.plusSeconds(300))
+        .claim("cnf", Map.of("x5t", "abc")).build()));
+    // already expired when signed
+    assertInactive(keys.sign(AccessTokenIssuer.AT_JWT, claims(h, now.minusSeconds(400), now).build()));
+  }
+
+  @Test
   void introspect_expiredByTheClock_inactive() {
     Holder h = holder();
     String jwt = token(h);
