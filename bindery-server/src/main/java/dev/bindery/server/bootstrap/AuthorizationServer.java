@@ -1,6 +1,7 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.credential.CredentialService;
+import dev.bindery.oauth.AccessTokenVerifier;
 import dev.bindery.oauth.ClientAuthentication;
 import dev.bindery.oauth.DpopNonces;
 import dev.bindery.oauth.DpopProofVerifier;
@@ -9,6 +10,8 @@ import dev.bindery.oauth.ResourceServerCallers;
 import dev.bindery.oauth.SelfSignedTlsClientAuthenticator;
 import dev.bindery.oauth.TlsClientAuthenticator;
 import dev.bindery.oauth.TokenEndpoint;
+import dev.bindery.oauth.TokenIntrospection;
+import dev.bindery.oauth.TokenRevocation;
 import dev.bindery.oauth.TokenService;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.pki.CertificateAuthority;
@@ -21,6 +24,7 @@ import dev.bindery.server.http.TokenAdminRoutes;
 import dev.bindery.server.oauth.OAuthMetrics;
 import dev.bindery.server.oauth.OAuthRoutes;
 import dev.bindery.server.oauth.RevocationRoutes;
+import dev.bindery.server.oauth.TokenStatusRoutes;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.KeyRing;
@@ -106,6 +110,9 @@ final class AuthorizationServer implements AutoCloseable {
     RevocationFeed feed = new RevocationFeed(tx.transactor(), clock, oauth.tokens().maxLifetime());
     ResourceServerCallers callers = new ResourceServerCallers(operators, authz, credentials, clock);
     routes.addAll(new RevocationRoutes(feed, callers).routes());
+    AccessTokenVerifier verifier = new AccessTokenVerifier(keyRing, clock, () -> issuerUrl.get().toString());
+    routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
+        new TokenRevocation(verifier, tx.transactor(), clock), clients).routes());
     return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl);
   }
 

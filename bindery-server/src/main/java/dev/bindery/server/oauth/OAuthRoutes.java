@@ -99,7 +99,12 @@ public final class OAuthRoutes {
     m.put("tls_client_certificate_bound_access_tokens", true);
     m.put("dpop_signing_alg_values_supported",
         DpopProofVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
-    m.put("mtls_endpoint_aliases", Map.of("token_endpoint", base + TOKEN_PATH));
+    m.put("introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH);
+    m.put("revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH);
+    m.put("revocation_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
+    m.put("mtls_endpoint_aliases", Map.of("token_endpoint", base + TOKEN_PATH,
+        "introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH,
+        "revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH));
     cacheable(call.ctx());
     call.json(m);
   }
@@ -116,12 +121,7 @@ public final class OAuthRoutes {
   private void token(Call call) {
     Context ctx = call.ctx();
     FormBody form = FormBody.read(ctx, MAX_FORM_BYTES, Set.of("resource"));
-    String authorization = ctx.header("Authorization");
-    String scheme = authorization == null ? null
-        : Objects.requireNonNullElse(OAuthErrors.scheme(authorization), "unknown");
-    ClientAuthenticationRequest client = new ClientAuthenticationRequest(form.get("client_id"), peerCertificates(ctx),
-        form.get("client_assertion_type"), form.get("client_assertion"), form.has("client_secret"), scheme,
-        call.requestId());
+    ClientAuthenticationRequest client = clientAuthentication(call, form);
     TokenRequest request = new TokenRequest(form.get("grant_type"), form.get("scope"), form.all("resource"), client,
         Collections.list(ctx.req().getHeaders("DPoP")), "POST", URI.create(base() + TOKEN_PATH));
     IssuedAccessToken issued = endpoint.token(request);
@@ -137,6 +137,16 @@ public final class OAuthRoutes {
       ctx.header("DPoP-Nonce", endpoint.dpop().nonce());
     }
     call.json(200, body);
+  }
+
+  /** What the request presents to authenticate its client (token and revocation endpoints). */
+  static ClientAuthenticationRequest clientAuthentication(Call call, FormBody form) {
+    String authorization = call.ctx().header("Authorization");
+    String scheme = authorization == null ? null
+        : Objects.requireNonNullElse(OAuthErrors.scheme(authorization), "unknown");
+    return new ClientAuthenticationRequest(form.get("client_id"), peerCertificates(call.ctx()),
+        form.get("client_assertion_type"), form.get("client_assertion"), form.has("client_secret"), scheme,
+        call.requestId());
   }
 
   /** The client's certificate chain from the TLS connection, leaf first; empty if it sent none. */

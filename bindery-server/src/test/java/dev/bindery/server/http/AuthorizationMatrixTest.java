@@ -203,6 +203,10 @@ class AuthorizationMatrixTest {
     m.put("GET /oauth2/revocations", () -> new Req("GET", "/oauth2/revocations?since=0", null));
     m.put("POST /oauth2/token", () -> new Req("POST", "/oauth2/token", "grant_type=client_credentials&client_id="
         + identity, "Content-Type", "application/x-www-form-urlencoded"));
+    m.put("POST /oauth2/introspect", () -> new Req("POST", "/oauth2/introspect", "token=x", "Content-Type",
+        "application/x-www-form-urlencoded"));
+    m.put("POST /oauth2/revoke", () -> new Req("POST", "/oauth2/revoke", "token=x&client_id=" + identity,
+        "Content-Type", "application/x-www-form-urlencoded"));
     m.put("POST /api/v1/resource-servers", () -> new Req("POST", "/api/v1/resource-servers",
         "{\"audience\":\"urn:example:rogue\",\"name\":\"Rogue\"}"));
     m.put("GET /api/v1/resource-servers", () -> new Req("GET", "/api/v1/resource-servers", null));
