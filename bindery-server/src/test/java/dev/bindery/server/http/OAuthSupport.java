@@ -17,7 +17,6 @@ import dev.bindery.credential.IssuedSvid;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.pki.Pem;
 import dev.bindery.security.Caller;
-import dev.bindery.server.tls.PemFiles;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -46,9 +44,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -138,25 +133,7 @@ final class OAuthSupport {
   }
 
   static HttpClient clientWith(Path serverCa, KeyPair key, X509Certificate... chain) {
-    try {
-      char[] pw = "test".toCharArray();
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("client", key.getPrivate(), pw, chain);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, pw);
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("dev-ca", PemFiles.readCertificates(serverCa).get(0));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-      return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Workloads.clientWith(serverCa, key, chain);
   }
 
   void resourceServer(String audience) {
