@@ -258,7 +258,7 @@ public final class EnrolmentApiBench {
   }
 
   /** A PKCS#10 request as {@code ./bindery enroll} makes it: empty subject, no extensions, ES256. */
-  private static String csr(KeyPair key) throws Exception {
+  static String csr(KeyPair key) throws Exception {
     byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name(""), key.getPublic())
         .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
     return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
@@ -368,22 +368,12 @@ public final class EnrolmentApiBench {
   }
 
   /** CPU time of this whole process (every thread, server and client alike). */
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
   private void printReport() {
-    StringBuilder out = new StringBuilder("\n## Bindery enrolment bench: certificates through the API\n\n");
-    out.append("| figure | value | unit | client threads |\n|---|---:|---|---:|\n");
-    for (String[] r : rows) {
-      out.append("| ").append(String.join(" | ", r)).append(" |\n");
-    }
-    out.append("\nMachine:\n");
-    MachineFacts.lines().forEach(l -> out.append("- ").append(l).append('\n'));
-    out.append("- load average at the end: ").append(MachineFacts.loadAverage()).append('\n');
-    out.append("\nNotes:\n");
-    notes.forEach(n -> out.append("- ").append(n).append('\n'));
-    System.out.println(out);
+    Workers.report("Bindery enrolment bench: certificates through the API", rows, notes);
   }
 }

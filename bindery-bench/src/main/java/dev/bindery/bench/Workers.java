@@ -118,4 +118,19 @@ final class Workers {
   static void log(String s) {
     System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
   }
+
+  /** Prints the Markdown report of a load driver: the figures, the machine and the notes. */
+  static void report(String title, List<String[]> rows, List<String> notes) {
+    StringBuilder out = new StringBuilder("\n## " + title + "\n\n");
+    out.append("| figure | value | unit | client threads |\n|---|---:|---|---:|\n");
+    for (String[] r : rows) {
+      out.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    out.append("\nMachine:\n");
+    RegistryBench.MachineFacts.lines().forEach(l -> out.append("- ").append(l).append('\n'));
+    out.append("- load average at the end: ").append(RegistryBench.MachineFacts.loadAverage()).append('\n');
+    out.append("\nNotes:\n");
+    notes.forEach(n -> out.append("- ").append(n).append('\n'));
+    System.out.println(out);
+  }
 }

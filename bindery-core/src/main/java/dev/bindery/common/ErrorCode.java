@@ -67,7 +67,9 @@ public enum ErrorCode {
   CREDENTIAL_QUARANTINED("credential_quarantined", Category.UNAUTHENTICATED),
   IDENTITY_NOT_ACTIVE("identity_not_active", Category.UNAUTHENTICATED),
   // too many refused attempts from one source (see RateLimitedException)
-  RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS);
+  RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS),
+  // tokens (issue 4)
+  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {

@@ -15,6 +15,7 @@ import dev.bindery.pki.CertificateAuthority;
 import dev.bindery.pki.Csrs;
 import dev.bindery.pki.RevocationReason;
 import dev.bindery.pki.VerifiedCsr;
+import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
 import dev.bindery.security.RefusalLimiter;
@@ -228,12 +229,35 @@ public final class CredentialService {
    * reported to {@link CredentialEvents}) and is refused; other lineages of the identity keep working.
    */
   public AuthenticatedCredential authenticateCertificate(X509Certificate leaf, Instant now, String requestId) {
+    return authenticateCertificate(leaf, now, requestId, RefusalAudit.AUDITED);
+  }
+
+  /** Whether a refused authentication of a known credential is written to the audit log. */
+  public enum RefusalAudit {
+    /** Each refusal is a {@code denied} audit event (enrolment, renewal: rare, operator-visible requests). */
+    AUDITED,
+    /**
+     * Refusals are not written (the caller counts them in a metric): for endpoints a holder of a revoked key could
+     * call in a loop, such as the OAuth token endpoint, where one audit write per attempt would let anyone holding
+     * such a key fill the audit log. A lineage quarantine is a state change and is audited either way.
+     */
+    NOT_AUDITED
+  }
+
+  /**
+   * As {@link #authenticateCertificate(X509Certificate, Instant, String)}, with the refusals of a known credential
+   * audited or not ({@link RefusalAudit}). The checks, their codes and the quarantine are the same.
+   */
+  public AuthenticatedCredential authenticateCertificate(X509Certificate leaf, Instant now, String requestId,
+      RefusalAudit refusals) {
     Objects.requireNonNull(now);
+    Objects.requireNonNull(refusals);
     if (leaf == null) {
       throw new RejectedException(ErrorCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
     }
     Thumbprint thumbprint = CredentialKeys.x5tS256(leaf);
-    return authenticate(requestId, now, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID, thumbprint)
+    return authenticate(requestId, now, refusals, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID,
+            thumbprint)
         .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)));
   }
 
@@ -247,11 +271,12 @@ public final class CredentialService {
       throw new RejectedException(ErrorCode.CREDENTIAL_UNKNOWN, "api key is malformed or unknown");
     }
     SecretHash hash = SecretHash.of(Secret.of(value));
-    return authenticate(requestId, tx.clock().instant(), t -> t.credentials().findBySecretHash(hash)
+    return authenticate(requestId, tx.clock().instant(), RefusalAudit.AUDITED, t -> t.credentials()
+        .findBySecretHash(hash)
         .filter(found -> found.secretHash().matches(hash)));
   }
 
-  private AuthenticatedCredential authenticate(String requestId, Instant now,
+  private AuthenticatedCredential authenticate(String requestId, Instant now, RefusalAudit refusals,
       Function<Tx, Optional<Credential>> lookup) {
     Object outcome = tx.transactor().inTransaction(t -> {
       Credential c = lookup.apply(t).orElse(null);
@@ -276,6 +301,9 @@ public final class CredentialService {
       // recorded after the lookup transaction committed, so a quarantine made there is kept
       if (r.quarantined != null) {
         events.lineageQuarantined(r.quarantined);
+      }
+      if (refusals == RefusalAudit.NOT_AUDITED) {
+        throw r.rejection;
       }
       throw tx.recordedRefusal(r.actor, "credential.authenticate", r.target, r.rejection, requestId);
     }
@@ -335,6 +363,13 @@ public final class CredentialService {
       d.put("revocation_reason", RevocationReason.KEY_COMPROMISE.apiName());
     }
     append(t, Caller.SYSTEM_ACTOR, "credential.lineage.quarantined", lineage.identityId().value(), d, requestId, now);
+    // every unexpired certificate of the lineage (the presented one, the current one, older generations) is
+    // announced, so resource servers refuse the tokens bound to any of them
+    for (Credential c : t.credentials().listForIdentity(lineage.identityId())) {
+      if (lineage.id().equals(c.lineageId()) && !c.notAfter().isBefore(now)) {
+        announceRevoked(t, c, now);
+      }
+    }
     return next;
   }
 
@@ -382,6 +417,7 @@ public final class CredentialService {
         throw new Refusal(actor, actor, new RejectedException(ErrorCode.CREDENTIAL_SUPERSEDED,
             "credential was renewed concurrently"));
       }
+      announceRevoked(t, current, now);
       Map<String, Object> d = details(issued.credential().credential());
       d.put("superseded_credential_id", current.id().value());
       d.put("superseded_serial", current.serialHex());
@@ -560,6 +596,7 @@ public final class CredentialService {
     if (!t.credentials().update(next)) {
       throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential was changed concurrently");
     }
+    announceRevoked(t, next, now);
     Map<String, Object> d = details(next);
     d.put("before", Map.of("status", c.status().wire()));
     if (cause != null) {
@@ -573,22 +610,44 @@ public final class CredentialService {
 
   /**
    * The hook {@link dev.bindery.identity.IdentityService} runs in every status change: retirement revokes every
-   * active credential of the identity ({@code cessation_of_operation}) in the same transaction. Suspension writes
-   * nothing: a suspended identity's credentials are unusable because {@link Credential#usable} and every
-   * authentication check the identity's status.
+   * active credential of the identity ({@code cessation_of_operation}) in the same transaction. Suspension leaves
+   * the credentials as they are: a suspended identity's credentials are unusable because {@link Credential#usable}
+   * and every authentication check the identity's status. Suspension and retirement append an {@code identity}
+   * event to the revocation feed (resource servers then refuse the tokens issued before it); a resume appends
+   * nothing.
    */
   public IdentityLifecycleHook lifecycleHook() {
     return (t, caller, before, after) -> {
-      if (after.status() != IdentityStatus.RETIRED) {
-        return;
-      }
       Instant now = tx.clock().instant();
-      for (Credential c : t.credentials().listForIdentity(after.id())) {
-        if (c.status() == CredentialStatus.ACTIVE) {
-          revokeIn(t, caller, c, RevocationReason.CESSATION_OF_OPERATION, now, "identity.retire");
+      if (after.status() == IdentityStatus.RETIRED) {
+        for (Credential c : t.credentials().listForIdentity(after.id())) {
+          if (c.status() == CredentialStatus.ACTIVE) {
+            revokeIn(t, caller, c, RevocationReason.CESSATION_OF_OPERATION, now, "identity.retire");
+          }
         }
       }
+      if (after.status() != IdentityStatus.ACTIVE && before.status() != after.status()) {
+        // appended after the credentials' events: every transaction takes credential rows before the feed's
+        // counter row, so concurrent revocations cannot deadlock on them
+        t.revocationEvents().append(RevocationEventType.IDENTITY, after.id().value(), now);
+      }
     };
+  }
+
+  /**
+   * Appends the revocation feed event of a credential that stopped being usable (revoked, superseded, quarantined),
+   * in the transaction of that change: {@code x5t#S256} for a certificate, {@code jkt} for a registered public key.
+   * An API key has no event: no access token is bound to one.
+   */
+  private static void announceRevoked(Tx t, Credential c, Instant now) {
+    RevocationEventType type = switch (c.type()) {
+      case X509_SVID, SELF_SIGNED_CERTIFICATE -> RevocationEventType.X5T_S256;
+      case PUBLIC_KEY -> RevocationEventType.JKT;
+      case API_KEY -> null;
+    };
+    if (type != null && c.thumbprint() != null) {
+      t.revocationEvents().append(type, c.thumbprint().value(), now);
+    }
   }
 
   // ---- reads --------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ import java.time.Instant;
  *       {@code security_officer}. Credential reads and reports: any operator but a leak reporter.
  *   <li>Leak reports: any operator, including a {@code leak_reporter}, but not an {@code auditor} (a report
  *       revokes, and an auditor is read-only).
+ *   <li>Token policies of identities: {@code admin} or {@code security_officer} (never owners). Resource server
+ *       registration: {@code admin}. Reading either: any operator but a leak reporter.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -153,6 +155,12 @@ public final class Authorizer {
 
   public void requireRotationPolicyChange(Caller c) {
     requireAnyRole(c, "only an admin or a security officer may change rotation policies", Role.ADMIN,
+        Role.SECURITY_OFFICER);
+  }
+
+  /** Token policies (the opt-out from bound tokens, token lifetimes): an admin or a security officer. */
+  public void requireTokenPolicyChange(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may change token policies", Role.ADMIN,
         Role.SECURITY_OFFICER);
   }
 

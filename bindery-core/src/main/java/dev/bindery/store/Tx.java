@@ -10,6 +10,10 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.revocation.RevocationEventRepository;
+import dev.bindery.token.ResourceServerRepository;
+import dev.bindery.token.SigningKeyRepository;
+import dev.bindery.token.TokenPolicyRepository;
 
 /** The repositories of one transaction: everything done through them commits or rolls back together. */
 public interface Tx {
@@ -32,4 +36,12 @@ public interface Tx {
   EnrolmentCodeRepository enrolmentCodes();
 
   RotationPolicyRepository rotationPolicies();
+
+  SigningKeyRepository signingKeys();
+
+  ResourceServerRepository resourceServers();
+
+  TokenPolicyRepository tokenPolicies();
+
+  RevocationEventRepository revocationEvents();
 }

@@ -115,6 +115,26 @@ public final class FailingAuditStore implements Transactor {
       public dev.bindery.credential.RotationPolicyRepository rotationPolicies() {
         return t.rotationPolicies();
       }
+
+      @Override
+      public dev.bindery.token.SigningKeyRepository signingKeys() {
+        return t.signingKeys();
+      }
+
+      @Override
+      public dev.bindery.token.ResourceServerRepository resourceServers() {
+        return t.resourceServers();
+      }
+
+      @Override
+      public dev.bindery.token.TokenPolicyRepository tokenPolicies() {
+        return t.tokenPolicies();
+      }
+
+      @Override
+      public dev.bindery.revocation.RevocationEventRepository revocationEvents() {
+        return t.revocationEvents();
+      }
     };
   }
 }

@@ -18,6 +18,10 @@ import dev.bindery.operator.Team;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
+import dev.bindery.token.ResourceServer;
+import dev.bindery.token.SigningKeyState;
+import dev.bindery.token.StoredSigningKey;
+import dev.bindery.token.TokenPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +35,8 @@ import java.util.Objects;
  * separately as {@link #auditHead} so a test can allow exactly the one {@code denied} event it expects.
  *
  * <p>Credentials, lineages and enrolment codes are captured per identity (so every stored one is reached
- * through the ports), rotation policies as stored.
+ * through the ports), rotation policies as stored; token signing keys, resource servers, and token policies (per
+ * identity) as stored.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -47,7 +52,22 @@ public record StoreState(
     List<Lineage> lineages,
     List<EnrolmentCode> enrolmentCodes,
     List<RotationPolicy> rotationPolicies,
+    List<SigningKeyRow> signingKeys,
+    List<ResourceServer> resourceServers,
+    List<TokenPolicy> tokenPolicies,
+    List<dev.bindery.revocation.RevocationEvent> revocationEvents,
     ChainHead auditHead) {
+
+  /** A token signing key's stored fields, sealed private key as hex. */
+  public record SigningKeyRow(String kid, String algorithm, SigningKeyState state, String publicJwk,
+      String sealedPrivateKeyHex, Instant createdAt, Instant activatedAt, Instant retiredAt, long version) {
+    static SigningKeyRow of(StoredSigningKey k) {
+      byte[] sealed = k.sealedPrivateKey();
+      return new SigningKeyRow(k.kid(), k.algorithm(), k.state(), k.publicJwk(),
+          sealed == null ? null : HexFormat.of().formatHex(sealed), k.createdAt(), k.activatedAt(), k.retiredAt(),
+          k.version());
+    }
+  }
 
   /** A token's stored fields, hash as hex. */
   public record TokenRow(
@@ -120,13 +140,19 @@ public record StoreState(
         .sorted(Comparator.comparing((RotationPolicy p) -> p.identityKind().wire())
             .thenComparing(p -> p.credentialType().wire()))
         .toList();
+    List<SigningKeyRow> signingKeys = t.signingKeys().list().stream().map(SigningKeyRow::of).toList();
+    List<TokenPolicy> tokenPolicies = new ArrayList<>();
+    for (Identity i : identities) {
+      t.tokenPolicies().find(i.id()).ifPresent(tokenPolicies::add);
+    }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
+        signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
         t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
-        rotationPolicies, null);
+        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, null);
   }
 }

@@ -20,6 +20,8 @@ import dev.bindery.client.tls.TlsContexts;
 import dev.bindery.client.token.DPoPProofFactory;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,6 +70,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The resource-server SDK's {@link BinderyTokenVerifier} on one core: a token seen for the first time
@@ -76,6 +79,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * a fresh DPoP proof per request. Beside them the raw ES256 verify rate of the chosen JCA provider. The
  * issuer's metadata and JWKS come from a loopback HTTPS server started in the set-up; nothing is fetched
  * during measurement.
+ *
+ * <p>The machine is shared, so each iteration also prints the benchmark thread's operations per CPU-second
+ * ({@code ThreadMXBean}): on a loaded machine that stays close to the rate of an idle core, while the JMH
+ * score (operations per wall-clock second) drops with the share of the core the thread got.
  *
  * <p>Run: {@code java -cp bindery-bench/target/bindery-bench.jar org.openjdk.jmh.Main TokenVerifierBenchmarks}
  */
@@ -113,6 +120,10 @@ public class TokenVerifierBenchmarks {
   private byte[] signingInput;
   private byte[] derSignature;
   private ECPublicKey signingPublicKey;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private long ops;
+  private long cpuStart;
+  private long wallStart;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -177,6 +188,18 @@ public class TokenVerifierBenchmarks {
     dpopVerifier = verifier().build();
     nextProof = 0;
     require(dpopVerifier.verify(dpopRequest()));
+    ops = 0;
+    wallStart = System.nanoTime();
+    cpuStart = threads.getCurrentThreadCpuTime();
+  }
+
+  @TearDown(Level.Iteration)
+  public void printCpuNormalizedRate(BenchmarkParams params) {
+    long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
+    long wall = System.nanoTime() - wallStart;
+    System.out.printf("%n  [%s %s] %,.0f ops per CPU-second (%,d ops, thread on CPU %.0f%% of the time)%n",
+        params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1), provider,
+        ops * 1e9 / cpu, ops, 100.0 * cpu / wall);
   }
 
   @TearDown(Level.Trial)
@@ -187,24 +210,28 @@ public class TokenVerifierBenchmarks {
   /** Parse, header checks, ES256 signature, claims, certificate thumbprint: what a new token costs. */
   @Benchmark
   public VerificationResult firstSight() {
+    ops++;
     return require(firstSight.verify(certificateBound[next++ & (TOKENS - 1)]));
   }
 
   /** A token already verified: cache lookup, time, key, revocation, binding (1,024 tokens in rotation). */
   @Benchmark
   public VerificationResult cached() {
+    ops++;
     return require(cached.verify(certificateBound[next++ & (TOKENS - 1)]));
   }
 
   /** A cached DPoP-bound token: each request brings a new proof whose signature must be verified. */
   @Benchmark
   public VerificationResult cachedDpopWithFreshProof() {
+    ops++;
     return require(dpopVerifier.verify(dpopRequest()));
   }
 
   /** The raw ES256 verify of the provider (JCA Signature over a short input, DER signature). */
   @Benchmark
   public boolean rawEs256Verify() throws Exception {
+    ops++;
     Signature s = jca == null ? Signature.getInstance("SHA256withECDSA")
         : Signature.getInstance("SHA256withECDSA", jca);
     s.initVerify(signingPublicKey);

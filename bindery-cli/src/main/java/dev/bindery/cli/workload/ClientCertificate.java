@@ -17,10 +17,10 @@ import javax.net.ssl.KeyManagerFactory;
  * RFC 8446 section 4.4.2), built from its PEM key and certificate files. The key stays in this process: it
  * is put in an in-memory key store under a random password that is never written anywhere.
  */
-final class ClientCertificate {
+public final class ClientCertificate {
   private ClientCertificate() {}
 
-  static KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain) {
+  public static KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain) {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     char[] password = Base64.getEncoder().encodeToString(random).toCharArray();

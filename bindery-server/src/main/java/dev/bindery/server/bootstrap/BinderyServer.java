@@ -25,6 +25,7 @@ import dev.bindery.server.tls.PemFiles;
 import dev.bindery.server.tls.TlsMaterial;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
+import dev.bindery.token.KeyRing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,9 +63,12 @@ public final class BinderyServer implements AutoCloseable {
   private final TlsMaterial tls;
   private final boolean bootstrapped;
   private final BcCertificateAuthority identityCa;
+  private final CredentialService credentials;
+  private final AuthorizationServer oauth;
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
-      ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa) {
+      ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
+      CredentialService credentials, AuthorizationServer oauth) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -73,6 +77,8 @@ public final class BinderyServer implements AutoCloseable {
     this.tls = tls;
     this.bootstrapped = bootstrapped;
     this.identityCa = identityCa;
+    this.credentials = credentials;
+    this.oauth = oauth;
   }
 
   /**
@@ -90,11 +96,13 @@ public final class BinderyServer implements AutoCloseable {
     byte[] masterKey = MasterKey.loadOrCreate(config.masterKeyFile(),
         config.tlsMode() == BinderyConfig.TlsMode.DEV, random);
     SecretSealer sealer = new SecretSealer(masterKey, random);
+    byte[] nonceKey = MasterKey.derive(masterKey, AuthorizationServer.DPOP_NONCE_KEY_LABEL);
     Arrays.fill(masterKey, (byte) 0);
     TlsMaterial tls = tlsMaterial(config);
 
     Database db = Database.open(new JdbcSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
         config.dbPoolSize()));
+    AuthorizationServer oauth = null;
     try {
       AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
       Authorizer authz = new Authorizer(clock, config.stepUpWindow());
@@ -113,8 +121,11 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
+      oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
+          registry, clock, random);
+      db.onRevocationCommitted(oauth.revocationFeed()::wake);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
-          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock);
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, oauth.routes());
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
@@ -124,10 +135,14 @@ public final class BinderyServer implements AutoCloseable {
       }, config.maxBodyBytes());
       javalin.start();
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
-          identityCa);
+          identityCa, credentials, oauth);
+      oauth.started(s.baseUri());
       LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
       return s;
     } catch (RuntimeException e) {
+      if (oauth != null) {
+        oauth.close();
+      }
       db.close();
       throw e;
     }
@@ -190,6 +205,21 @@ public final class BinderyServer implements AutoCloseable {
     return config.dataDir().resolve(IdentityCaBootstrap.CHAIN_FILE);
   }
 
+  /** The credential service of this node (tests enrol and revoke through it). */
+  public CredentialService credentials() {
+    return credentials;
+  }
+
+  /** The revocation feed of this node. */
+  public dev.bindery.revocation.RevocationFeed revocationFeed() {
+    return oauth.revocationFeed();
+  }
+
+  /** The token signing keys of this node. */
+  public KeyRing keyRing() {
+    return oauth.keyRing();
+  }
+
   public Path bootstrapTokenFile() {
     return config.bootstrapTokenFile();
   }
@@ -214,6 +244,7 @@ public final class BinderyServer implements AutoCloseable {
 
   public void stop() {
     try {
+      oauth.close();
       javalin.stop();
     } finally {
       database.close();

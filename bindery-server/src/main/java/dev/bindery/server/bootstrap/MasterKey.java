@@ -3,6 +3,10 @@ package dev.bindery.server.bootstrap;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +24,24 @@ public final class MasterKey {
   public static final int LENGTH = 32;
 
   private MasterKey() {}
+
+  /**
+   * A 32-byte key for one purpose, derived from the master key: HMAC-SHA-256(master key, {@code label}). Every node
+   * with the same master key derives the same key (for example the DPoP nonce key), and a derived key reveals
+   * nothing about the master key or about keys of other labels.
+   */
+  public static byte[] derive(byte[] masterKey, String label) {
+    if (masterKey.length != LENGTH) {
+      throw new IllegalArgumentException("the master key has " + LENGTH + " bytes");
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(masterKey, "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
+  }
 
   public static byte[] loadOrCreate(Path file, boolean createIfMissing, SecureRandom random) {
     String key = BinderyConfig.MASTER_KEY_FILE;

@@ -2,6 +2,9 @@ package dev.bindery.server.config;
 
 import dev.bindery.pki.BcCertificateAuthority;
 import dev.bindery.pki.TrustDomain;
+import dev.bindery.token.Audience;
+import dev.bindery.token.KeyRingSettings;
+import dev.bindery.token.TokenSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,6 +37,8 @@ import java.util.TreeMap;
  * @param caPublicUrl the base URL in issued certificates' CRL and OCSP URLs, or null to derive it from the
  *     listener ({@code https://<host>:<port>})
  * @param caImport the files of an existing CA to import on first start, or null to generate one
+ * @param oauth the authorization server's settings ({@code bindery.public-url}, {@code bindery.token.*},
+ *     {@code bindery.oauth.*})
  */
 public record BinderyConfig(
     Path dataDir,
@@ -54,10 +59,24 @@ public record BinderyConfig(
     String issuerLabel,
     TrustDomain caTrustDomain,
     URI caPublicUrl,
-    CaImportFiles caImport) {
+    CaImportFiles caImport,
+    OAuthConfig oauth) {
 
   /** An existing CA to import: its root certificate, its issuing intermediate and that intermediate's key. */
   public record CaImportFiles(Path rootCertFile, Path intermediateCertFile, Path intermediateKeyFile) {}
+
+  /**
+   * The authorization server's settings.
+   *
+   * @param publicUrl the issuer and the base of every endpoint URL as clients see it, or null to derive it from the
+   *     listener ({@code https://<host>:<port>}, with the bound port when it is 0)
+   * @param tokens token lifetimes and the default audience
+   * @param signingKeyRotation how long a signing key stays current
+   * @param dpopWindow how far a DPoP proof's {@code iat} may be from now, either way
+   * @param dpopNonceRequired whether every DPoP proof must carry a server nonce
+   */
+  public record OAuthConfig(URI publicUrl, TokenSettings tokens, Duration signingKeyRotation, Duration dpopWindow,
+      boolean dpopNonceRequired) {}
 
   /** How the HTTPS listener gets its certificate. */
   public enum TlsMode {
@@ -88,13 +107,21 @@ public record BinderyConfig(
   public static final String CA_IMPORT_ROOT_CERT_FILE = "bindery.ca.import.root-cert-file";
   public static final String CA_IMPORT_INTERMEDIATE_CERT_FILE = "bindery.ca.import.intermediate-cert-file";
   public static final String CA_IMPORT_INTERMEDIATE_KEY_FILE = "bindery.ca.import.intermediate-key-file";
+  public static final String PUBLIC_URL = "bindery.public-url";
+  public static final String TOKEN_LIFETIME = "bindery.token.lifetime-seconds";
+  public static final String TOKEN_MAX_LIFETIME = "bindery.token.max-lifetime-seconds";
+  public static final String TOKEN_DEFAULT_AUDIENCE = "bindery.token.default-audience";
+  public static final String TOKEN_SIGNING_KEY_ROTATION = "bindery.token.signing-key-rotation-seconds";
+  public static final String DPOP_IAT_WINDOW = "bindery.oauth.dpop.iat-window-seconds";
+  public static final String DPOP_NONCE_REQUIRED = "bindery.oauth.dpop.nonce-required";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
   public static final List<String> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
-      CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE);
+      CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
+      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -210,7 +237,51 @@ public record BinderyConfig(
       }
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v));
+        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v));
+  }
+
+  private static OAuthConfig oauth(Map<String, String> v) {
+    URI publicUrl = null;
+    if (v.containsKey(PUBLIC_URL)) {
+      try {
+        URI u = new URI(v.get(PUBLIC_URL));
+        String path = u.getRawPath();
+        if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null
+            || u.getRawQuery() != null || u.getRawFragment() != null
+            || (path != null && !path.isEmpty() && !path.equals("/"))) {
+          throw new URISyntaxException(v.get(PUBLIC_URL), "not an https origin");
+        }
+        publicUrl = new URI("https", null, u.getHost(), u.getPort(), null, null, null);
+      } catch (URISyntaxException e) {
+        throw new ConfigException(PUBLIC_URL + ": must be an https URL without path, query or fragment, as clients "
+            + "reach the server, for example https://bindery.example.com:8443", e);
+      }
+    }
+    long max = number(v, TOKEN_MAX_LIFETIME, TokenSettings.DEFAULT_MAX_LIFETIME.toSeconds(),
+        TokenSettings.MIN_LIFETIME.toSeconds(), 86_400);
+    long lifetime = number(v, TOKEN_LIFETIME, Math.min(TokenSettings.DEFAULT_LIFETIME.toSeconds(), max),
+        TokenSettings.MIN_LIFETIME.toSeconds(), 86_400);
+    if (lifetime > max) {
+      throw new ConfigException(TOKEN_LIFETIME + ": must not exceed " + TOKEN_MAX_LIFETIME + " (" + max + ")");
+    }
+    Audience audience = null;
+    if (v.containsKey(TOKEN_DEFAULT_AUDIENCE)) {
+      if (!Audience.valid(v.get(TOKEN_DEFAULT_AUDIENCE))) {
+        throw new ConfigException(TOKEN_DEFAULT_AUDIENCE + ": must be an absolute URI without fragment, at most "
+            + Audience.MAX_LENGTH + " characters");
+      }
+      audience = new Audience(v.get(TOKEN_DEFAULT_AUDIENCE));
+    }
+    long rotation = number(v, TOKEN_SIGNING_KEY_ROTATION, KeyRingSettings.DEFAULT_ROTATION_PERIOD.toSeconds(), 600,
+        31_536_000);
+    long window = number(v, DPOP_IAT_WINDOW, 60, 5, 300);
+    boolean nonce = switch (v.getOrDefault(DPOP_NONCE_REQUIRED, "false")) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(DPOP_NONCE_REQUIRED + ": must be true or false");
+    };
+    return new OAuthConfig(publicUrl, new TokenSettings(Duration.ofSeconds(lifetime), Duration.ofSeconds(max), audience),
+        Duration.ofSeconds(rotation), Duration.ofSeconds(window), nonce);
   }
 
   private static CaImportFiles caImport(Map<String, String> v) {
@@ -284,6 +355,6 @@ public record BinderyConfig(
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
-        + (caImport != null) + "]";
+        + (caImport != null) + ", oauth=" + oauth + "]";
   }
 }

@@ -5,12 +5,17 @@ package dev.bindery.server.http;
  * enforced by the core's {@link dev.bindery.security.Authorizer}; the edge only authenticates: every route that
  * {@link #operatorToken() takes an operator token} needs one before its handler runs. The two routes of workloads
  * take none: {@link #ENROLMENT_CODE} (the code in the body is the authentication) and
- * {@link #WORKLOAD_CERTIFICATE} (the X.509-SVID presented in the TLS handshake is).
+ * {@link #WORKLOAD_CERTIFICATE} (the X.509-SVID presented in the TLS handshake is); neither does the OAuth token
+ * endpoint ({@link #OAUTH_CLIENT}: the client authenticates as RFC 8705 says).
  */
 public enum Access {
   PUBLIC("no authentication"),
   ENROLMENT_CODE("no operator token: the one-time enrolment code in the body authenticates the workload"),
   WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID"),
+  OAUTH_CLIENT("no operator token: OAuth client authentication by mutual TLS (tls_client_auth, "
+      + "self_signed_tls_client_auth)"),
+  RESOURCE_SERVER("an operator token (any operator but a leak reporter), or mutual TLS with a certificate of an "
+      + "identity holding the introspect scope; the handler authenticates"),
   AUTHENTICATED("any authenticated operator but a leak reporter"),
   LEAK_REPORT("any authenticated operator but an auditor (read-only), including a leak reporter"),
   SELF("the calling operator, for their own account"),
@@ -36,6 +41,7 @@ public enum Access {
 
   /** True if the route needs an operator token ({@code Authorization: Bearer bnd_op_...}). */
   public boolean operatorToken() {
-    return this != PUBLIC && this != ENROLMENT_CODE && this != WORKLOAD_CERTIFICATE;
+    return this != PUBLIC && this != ENROLMENT_CODE && this != WORKLOAD_CERTIFICATE && this != OAUTH_CLIENT
+        && this != RESOURCE_SERVER;
   }
 }

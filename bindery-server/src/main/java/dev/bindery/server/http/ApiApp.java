@@ -71,7 +71,7 @@ public final class ApiApp {
       cfg.routes.after(this::after);
       cfg.routes.exception(RejectedException.class, (e, ctx) -> refused(ctx, e));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> transportError(ctx, e.getStatus()));
-      cfg.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+      cfg.routes.exception(Exception.class, ApiApp::unexpected);
       // Javalin answers an unmatched path itself when no exception is involved; make it a problem too.
       cfg.routes.error(404, ctx -> {
         if (ctx.attribute(Attributes.ERROR_CODE) == null) {
@@ -103,6 +103,9 @@ public final class ApiApp {
   private void dispatch(Context ctx, Route route) throws Exception {
     ctx.attribute(Attributes.ROUTE, route.path());
     ctx.attribute(Attributes.ACCESS, route.access());
+    if (route.errors() != null) {
+      ctx.attribute(Attributes.ERROR_RENDERER, route.errors());
+    }
     Caller caller = route.access().operatorToken() ? authenticate(ctx) : null;
     rejectUndeclaredQuery(ctx, route);
     route.handler().handle(new Call(ctx, route, caller, bodies));
@@ -168,7 +171,17 @@ public final class ApiApp {
   }
 
   private static void refused(Context ctx, RejectedException e) {
-    Problems.write(ctx, e);
+    ErrorRenderer renderer = ctx.attribute(Attributes.ERROR_RENDERER);
+    if (renderer == null) {
+      Problems.write(ctx, e);
+      return;
+    }
+    String code = renderer.refused(ctx, e);
+    if (code == null) {
+      unexpected(e, ctx);
+    } else {
+      ctx.attribute(Attributes.ERROR_CODE, code);
+    }
   }
 
   private static void transportError(Context ctx, int status) {
@@ -188,9 +201,22 @@ public final class ApiApp {
   }
 
   /** An authority failure: full details go to the log under the request id, none to the caller. */
-  private static void unexpected(Context ctx, Exception e) {
+  private static void unexpected(Exception e, Context ctx) {
+    ErrorRenderer renderer = ctx.attribute(Attributes.ERROR_RENDERER);
+    if (renderer != null && !(e instanceof RejectedException)) {
+      String code = renderer.refused(ctx, e);
+      if (code != null) {
+        ctx.attribute(Attributes.ERROR_CODE, code);
+        return;
+      }
+    }
     ERRORS.error("event=unexpected_failure route={} exception={}", String.valueOf((Object) ctx.attribute(Attributes.ROUTE)),
         e.getClass().getName(), e);
-    Problems.write(ctx, 500, Problems.SERVER_ERROR, "the server failed; quote the request id", null);
+    if (renderer != null) {
+      renderer.failed(ctx);
+      ctx.attribute(Attributes.ERROR_CODE, Problems.SERVER_ERROR);
+    } else {
+      Problems.write(ctx, 500, Problems.SERVER_ERROR, "the server failed; quote the request id", null);
+    }
   }
 }

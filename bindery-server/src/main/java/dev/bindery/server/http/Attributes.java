@@ -8,6 +8,7 @@ final class Attributes {
   static final String ROUTE = "bindery.route";
   /** The {@link Access} of the matched route; decides whether a 401 carries a Bearer challenge. */
   static final String ACCESS = "bindery.access";
+  static final String ERROR_RENDERER = "bindery.error_renderer";
 
   private Attributes() {}
 }

@@ -38,6 +38,11 @@ public final class Body {
     return n == null || n.isNull() ? null : n.longValue();
   }
 
+  public Boolean bool(String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : n.booleanValue();
+  }
+
   public List<String> strings(String field) {
     JsonNode n = node.get(field);
     if (n == null || n.isNull()) {

@@ -19,7 +19,8 @@ public final class OpenApi {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
     doc.put("info", Map.of("title", "Bindery API", "version", version,
-        "description", "An authority for machine identities. Errors are RFC 9457 problem documents."));
+        "description", "An authority for machine identities. Errors are RFC 9457 problem documents, except on the "
+            + "OAuth endpoints (/oauth2/*, /.well-known/oauth-authorization-server): RFC 6749 error responses."));
     Map<String, Map<String, Object>> paths = new TreeMap<>();
     for (Route r : routes) {
       paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>())
@@ -30,7 +31,10 @@ public final class OpenApi {
     components.put("securitySchemes", Map.of(
         "operatorToken", Map.of("type", "http", "scheme", "bearer", "description", "operator API token, bnd_op_..."),
         "workloadCertificate", Map.of("type", "mutualTLS",
-            "description", "the workload's current X.509-SVID, presented in the TLS handshake")));
+            "description", "the workload's current X.509-SVID, presented in the TLS handshake"),
+        "oauthClientCertificate", Map.of("type", "mutualTLS",
+            "description", "an OAuth client's certificate: a Bindery X.509-SVID (tls_client_auth) or a registered "
+                + "self-signed certificate (self_signed_tls_client_auth)")));
     components.put("schemas", Map.of("Problem", problemSchema()));
     doc.put("components", components);
     return doc;
@@ -79,7 +83,7 @@ public final class OpenApi {
       ok.put("content", Map.of(r.responseType(), Map.of("schema", Map.of())));
     }
     responses.put(Integer.toString(r.status()), ok);
-    responses.put("default", Map.of("description", "problem",
+    responses.put("default", r.errors() != null ? r.errors().openApiResponse() : Map.of("description", "problem",
         "content", Map.of(Problems.CONTENT_TYPE, Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")))));
     op.put("responses", responses);
     return op;
@@ -89,7 +93,11 @@ public final class OpenApi {
     if (access.operatorToken()) {
       return List.of(Map.of("operatorToken", List.of()));
     }
-    return access == Access.WORKLOAD_CERTIFICATE ? List.of(Map.of("workloadCertificate", List.of())) : List.of();
+    return switch (access) {
+      case WORKLOAD_CERTIFICATE -> List.of(Map.of("workloadCertificate", List.of()));
+      case OAUTH_CLIENT -> List.of(Map.of("oauthClientCertificate", List.of()));
+      default -> List.of();
+    };
   }
 
   private static Map<String, Object> schema(BodySpec spec) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * @param responseType the media type of a success response with content
  * @param rawBodyType the media type of a non-JSON request body the handler reads itself (for example
  *     {@code application/ocsp-request}), or null
+ * @param errors how the route answers errors, or null for problem documents
  */
 public record Route(
     HandlerType method,
@@ -30,7 +31,8 @@ public record Route(
     int status,
     String responseType,
     RouteHandler handler,
-    String rawBodyType) {
+    String rawBodyType,
+    ErrorRenderer errors) {
 
   /** {@code {name}} matches one path segment; {@code <name>} (Javalin) may span several. */
   private static final Pattern PATH_PARAM = Pattern.compile("[{<]([a-z_]+)[}>]");
@@ -93,6 +95,7 @@ public record Route(
     private final List<QueryParam> query = new ArrayList<>();
     private String responseType = "application/json";
     private String rawBodyType;
+    private ErrorRenderer errors;
 
     private Builder(HandlerType method, String path, String operationId, int status) {
       this.method = method;
@@ -142,9 +145,15 @@ public record Route(
       return this;
     }
 
+    /** Errors of this route are rendered by {@code renderer} instead of as problem documents. */
+    public Builder errors(ErrorRenderer renderer) {
+      errors = renderer;
+      return this;
+    }
+
     public Route handle(RouteHandler handler) {
       return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType, handler,
-          rawBodyType);
+          rawBodyType, errors);
     }
   }
 }

@@ -20,6 +20,13 @@ public final class RouteTable {
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
       CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
       Clock clock) {
+    return build(identities, operators, audit, credentials, transactor, registry, pki, clock, List.of());
+  }
+
+  /** The table with {@code more} routes of other edges (the OAuth endpoints, the token administration routes). */
+  public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
+      CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
+      Clock clock, List<Route> more) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -30,6 +37,7 @@ public final class RouteTable {
     all.addAll(new CredentialRoutes(credentials).routes());
     all.addAll(new WorkloadRoutes(credentials, clock).routes());
     all.addAll(pki.routes());
+    all.addAll(more);
     List<Route> table = List.copyOf(all);
     // Rendered once: the document describes exactly this table, including its own route.
     openApi.set(Json.bytes(OpenApi.document(table, API_VERSION)));

@@ -20,10 +20,41 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Transactor transactor;
 
+  private final RevocationListeners revocationListeners = new RevocationListeners();
+
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource);
-    this.transactor = new JdbiTransactor(jdbi);
+    this.transactor = new JdbiTransactor(jdbi, revocationListeners);
+  }
+
+  /**
+   * Runs {@code listener} after the commit of every transaction of this process that appended a revocation event
+   * (the revocation feed wakes its waiting readers with it). Events of other nodes are not announced: readers poll.
+   */
+  public void onRevocationCommitted(Runnable listener) {
+    revocationListeners.add(listener);
+  }
+
+  /** The listeners of {@link #onRevocationCommitted}; a failing listener is logged and does not stop the others. */
+  private static final class RevocationListeners implements Runnable {
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void add(Runnable listener) {
+      listeners.add(java.util.Objects.requireNonNull(listener));
+    }
+
+    @Override
+    public void run() {
+      for (Runnable r : listeners) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(Database.class).warn("event=revocation_listener_failed exception={}",
+              e.getClass().getName(), e);
+        }
+      }
+    }
   }
 
   /** Opens the pool and applies pending migrations; fails with a clear message if the database is unreachable. */
@@ -96,9 +127,11 @@ public final class Database implements AutoCloseable {
 
   private static final class JdbiTransactor implements Transactor {
     private final Jdbi jdbi;
+    private final Runnable revocationCommitted;
 
-    JdbiTransactor(Jdbi jdbi) {
+    JdbiTransactor(Jdbi jdbi, Runnable revocationCommitted) {
       this.jdbi = jdbi;
+      this.revocationCommitted = revocationCommitted;
     }
 
     @Override
@@ -106,7 +139,7 @@ public final class Database implements AutoCloseable {
       // READ COMMITTED is the pool's setting for every connection (see open). Naming the level here again made
       // Jdbi read and restore it around each transaction, which the PostgreSQL driver answers with a
       // SHOW TRANSACTION ISOLATION LEVEL round trip: six extra round trips per transaction (bindery-bench).
-      return jdbi.inTransaction(h -> work.apply(new JdbcTx(h)));
+      return jdbi.inTransaction(h -> work.apply(new JdbcTx(h, revocationCommitted)));
     }
 
     @Override

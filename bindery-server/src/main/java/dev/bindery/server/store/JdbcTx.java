@@ -10,15 +10,22 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.store.Tx;
+import dev.bindery.token.ResourceServerRepository;
+import dev.bindery.token.SigningKeyRepository;
+import dev.bindery.token.TokenPolicyRepository;
 import org.jdbi.v3.core.Handle;
 
 /** The repositories of one JDBC transaction, all on the same handle. */
 final class JdbcTx implements Tx {
   private final Handle h;
+  private final Runnable revocationCommitted;
 
-  JdbcTx(Handle h) {
+  /** @param revocationCommitted runs after the commit of a transaction that appended a revocation event */
+  JdbcTx(Handle h, Runnable revocationCommitted) {
     this.h = h;
+    this.revocationCommitted = revocationCommitted;
   }
 
   @Override
@@ -69,5 +76,25 @@ final class JdbcTx implements Tx {
   @Override
   public RotationPolicyRepository rotationPolicies() {
     return new JdbcRotationPolicyRepository(h);
+  }
+
+  @Override
+  public SigningKeyRepository signingKeys() {
+    return new JdbcSigningKeyRepository(h);
+  }
+
+  @Override
+  public ResourceServerRepository resourceServers() {
+    return new JdbcResourceServerRepository(h);
+  }
+
+  @Override
+  public TokenPolicyRepository tokenPolicies() {
+    return new JdbcTokenPolicyRepository(h);
+  }
+
+  @Override
+  public RevocationEventRepository revocationEvents() {
+    return new JdbcRevocationEventRepository(h, revocationCommitted);
   }
 }

@@ -195,6 +195,24 @@ class AuthorizationMatrixTest {
         Workloads.body(Map.of("code", UNKNOWN_CODE, "csr", TestCsr.ecP256Pem()))));
     m.put("POST /api/v1/renew", () -> new Req("POST", "/api/v1/renew",
         Workloads.body(Map.of("csr", TestCsr.ecP256Pem()))));
+    // the authorization server: public metadata and keys; the token endpoint authenticates OAuth clients by their
+    // certificate, so without one it answers invalid_client
+    m.put("GET /.well-known/oauth-authorization-server", () -> new Req("GET", "/.well-known/oauth-authorization-server",
+        null));
+    m.put("GET /oauth2/jwks", () -> new Req("GET", "/oauth2/jwks", null));
+    m.put("GET /oauth2/revocations", () -> new Req("GET", "/oauth2/revocations?since=0", null));
+    m.put("POST /oauth2/token", () -> new Req("POST", "/oauth2/token", "grant_type=client_credentials&client_id="
+        + identity, "Content-Type", "application/x-www-form-urlencoded"));
+    m.put("POST /oauth2/introspect", () -> new Req("POST", "/oauth2/introspect", "token=x", "Content-Type",
+        "application/x-www-form-urlencoded"));
+    m.put("POST /oauth2/revoke", () -> new Req("POST", "/oauth2/revoke", "token=x&client_id=" + identity,
+        "Content-Type", "application/x-www-form-urlencoded"));
+    m.put("POST /api/v1/resource-servers", () -> new Req("POST", "/api/v1/resource-servers",
+        "{\"audience\":\"urn:example:rogue\",\"name\":\"Rogue\"}"));
+    m.put("GET /api/v1/resource-servers", () -> new Req("GET", "/api/v1/resource-servers", null));
+    m.put("GET /api/v1/identities/{id}/token-policy", () -> new Req("GET", idPath() + "/token-policy", null));
+    m.put("PUT /api/v1/identities/{id}/token-policy", () -> new Req("PUT", idPath() + "/token-policy",
+        "{\"allow_unbound_tokens\":true}"));
     return m;
   }
 
@@ -227,6 +245,16 @@ class AuthorizationMatrixTest {
           r = send(req, null);
           if (r.status() != 200) {
             failures.add(route.key() + ": public route answered " + r.status());
+          }
+          continue;
+        }
+        // an OAuth client without a certificate: an RFC 6749 error, counted in a metric and not audited
+        case OAUTH_CLIENT, RESOURCE_SERVER -> {
+          r = send(req, null);
+          if (r.status() != 401 || !"invalid_client".equals(r.json().path("error").asText())
+              || s.auditHead() != audit) {
+            failures.add(route.key() + ": expected an unaudited 401 invalid_client, got " + r.status() + " "
+                + r.body() + " and " + (s.auditHead() - audit) + " audit events");
           }
           continue;
         }
@@ -403,5 +431,8 @@ class AuthorizationMatrixTest {
         assertThat(p.get("max_lifetime_seconds").asLong()).isEqualTo(Duration.ofDays(90).toSeconds());
       }
     }
+    assertThat(s.get("/api/v1/resource-servers", s.adminToken).body()).doesNotContain("rogue");
+    assertThat(s.get(idPath() + "/token-policy", s.adminToken).json().get("allow_unbound_tokens").asBoolean())
+        .isFalse();
   }
 }

@@ -76,12 +76,14 @@ import org.junit.jupiter.api.Test;
  * before the identities and operators that name them, operators before their tokens and TOTP factors), and
  * only uses instants with millisecond precision, so a store may keep coarser-than-nanosecond times.
  *
- * <p>The credential repositories' cases are inherited from {@link CredentialRepositoryConformance}.
+ * <p>The credential repositories' cases are inherited from {@link CredentialRepositoryConformance}, the token
+ * repositories' from {@link TokenRepositoryConformance}.
  *
  * <p>Where a port leaves an order unspecified (teams, a subject's links, an operator's tokens) the suite
  * compares contents, not order.
  */
-public abstract class RepositoryConformanceSuite implements CredentialRepositoryConformance {
+public abstract class RepositoryConformanceSuite implements CredentialRepositoryConformance,
+    TokenRepositoryConformance {
   /** A millisecond-precise instant all fixtures hang off. */
   protected static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123Z");
   protected static final TeamId PAYMENTS = new TeamId("payments");
@@ -105,6 +107,11 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
   /** The credential cases ({@link CredentialRepositoryConformance}) run against the same fresh store. */
   @Override
   public final Transactor credentialStore() {
+    return store;
+  }
+
+  @Override
+  public final Transactor tokenStore() {
     return store;
   }
 

@@ -40,9 +40,20 @@ import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.pki.RevokedCertificate;
+import dev.bindery.revocation.RevocationEvent;
+import dev.bindery.revocation.RevocationEventRepository;
+import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import dev.bindery.token.Audience;
+import dev.bindery.token.ResourceServer;
+import dev.bindery.token.ResourceServerRepository;
+import dev.bindery.token.SigningKeyRepository;
+import dev.bindery.token.SigningKeyState;
+import dev.bindery.token.StoredSigningKey;
+import dev.bindery.token.TokenPolicy;
+import dev.bindery.token.TokenPolicyRepository;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -79,7 +90,8 @@ import java.util.function.Function;
  *       this store fails fast with {@link IllegalStateException} instead.
  *   <li>{@link #read} work may not write; a write there throws {@link IllegalStateException}.
  *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash; credential
- *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash) raise
+ *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
+ *       slot; resource server audience; token policy identity) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -101,6 +113,14 @@ public final class InMemoryStore implements Transactor {
   private final Table<Lineage> lineages = new Table<>("lineage");
   private final Table<EnrolmentCode> enrolmentCodes = new Table<>("enrolment code");
   private final Table<RotationPolicy> rotationPolicies = new Table<>("rotation policy");
+  private final Table<StoredSigningKey> signingKeys = new Table<>("signing key");
+  private final Table<ResourceServer> resourceServers = new Table<>("resource server");
+  private final Table<TokenPolicy> tokenPolicies = new Table<>("token policy");
+  /** Keyed by the zero-padded sequence number, so key order is sequence order. */
+  private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
+  /** The last sequence number drawn by a committed transaction (pruning does not lower it). */
+  private long revocationSeq;
+  private final List<Runnable> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<AuditEvent> events = new ArrayList<>();
   private ChainHead head = ChainHead.EMPTY;
 
@@ -119,20 +139,37 @@ public final class InMemoryStore implements Transactor {
     return true;
   }
 
+  /** Runs {@code listener} after each commit that appended a revocation event (as the JDBC store does). */
+  public void onRevocationCommitted(Runnable listener) {
+    revocationListeners.add(Objects.requireNonNull(listener));
+  }
+
   private <T> T run(Function<Tx, T> work, boolean readOnly) {
     Objects.requireNonNull(work, "work");
     lock.lock();
     Journal journal = new Journal(readOnly);
     open.addLast(journal);
+    boolean announce = false;
     try {
       T result = work.apply(journal);
       journal.commit();
+      announce = journal.lastSeq > revocationSeq;
+      if (announce) {
+        revocationSeq = journal.lastSeq;
+      }
       return result;
     } finally {
       journal.closed = true;
       open.removeLast();
       lock.unlock();
+      if (announce) {
+        revocationListeners.forEach(Runnable::run);
+      }
     }
+  }
+
+  private static String seqKey(long seq) {
+    return String.format(java.util.Locale.ROOT, "%019d", seq);
   }
 
   private static String linkKey(FederatedSubject s) {
@@ -157,6 +194,8 @@ public final class InMemoryStore implements Transactor {
     private final Map<Table<?>, TreeMap<String, Object>> writes = new IdentityHashMap<>();
     private final List<AuditEvent> appended = new ArrayList<>();
     private boolean closed;
+    /** The last revocation sequence number this transaction drew; 0 if none. */
+    private long lastSeq;
 
     Journal(boolean readOnly) {
       this.readOnly = readOnly;
@@ -289,6 +328,57 @@ public final class InMemoryStore implements Transactor {
     public RotationPolicyRepository rotationPolicies() {
       return rotationPolicyRepository;
     }
+
+    @Override
+    public SigningKeyRepository signingKeys() {
+      return signingKeyRepository;
+    }
+
+    @Override
+    public ResourceServerRepository resourceServers() {
+      return resourceServerRepository;
+    }
+
+    @Override
+    public TokenPolicyRepository tokenPolicies() {
+      return tokenPolicyRepository;
+    }
+
+    @Override
+    public RevocationEventRepository revocationEvents() {
+      return revocationEventRepository;
+    }
+
+    private final RevocationEventRepository revocationEventRepository = new RevocationEventRepository() {
+      @Override
+      public long append(RevocationEventType type, String value, Instant at) {
+        long seq = Math.max(Math.max(revocationSeq, lastSeq), open.stream().mapToLong(j -> j.lastSeq).max()
+            .orElse(0)) + 1;
+        RevocationEvent event = new RevocationEvent(seq, type, value, at);
+        put(revocationEvents, seqKey(seq), event);
+        lastSeq = seq;
+        return seq;
+      }
+
+      @Override
+      public List<RevocationEvent> since(long since, int limit) {
+        return view(revocationEvents).tailMap(seqKey(since), false).values().stream().limit(limit).toList();
+      }
+
+      @Override
+      public Optional<RevocationEvent> latest(RevocationEventType type, String value) {
+        return view(revocationEvents).descendingMap().values().stream()
+            .filter(e -> e.type() == type && e.value().equals(value)).findFirst();
+      }
+
+      @Override
+      public int deleteBefore(Instant cutoff) {
+        List<String> old = view(revocationEvents).entrySet().stream().filter(e -> e.getValue().at().isBefore(cutoff))
+            .map(Map.Entry::getKey).toList();
+        old.forEach(k -> put(revocationEvents, k, null));
+        return old.size();
+      }
+    };
 
     private final IdentityRepository identityRepository = new IdentityRepository() {
       @Override
@@ -810,6 +900,100 @@ public final class InMemoryStore implements Transactor {
       @Override
       public void put(RotationPolicy policy) {
         Journal.this.put(rotationPolicies, policyKey(policy.identityKind(), policy.credentialType()), policy);
+      }
+    };
+
+    private final SigningKeyRepository signingKeyRepository = new SigningKeyRepository() {
+      @Override
+      public List<StoredSigningKey> list() {
+        return view(signingKeys).values().stream()
+            .sorted(Comparator.comparing(StoredSigningKey::createdAt).thenComparing(StoredSigningKey::kid)).toList();
+      }
+
+      @Override
+      public void insert(StoredSigningKey key) {
+        if (get(signingKeys, key.kid()) != null) {
+          throw new UniqueViolation("signing key " + key.kid(), null);
+        }
+        requireSlotFree(key);
+        put(signingKeys, key.kid(), key);
+      }
+
+      @Override
+      public boolean update(StoredSigningKey next) {
+        StoredSigningKey stored = get(signingKeys, next.kid());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        requireSlotFree(next);
+        put(signingKeys, next.kid(), next);
+        return true;
+      }
+
+      @Override
+      public boolean deleteRetired(String kid, long version) {
+        StoredSigningKey stored = get(signingKeys, kid);
+        if (stored == null || stored.version() != version || stored.state() != SigningKeyState.RETIRED) {
+          return false;
+        }
+        put(signingKeys, kid, null);
+        return true;
+      }
+
+      private void requireSlotFree(StoredSigningKey key) {
+        String slot = key.state().slot();
+        if (slot != null && view(signingKeys).values().stream()
+            .anyMatch(o -> !o.kid().equals(key.kid()) && slot.equals(o.state().slot()))) {
+          throw new UniqueViolation("signing key slot " + slot, null);
+        }
+      }
+    };
+
+    private final ResourceServerRepository resourceServerRepository = new ResourceServerRepository() {
+      @Override
+      public void insert(ResourceServer server) {
+        if (get(resourceServers, server.audience().value()) != null) {
+          throw new UniqueViolation("resource server " + server.audience(), null);
+        }
+        put(resourceServers, server.audience().value(), server);
+      }
+
+      @Override
+      public Optional<ResourceServer> find(Audience audience) {
+        return Optional.ofNullable(get(resourceServers, audience.value()));
+      }
+
+      @Override
+      public List<ResourceServer> list() {
+        return List.copyOf(view(resourceServers).values());
+      }
+    };
+
+    private final TokenPolicyRepository tokenPolicyRepository = new TokenPolicyRepository() {
+      @Override
+      public Optional<TokenPolicy> find(IdentityId identity) {
+        return Optional.ofNullable(get(tokenPolicies, identity.value()));
+      }
+
+      @Override
+      public void insert(TokenPolicy policy) {
+        if (policy.version() != 1) {
+          throw new IllegalArgumentException("a new token policy has version 1");
+        }
+        if (get(tokenPolicies, policy.identityId().value()) != null) {
+          throw new UniqueViolation("token policy " + policy.identityId(), null);
+        }
+        put(tokenPolicies, policy.identityId().value(), policy);
+      }
+
+      @Override
+      public boolean update(TokenPolicy next) {
+        TokenPolicy stored = get(tokenPolicies, next.identityId().value());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(tokenPolicies, next.identityId().value(), next);
+        return true;
       }
     };
   }

@@ -1,0 +1,62 @@
+package dev.bindery.oauth;
+
+import dev.bindery.common.RejectedException;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
+import dev.bindery.identity.IdentityStatus;
+import dev.bindery.revocation.RevocationEvent;
+import dev.bindery.revocation.RevocationEventType;
+import dev.bindery.store.Transactor;
+import dev.bindery.store.Tx;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Token introspection (RFC 7662): a token is active when {@link AccessTokenVerifier} accepts it and nothing has
+ * revoked it since. In one read of the store it is inactive if a {@code token} revocation event names its
+ * {@code jti}, an {@code x5t#S256} or {@code jkt} event names its {@code cnf} thumbprint, an {@code identity} event
+ * for its {@code sub} took effect at or after its {@code iat}, or its identity is now unknown or not active. The
+ * caller authenticates separately ({@link ResourceServerCallers}).
+ */
+public final class TokenIntrospection {
+  private final AccessTokenVerifier verifier;
+  private final Transactor store;
+
+  public TokenIntrospection(AccessTokenVerifier verifier, Transactor store) {
+    this.verifier = Objects.requireNonNull(verifier);
+    this.store = Objects.requireNonNull(store);
+  }
+
+  /** The token if it is active; empty for {@code {"active":false}}. */
+  public Optional<VerifiedAccessToken> introspect(String token) {
+    Optional<VerifiedAccessToken> verified = verifier.verify(token);
+    if (verified.isEmpty()) {
+      return verified;
+    }
+    VerifiedAccessToken t = verified.get();
+    return store.read(tx -> active(tx, t)) ? verified : Optional.empty();
+  }
+
+  private static boolean active(Tx tx, VerifiedAccessToken t) {
+    if (tx.revocationEvents().latest(RevocationEventType.TOKEN, t.jti()).isPresent()) {
+      return false;
+    }
+    if (t.x5tS256() != null && tx.revocationEvents().latest(RevocationEventType.X5T_S256, t.x5tS256()).isPresent()) {
+      return false;
+    }
+    if (t.jkt() != null && tx.revocationEvents().latest(RevocationEventType.JKT, t.jkt()).isPresent()) {
+      return false;
+    }
+    Optional<RevocationEvent> identityEvent = tx.revocationEvents().latest(RevocationEventType.IDENTITY, t.subject());
+    if (identityEvent.isPresent() && !identityEvent.get().at().isBefore(t.issuedAt())) {
+      return false;
+    }
+    IdentityId id;
+    try {
+      id = IdentityId.parse(t.subject());
+    } catch (RejectedException e) {
+      return false;
+    }
+    return tx.identities().findById(id).map(Identity::status).orElse(null) == IdentityStatus.ACTIVE;
+  }
+}

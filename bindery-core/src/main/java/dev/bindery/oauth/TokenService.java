@@ -1,0 +1,169 @@
+package dev.bindery.oauth;
+
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityStatus;
+import dev.bindery.identity.Scope;
+import dev.bindery.common.RejectedException;
+import dev.bindery.store.Transactor;
+import dev.bindery.token.AccessTokenIssuer;
+import dev.bindery.token.Audience;
+import dev.bindery.token.Confirmation;
+import dev.bindery.token.IssuedAccessToken;
+import dev.bindery.token.TokenPolicy;
+import dev.bindery.token.TokenSettings;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The {@code client_credentials} grant (RFC 6749 section 4.4) for an authenticated client: checks the request
+ * against the identity and its token policy, and mints the access token. Nothing is written to the store: one
+ * read of the token policy and the requested resource servers, then a signature.
+ *
+ * <ul>
+ *   <li>The identity must be active ({@code invalid_client}).
+ *   <li>{@code scope}: space-separated scope tokens, each granted to the identity ({@code invalid_scope});
+ *       absent means all of the identity's scopes.
+ *   <li>{@code resource} (RFC 8707, at most {@value #MAX_RESOURCES}): each an absolute URI without fragment that
+ *       names a registered resource server ({@code invalid_target}); none means the configured default audience,
+ *       and without one, {@code invalid_target}.
+ *   <li>Binding: a verified DPoP proof binds the token to its key ({@code cnf.jkt}, token type {@code DPoP}; the
+ *       proof is the client's explicit request for a DPoP-bound token, RFC 9449 section 5, and one {@code cnf}
+ *       member keeps the resource server's check unambiguous); otherwise the client certificate of the connection
+ *       ({@code cnf.x5t#S256}, token type {@code Bearer}, RFC 8705 section 3); otherwise the token would be unbound,
+ *       which only an identity whose policy allows unbound tokens may receive ({@code invalid_request} for others).
+ *   <li>Lifetime: the policy's or the default, capped by the maximum, and never beyond the expiry of the credential
+ *       that authenticated the client.
+ * </ul>
+ */
+public final class TokenService {
+  public static final int MAX_RESOURCES = 10;
+  public static final int MAX_SCOPES = 100;
+  private final Transactor store;
+  private final AccessTokenIssuer issuer;
+  private final TokenSettings settings;
+  private final Clock clock;
+  private final Supplier<String> issuerUrl;
+
+  /**
+   * @param issuerUrl the {@code iss} of every token: the configured public URL of this deployment
+   */
+  public TokenService(Transactor store, AccessTokenIssuer issuer, TokenSettings settings, Clock clock,
+      Supplier<String> issuerUrl) {
+    this.store = Objects.requireNonNull(store);
+    this.issuer = Objects.requireNonNull(issuer);
+    this.settings = Objects.requireNonNull(settings);
+    this.clock = Objects.requireNonNull(clock);
+    this.issuerUrl = Objects.requireNonNull(issuerUrl);
+  }
+
+  /**
+   * Issues a token to {@code client}.
+   *
+   * @param scope the {@code scope} parameter, or null
+   * @param resources the {@code resource} parameters
+   * @param proof the verified DPoP proof of the request, or null
+   */
+  public IssuedAccessToken clientCredentials(AuthenticatedClient client, String scope, List<String> resources,
+      DpopProof proof) {
+    Identity identity = client.identity();
+    if (identity.status() != IdentityStatus.ACTIVE) {
+      throw new OAuthException(OAuthError.INVALID_CLIENT, "identity_not_active",
+          "the client's identity is " + identity.status().wire());
+    }
+    Set<Scope> scopes = scopes(scope, identity);
+    List<Audience> requested = audiences(resources);
+    TokenPolicy policy = store.read(t -> {
+      for (Audience a : requested) {
+        if (t.resourceServers().find(a).isEmpty()) {
+          throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
+              "resource '" + a.value() + "' is not a registered resource server");
+        }
+      }
+      return t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id()));
+    });
+    List<Audience> audiences = requested;
+    if (audiences.isEmpty()) {
+      if (settings.defaultAudience() == null) {
+        throw new OAuthException(OAuthError.INVALID_TARGET, "resource_required",
+            "resource is required: name the resource server the token is for");
+      }
+      audiences = List.of(settings.defaultAudience());
+    }
+    Confirmation binding = binding(client, proof, policy);
+    Instant now = clock.instant();
+    Instant expiry = now.plus(settings.lifetime(policy));
+    Instant credentialExpiry = client.credential().notAfter();
+    if (credentialExpiry.isBefore(expiry)) {
+      expiry = credentialExpiry;
+    }
+    if (expiry.getEpochSecond() <= now.getEpochSecond()) {
+      throw new OAuthException(OAuthError.INVALID_CLIENT, "credential_expiring",
+          "the client's credential expires now; renew it");
+    }
+    return issuer.mint(issuerUrl.get(), identity.id(), scopes, audiences, binding, now, expiry);
+  }
+
+  private static Confirmation binding(AuthenticatedClient client, DpopProof proof, TokenPolicy policy) {
+    if (proof != null) {
+      return Confirmation.dpop(proof.jkt());
+    }
+    if (client.certificateThumbprint() != null) {
+      return Confirmation.certificate(client.certificateThumbprint());
+    }
+    if (policy.allowUnboundTokens()) {
+      return Confirmation.none();
+    }
+    throw new OAuthException(OAuthError.INVALID_REQUEST, "unbound_not_allowed",
+        "this client may only receive bound tokens: use mutual tls or send a dpop proof");
+  }
+
+  /** RFC 6749 section 3.3: scope-token *( SP scope-token ); every token granted to the identity. */
+  static Set<Scope> scopes(String scope, Identity identity) {
+    if (scope == null) {
+      return identity.scopes();
+    }
+    String[] tokens = scope.split(" ", -1);
+    if (tokens.length > MAX_SCOPES) {
+      throw new OAuthException(OAuthError.INVALID_SCOPE, "scope_malformed", "at most " + MAX_SCOPES + " scopes");
+    }
+    Set<Scope> out = new TreeSet<>();
+    for (String token : tokens) {
+      Scope s;
+      try {
+        s = new Scope(token);
+      } catch (RejectedException e) {
+        throw new OAuthException(OAuthError.INVALID_SCOPE, "scope_malformed",
+            "scope must be scope tokens separated by single spaces");
+      }
+      if (!identity.scopes().contains(s)) {
+        throw new OAuthException(OAuthError.INVALID_SCOPE, "scope_not_granted",
+            "scope '" + s.value() + "' is not granted to this client");
+      }
+      out.add(s);
+    }
+    return Set.copyOf(out);
+  }
+
+  static List<Audience> audiences(List<String> resources) {
+    if (resources.size() > MAX_RESOURCES) {
+      throw new OAuthException(OAuthError.INVALID_TARGET, "resource_malformed",
+          "at most " + MAX_RESOURCES + " resource values");
+    }
+    Set<Audience> out = new LinkedHashSet<>();
+    for (String r : resources) {
+      if (!Audience.valid(r)) {
+        throw new OAuthException(OAuthError.INVALID_TARGET, "resource_malformed",
+            "resource must be an absolute uri without a fragment");
+      }
+      out.add(new Audience(r));
+    }
+    return new ArrayList<>(out);
+  }
+}

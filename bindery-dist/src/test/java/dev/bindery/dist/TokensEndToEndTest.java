@@ -1,0 +1,244 @@
+package dev.bindery.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bindery.cli.ClientContext;
+import dev.bindery.client.resource.BinderyTokenVerifier;
+import dev.bindery.client.resource.RequestFacts;
+import dev.bindery.client.resource.VerificationResult;
+import dev.bindery.client.tls.TlsContexts;
+import dev.bindery.client.token.AccessToken;
+import dev.bindery.client.token.BinderyTokenClient;
+import dev.bindery.client.token.DPoPProofFactory;
+import dev.bindery.client.token.OAuthErrorException;
+import dev.bindery.server.bootstrap.BinderyServer;
+import dev.bindery.server.config.BinderyConfig;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The SDK against a real server, nothing faked: a workload enrols with the real {@code bindery} command line, gets
+ * tokens with {@link BinderyTokenClient} over mutual TLS (and with DPoP), and a resource server's
+ * {@link BinderyTokenVerifier} checks them with the certificate or proof the request would carry.
+ */
+class TokensEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String AUDIENCE = "https://orders.example";
+  @TempDir Path dir;
+  private BinderyServer server;
+  private Map<String, String> env;
+  private Path work;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = BinderyServer.start(BinderyConfig.fromSources(Map.of(BinderyConfig.DATA_DIR,
+        dir.resolve("data").toString(), BinderyConfig.HTTP_PORT, "0"), Map.of()), Clock.systemUTC());
+    env = Map.of("BINDERY_SERVER", server.baseUri().toString(), "BINDERY_CA_FILE", server.caFile().toString(),
+        "BINDERY_TOKEN_FILE", server.bootstrapTokenFile().toString());
+    work = Files.createDirectory(dir.resolve("work"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  private String ok(String... args) {
+    CommandLine cli = Main.commandLine(new ClientContext(env, Duration.ofSeconds(10), Duration.ofSeconds(60),
+        new ByteArrayInputStream(new byte[0])));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    assertThat(exit).as(String.join(" ", args) + "\n" + out + err).isZero();
+    return out.toString();
+  }
+
+  private JsonNode okJson(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--output");
+    all.add("json");
+    return JSON.readTree(ok(all.toArray(new String[0])));
+  }
+
+  /** An identity with scopes, enrolled: returns its id; key and certificate in work/svid.key, work/svid.pem. */
+  private String enrolledWorkload() throws Exception {
+    ok("team", "create", "payments", "--display-name", "Payments");
+    ok("team", "create", "platform", "--display-name", "Platform");
+    String id = okJson("identity", "create", "--kind", "workload", "--name", "orders-client", "--owner-team",
+        "payments", "--backup-owner", "team:platform").get("id").asText();
+    ok("identity", "scopes", id, "--scope", "orders.read", "--scope", "orders.write");
+    Path codeFile = work.resolve("enrolment-code");
+    Files.writeString(codeFile, okJson("enrolment-code", "create", id, "--ttl", "5m").get("code").asText());
+    ok("enroll", "--code-file", codeFile.toString(), "--key-out", work.resolve("svid.key").toString(),
+        "--cert-out", work.resolve("svid.pem").toString());
+    return id;
+  }
+
+  private void registerResourceServer() throws Exception {
+    String operatorToken = Files.readString(server.bootstrapTokenFile()).strip();
+    HttpResponse<String> created = HttpClient.newBuilder().sslContext(TlsContexts.trusting(server.caFile())).build()
+        .send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/resource-servers"))
+            .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"audience\":\"" + AUDIENCE + "\",\"name\":\"Orders\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
+  private BinderyTokenClient.Builder tokenClient(String id) {
+    return BinderyTokenClient.builder().issuer(server.baseUri().toString()).clientId(id)
+        .mutualTls(work.resolve("svid.key"), work.resolve("svid.pem"), server.caFile())
+        .resources(AUDIENCE);
+  }
+
+  private BinderyTokenVerifier verifier() {
+    return BinderyTokenVerifier.builder().issuer(server.baseUri().toString()).audience(AUDIENCE)
+        .trustedCaFile(server.caFile()).withoutRevocationFeed().build();
+  }
+
+  private X509Certificate certificate(Path pem) throws Exception {
+    try (var in = Files.newInputStream(pem)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+
+  private static RequestFacts.Builder get() {
+    return RequestFacts.builder("GET", AUDIENCE + "/orders/42");
+  }
+
+  private static JsonNode claims(String jwt) throws Exception {
+    return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+  }
+
+  @Test
+  void certificateBoundToken_acceptedWithItsCertificateOnly() throws Exception {
+    String id = enrolledWorkload();
+    registerResourceServer();
+    X509Certificate first = certificate(work.resolve("svid.pem"));
+
+    AccessToken token = tokenClient(id).scopes("orders.read").build().token();
+    assertThat(token.type()).isEqualTo(AccessToken.Type.BEARER);
+    assertThat(token.scopes()).containsExactly("orders.read");
+    // the binding is RFC 8705's x5t#S256 of the certificate the client presented
+    assertThat(claims(token.value()).get("cnf").get("x5t#S256").asText()).isEqualTo(Base64.getUrlEncoder()
+        .withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(first.getEncoded())));
+
+    BinderyTokenVerifier verifier = verifier();
+    VerificationResult accepted = verifier.verify(
+        get().authorization(token.authorizationHeader()).clientCertificate(first).build(), List.of("orders.read"));
+    assertThat(accepted.isAccepted()).as(String.valueOf(accepted)).isTrue();
+    assertThat(accepted.token().subject()).isEqualTo(id);
+    assertThat(accepted.token().clientId()).isEqualTo(id);
+    assertThat(accepted.token().scopes()).containsExactly("orders.read");
+    assertThat(accepted.token().audience()).containsExactly(AUDIENCE);
+    assertThat(accepted.token().issuer()).isEqualTo(server.baseUri().toString());
+
+    // a scope the token does not carry
+    VerificationResult insufficient = verifier.verify(
+        get().authorization(token.authorizationHeader()).clientCertificate(first).build(), List.of("orders.write"));
+    assertThat(insufficient.rejection().status()).isEqualTo(403);
+    assertThat(insufficient.rejection().errorCode()).isEqualTo("insufficient_scope");
+
+    // no certificate at all
+    VerificationResult noCertificate = verifier.verify(get().authorization(token.authorizationHeader()).build());
+    assertThat(noCertificate.isAccepted()).isFalse();
+    assertThat(noCertificate.rejection().status()).isEqualTo(401);
+    assertThat(noCertificate.rejection().errorCode()).isEqualTo("invalid_token");
+    assertThat(noCertificate.rejection().wwwAuthenticate()).anyMatch(h -> h.startsWith("Bearer")
+        && h.contains("error=\"invalid_token\""));
+
+    // another certificate of the same identity (its renewal, valid and from the same CA) does not carry the token
+    ok("renew", "--key", work.resolve("svid.key").toString(), "--cert", work.resolve("svid.pem").toString());
+    X509Certificate second = certificate(work.resolve("svid.pem"));
+    assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+    VerificationResult otherCertificate = verifier.verify(
+        get().authorization(token.authorizationHeader()).clientCertificate(second).build());
+    assertThat(otherCertificate.isAccepted()).isFalse();
+    assertThat(otherCertificate.rejection().status()).isEqualTo(401);
+    assertThat(otherCertificate.rejection().errorCode()).isEqualTo("invalid_token");
+
+    // the renewed certificate gets its own token, which the verifier accepts with that certificate
+    AccessToken renewed = tokenClient(id).build().token();
+    assertThat(renewed.scopes()).containsExactlyInAnyOrder("orders.read", "orders.write");
+    assertThat(verifier.verify(get().authorization(renewed.authorizationHeader()).clientCertificate(second).build())
+        .isAccepted()).isTrue();
+    assertThat(verifier.verify(get().authorization(renewed.authorizationHeader()).clientCertificate(first).build())
+        .rejection().errorCode()).isEqualTo("invalid_token");
+  }
+
+  @Test
+  void dpopBoundToken_acceptedWithAProofOfItsKey_refusedAsBearerOrWithAnotherKey() throws Exception {
+    String id = enrolledWorkload();
+    registerResourceServer();
+    DPoPProofFactory dpop = DPoPProofFactory.generate(Clock.systemUTC());
+    BinderyTokenClient client = tokenClient(id).dpop(dpop).build();
+
+    AccessToken token = client.token();
+    assertThat(token.type()).isEqualTo(AccessToken.Type.DPOP);
+    assertThat(token.authorizationHeader()).startsWith("DPoP ");
+    JsonNode cnf = claims(token.value()).get("cnf");
+    assertThat(cnf.get("jkt").asText()).isEqualTo(dpop.jwkThumbprint());
+    assertThat(cnf.has("x5t#S256")).isFalse();
+
+    BinderyTokenVerifier verifier = verifier();
+    URI uri = URI.create(AUDIENCE + "/orders/42");
+    VerificationResult accepted = verifier.verify(get().authorization(token.authorizationHeader())
+        .dpop(client.dpopProof("GET", uri, token, null)).build(), List.of("orders.read"));
+    assertThat(accepted.isAccepted()).as(String.valueOf(accepted)).isTrue();
+    assertThat(accepted.token().confirmation().keyThumbprint()).contains(dpop.jwkThumbprint());
+
+    // the same token as a Bearer token, even with a proof alongside
+    VerificationResult asBearer = verifier.verify(get().authorization("Bearer " + token.value())
+        .dpop(client.dpopProof("GET", uri, token, null)).build());
+    assertThat(asBearer.isAccepted()).isFalse();
+    assertThat(asBearer.rejection().status()).isEqualTo(401);
+    assertThat(asBearer.rejection().errorCode()).isEqualTo("invalid_token");
+
+    // a proof from another key
+    DPoPProofFactory other = DPoPProofFactory.generate(Clock.systemUTC());
+    VerificationResult otherKey = verifier.verify(get().authorization(token.authorizationHeader())
+        .dpop(other.proofForResource("GET", uri, token, null)).build());
+    assertThat(otherKey.isAccepted()).isFalse();
+    assertThat(otherKey.rejection().errorCode()).isEqualTo("invalid_token");
+
+    // no proof at all
+    VerificationResult noProof = verifier.verify(get().authorization(token.authorizationHeader()).build());
+    assertThat(noProof.isAccepted()).isFalse();
+    assertThat(noProof.rejection().errorCode()).isEqualTo("invalid_dpop_proof");
+  }
+
+  @Test
+  void tokenRequest_forAnUnregisteredAudience_refusedWithInvalidTarget() throws Exception {
+    String id = enrolledWorkload();
+    assertThatThrownBy(() -> tokenClient(id).build().token()).isInstanceOfSatisfying(OAuthErrorException.class,
+        e -> {
+          assertThat(e.error()).isEqualTo("invalid_target");
+          assertThat(e.status()).isEqualTo(400);
+        });
+  }
+}

@@ -1,0 +1,23 @@
+package dev.bindery.server.http;
+
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * How a route answers errors when they must not be problem documents (the OAuth endpoints answer RFC 6749 JSON
+ * errors). {@link ApiApp} hands it every exception raised while dispatching the route: the pipeline's own
+ * rejections (for example an undeclared query parameter) and whatever the handler throws.
+ */
+public interface ErrorRenderer {
+  /**
+   * Writes the response for a refusal and returns the error code written, or returns null (writing nothing) if
+   * {@code e} is not a refusal this renderer knows; the application then treats it as an authority failure.
+   */
+  String refused(Context ctx, Exception e);
+
+  /** Writes the response for an authority failure (500, no details); the application has logged it. */
+  void failed(Context ctx);
+
+  /** The OpenAPI {@code default} response of routes rendered this way. */
+  Map<String, Object> openApiResponse();
+}

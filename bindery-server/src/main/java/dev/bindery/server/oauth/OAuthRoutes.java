@@ -1,0 +1,160 @@
+package dev.bindery.server.oauth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.bindery.identity.Scope;
+import dev.bindery.oauth.ClientAuthenticationMethod;
+import dev.bindery.oauth.ClientAuthenticationRequest;
+import dev.bindery.oauth.DpopProofVerifier;
+import dev.bindery.oauth.OAuthEvents;
+import dev.bindery.oauth.TokenEndpoint;
+import dev.bindery.oauth.TokenRequest;
+import dev.bindery.server.http.Access;
+import dev.bindery.server.http.Call;
+import dev.bindery.server.http.Json;
+import dev.bindery.server.http.Route;
+import dev.bindery.token.IssuedAccessToken;
+import dev.bindery.token.KeyRing;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The authorization server's endpoints on the HTTPS listener, which requests but does not require client
+ * certificates (so the mutual TLS aliases of RFC 8705 section 5 are the same URLs):
+ *
+ * <ul>
+ *   <li>{@code GET /.well-known/oauth-authorization-server}: RFC 8414 metadata.
+ *   <li>{@code GET /oauth2/jwks}: the signing keys (current, next, retired within retention), cacheable for the
+ *       key ring's JWKS max-age.
+ *   <li>{@code POST /oauth2/token}: the {@code client_credentials} grant. This class is the edge converter: it reads
+ *       the form ({@link FormBody}), the TLS peer certificates and the {@code DPoP} headers into a
+ *       {@link TokenRequest}, lets the core {@link TokenEndpoint} decide, and writes the token response. Errors are
+ *       RFC 6749 JSON ({@link OAuthErrors}).
+ * </ul>
+ */
+public final class OAuthRoutes {
+  public static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
+  public static final String JWKS_PATH = "/oauth2/jwks";
+  public static final String TOKEN_PATH = "/oauth2/token";
+  /** Room for a client assertion with a certificate chain; a client_credentials form is a few hundred bytes. */
+  public static final int MAX_FORM_BYTES = 16 * 1024;
+  static final String PEER_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+  private static final String TAG = "oauth";
+
+  private final TokenEndpoint endpoint;
+  private final KeyRing keys;
+  private final Supplier<URI> publicUrl;
+  private final OAuthErrors tokenErrors;
+  private final OAuthErrors otherErrors = new OAuthErrors(OAuthEvents.NONE);
+
+  /**
+   * @param publicUrl the issuer: the base URL clients use (configured, or derived from the listener once bound)
+   * @param events the token endpoint's metrics
+   */
+  public OAuthRoutes(TokenEndpoint endpoint, KeyRing keys, Supplier<URI> publicUrl, OAuthEvents events) {
+    this.endpoint = Objects.requireNonNull(endpoint);
+    this.keys = Objects.requireNonNull(keys);
+    this.publicUrl = Objects.requireNonNull(publicUrl);
+    this.tokenErrors = new OAuthErrors(events);
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        Route.get(METADATA_PATH, "getAuthorizationServerMetadata").tag(TAG).access(Access.PUBLIC)
+            .summary("Authorization server metadata (RFC 8414)").errors(otherErrors).handle(this::metadata),
+        Route.get(JWKS_PATH, "getJwks").tag(TAG).access(Access.PUBLIC).produces("application/jwk-set+json")
+            .summary("The token signing keys (RFC 7517): current, next and recently retired")
+            .errors(otherErrors).handle(this::jwks),
+        Route.post(TOKEN_PATH, "token").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
+            .summary("Token endpoint: client_credentials with mutual TLS client authentication, optional DPoP")
+            .errors(tokenErrors).handle(this::token));
+  }
+
+  private String base() {
+    String s = publicUrl.get().toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private void metadata(Call call) {
+    String base = base();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("issuer", base);
+    m.put("token_endpoint", base + TOKEN_PATH);
+    m.put("jwks_uri", base + JWKS_PATH);
+    m.put("grant_types_supported", List.of(TokenEndpoint.CLIENT_CREDENTIALS));
+    // required by RFC 8414; Bindery has no authorization endpoint, so no response type
+    m.put("response_types_supported", List.of());
+    Set<ClientAuthenticationMethod> methods = endpoint.clientAuthentication().methods();
+    m.put("token_endpoint_auth_methods_supported", List.of(ClientAuthenticationMethod.values()).stream()
+        .filter(methods::contains).map(ClientAuthenticationMethod::wire).toList());
+    m.put("tls_client_certificate_bound_access_tokens", true);
+    m.put("dpop_signing_alg_values_supported",
+        DpopProofVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
+    m.put("introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH);
+    m.put("revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH);
+    m.put("revocation_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
+    m.put("mtls_endpoint_aliases", Map.of("token_endpoint", base + TOKEN_PATH,
+        "introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH,
+        "revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH));
+    cacheable(call.ctx());
+    call.json(m);
+  }
+
+  private void jwks(Call call) {
+    cacheable(call.ctx());
+    call.ctx().status(200).contentType("application/jwk-set+json").result(Json.bytes(Map.of("keys", keys.jwks())));
+  }
+
+  private void cacheable(Context ctx) {
+    ctx.header("Cache-Control", "max-age=" + keys.settings().jwksMaxAge().toSeconds());
+  }
+
+  private void token(Call call) {
+    Context ctx = call.ctx();
+    FormBody form = FormBody.read(ctx, MAX_FORM_BYTES, Set.of("resource"));
+    ClientAuthenticationRequest client = clientAuthentication(call, form);
+    TokenRequest request = new TokenRequest(form.get("grant_type"), form.get("scope"), form.all("resource"), client,
+        Collections.list(ctx.req().getHeaders("DPoP")), "POST", URI.create(base() + TOKEN_PATH));
+    IssuedAccessToken issued = endpoint.token(request);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", issued.value().reveal());
+    body.put("token_type", issued.tokenType());
+    body.put("expires_in", issued.expiresIn());
+    if (!issued.scopes().isEmpty()) {
+      body.put("scope", issued.scopes().stream().map(Scope::value).sorted().collect(Collectors.joining(" ")));
+    }
+    OAuthErrors.noStore(ctx);
+    if (endpoint.dpop().nonceRequired()) {
+      ctx.header("DPoP-Nonce", endpoint.dpop().nonce());
+    }
+    call.json(200, body);
+  }
+
+  /** What the request presents to authenticate its client (token and revocation endpoints). */
+  static ClientAuthenticationRequest clientAuthentication(Call call, FormBody form) {
+    String authorization = call.ctx().header("Authorization");
+    String scheme = authorization == null ? null
+        : Objects.requireNonNullElse(OAuthErrors.scheme(authorization), "unknown");
+    return new ClientAuthenticationRequest(form.get("client_id"), peerCertificates(call.ctx()),
+        form.get("client_assertion_type"), form.get("client_assertion"), form.has("client_secret"), scheme,
+        call.requestId());
+  }
+
+  /** The client's certificate chain from the TLS connection, leaf first; empty if it sent none. */
+  private static List<X509Certificate> peerCertificates(Context ctx) {
+    Object chain = ctx.req().getAttribute(PEER_CERTIFICATES);
+    if (chain instanceof X509Certificate[] certificates && certificates.length > 0) {
+      return List.of(certificates);
+    }
+    return new ArrayList<>();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.bindery.server.oauth;
+
+import dev.bindery.oauth.ClientAuthentication;
+import dev.bindery.oauth.OAuthError;
+import dev.bindery.oauth.OAuthEvents;
+import dev.bindery.oauth.OAuthException;
+import dev.bindery.oauth.ResourceServerCallers;
+import dev.bindery.oauth.TokenIntrospection;
+import dev.bindery.oauth.TokenRevocation;
+import dev.bindery.oauth.VerifiedAccessToken;
+import dev.bindery.server.http.Access;
+import dev.bindery.server.http.Call;
+import dev.bindery.server.http.Route;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The endpoints that ask about or end an access token, with RFC 6749 JSON errors like the other OAuth endpoints:
+ *
+ * <ul>
+ *   <li>{@code POST /oauth2/introspect} (RFC 7662): the caller authenticates as {@link ResourceServerCallers} says
+ *       (else 401 {@code invalid_client}); form {@code token} (required, else {@code invalid_request}),
+ *       {@code token_type_hint} ignored. Answers {@code {"active":false}} or the active token's claims.
+ *   <li>{@code POST /oauth2/revoke} (RFC 7009): the holding client authenticates as at the token endpoint
+ *       ({@link ClientAuthentication}); form {@code token} (required). 200 with an empty body whether or not anything
+ *       was revoked ({@link TokenRevocation}).
+ * </ul>
+ */
+public final class TokenStatusRoutes {
+  public static final String INTROSPECT_PATH = "/oauth2/introspect";
+  public static final String REVOKE_PATH = "/oauth2/revoke";
+  private static final String TAG = "oauth";
+
+  private final TokenIntrospection introspection;
+  private final ResourceServerCallers callers;
+  private final TokenRevocation revocation;
+  private final ClientAuthentication clients;
+  private final OAuthErrors errors = new OAuthErrors(OAuthEvents.NONE);
+
+  public TokenStatusRoutes(TokenIntrospection introspection, ResourceServerCallers callers,
+      TokenRevocation revocation, ClientAuthentication clients) {
+    this.introspection = Objects.requireNonNull(introspection);
+    this.callers = Objects.requireNonNull(callers);
+    this.revocation = Objects.requireNonNull(revocation);
+    this.clients = Objects.requireNonNull(clients);
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        Route.post(INTROSPECT_PATH, "introspect").tag(TAG).access(Access.RESOURCE_SERVER)
+            .consumes(FormBody.MEDIA_TYPE)
+            .summary("Token introspection (RFC 7662) for resource servers and operators")
+            .errors(errors).handle(this::introspect),
+        Route.post(REVOKE_PATH, "revoke").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
+            .summary("Token revocation (RFC 7009) by the client holding the token")
+            .errors(errors).handle(this::revoke));
+  }
+
+  private void introspect(Call call) {
+    callers.authenticate(RevocationRoutes.bearer(call.ctx()), RevocationRoutes.clientCertificate(call.ctx()),
+        call.requestId());
+    String token = requiredToken(FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of()));
+    Map<String, Object> body = introspection.introspect(token).map(TokenStatusRoutes::active)
+        .orElseGet(() -> Map.of("active", false));
+    OAuthErrors.noStore(call.ctx());
+    call.json(200, body);
+  }
+
+  private static Map<String, Object> active(VerifiedAccessToken t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("active", true);
+    m.put("sub", t.subject());
+    m.put("client_id", t.clientId());
+    if (t.scope() != null) {
+      m.put("scope", t.scope());
+    }
+    m.put("aud", t.audiences().size() == 1 ? t.audiences().get(0) : t.audiences());
+    m.put("iss", t.issuer());
+    m.put("exp", t.expiresAt().getEpochSecond());
+    m.put("iat", t.issuedAt().getEpochSecond());
+    m.put("nbf", t.notBefore().getEpochSecond());
+    m.put("jti", t.jti());
+    m.put("token_type", t.tokenType());
+    if (t.confirmation() != null) {
+      m.put("cnf", t.confirmation());
+    }
+    return m;
+  }
+
+  private void revoke(Call call) {
+    FormBody form = FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of());
+    var client = clients.authenticate(OAuthRoutes.clientAuthentication(call, form));
+    revocation.revoke(client, requiredToken(form), call.requestId());
+    OAuthErrors.noStore(call.ctx());
+    call.ctx().status(200);
+  }
+
+  private static String requiredToken(FormBody form) {
+    String token = form.get("token");
+    if (token == null) {
+      throw new OAuthException(OAuthError.INVALID_REQUEST, "token_missing", "token is required");
+    }
+    return token;
+  }
+}
