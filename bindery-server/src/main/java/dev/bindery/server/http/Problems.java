@@ -70,7 +70,8 @@ public final class Problems {
    * True unless the route is authenticated by something other than an operator token. The workload routes
    * ({@link Access#ENROLMENT_CODE}: a code in the body; {@link Access#WORKLOAD_CERTIFICATE}: the certificate of
    * the TLS handshake) use no HTTP authentication scheme at all, so their 401s carry no challenge: a Bearer one
-   * would tell the workload to send a token it does not have and the route would not read.
+   * would tell the workload to send a token it does not have and the route would not read. (The OAuth routes,
+   * also without an operator token, render their own RFC 6749 errors and challenges.)
    */
   private static boolean bearerChallenge(Context ctx) {
     Access access = ctx.attribute(Attributes.ACCESS);
