@@ -257,17 +257,45 @@ class TokenCommandsTest {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.REFUSED);
     assertThat(run.err()).contains("error: invalid_client");
     assertThat(run.all()).doesNotContain(TOKEN_JWT);
-    assertThat(form(server.onlyRequest().body())).containsExactly(Map.entry("token", List.of(TOKEN_JWT)));
+    assertThat(form(server.onlyRequest().body())).containsExactly(Map.entry("token", List.of(TOKEN_JWT)),
+        Map.entry("client_id", List.of(WorkloadCa.IDENTITY)));
   }
 
   @Test
-  void tokenRevoke_ok_saysSo() {
+  void tokenRevoke_withCertificate_sendsTheTokenAndTheClientIdOfTheCertificate_noOperatorToken() {
     server.reply("POST", "/oauth2/revoke", new Reply(200, null, "", Map.of()));
 
     CliRun run = run("token", "revoke", TOKEN_JWT, "--key", key.toString(), "--cert", cert.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("token revoked");
+    Received request = server.onlyRequest();
+    assertThat(request.header("Authorization")).isNull();
+    assertThat(request.clientCertificates()).hasSize(3);
+    // the holder authenticates as at the token endpoint, where client_id is required with mutual TLS
+    assertThat(form(request.body())).containsExactly(Map.entry("token", List.of(TOKEN_JWT)),
+        Map.entry("client_id", List.of(WorkloadCa.IDENTITY)));
+  }
+
+  @Test
+  void tokenRevoke_clientIdOption_overridesTheCertificateName() {
+    server.reply("POST", "/oauth2/revoke", new Reply(200, null, "", Map.of()));
+
+    CliRun run = run("token", "revoke", TOKEN_JWT, "--key", key.toString(), "--cert", cert.toString(),
+        "--client-id", "nhi_other");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(form(server.onlyRequest().body())).containsExactly(Map.entry("token", List.of(TOKEN_JWT)),
+        Map.entry("client_id", List.of("nhi_other")));
+  }
+
+  @Test
+  void tokenRevoke_clientIdWithoutCertificate_usageError_noRequest() {
+    CliRun run = run("token", "revoke", TOKEN_JWT, "--client-id", "nhi_other");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--client-id goes with --key and --cert");
+    assertThat(server.received()).isEmpty();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.bindery.cli.ClientContext;
 import dev.bindery.client.resource.BinderyTokenVerifier;
 import dev.bindery.client.resource.RequestFacts;
 import dev.bindery.client.resource.VerificationResult;
+import dev.bindery.client.revocation.RevocationFeed;
 import dev.bindery.client.tls.TlsContexts;
 import dev.bindery.client.token.AccessToken;
 import dev.bindery.client.token.BinderyTokenClient;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,6 +191,86 @@ class TokensEndToEndTest {
         .isAccepted()).isTrue();
     assertThat(verifier.verify(get().authorization(renewed.authorizationHeader()).clientCertificate(first).build())
         .rejection().errorCode()).isEqualTo("invalid_token");
+  }
+
+  /** The feed's events after {@code since}, read with the operator token. */
+  private JsonNode feedAfter(long since) throws Exception {
+    HttpResponse<String> page = HttpClient.newBuilder().sslContext(TlsContexts.trusting(server.caFile())).build()
+        .send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/oauth2/revocations?since=" + since))
+            .header("Authorization", "Bearer " + Files.readString(server.bootstrapTokenFile()).strip()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    return JSON.readTree(page.body());
+  }
+
+  /**
+   * Runs a revoking command of the distribution's command line and returns the one feed event it appended, after
+   * checking that the feed had applied it within a second of the command's answer (awaited, not slept).
+   */
+  private JsonNode revokeThroughTheCli(RevocationFeed feed, String... command) throws Exception {
+    long before = feedAfter(0).get("next_since").asLong();
+    ok(command);
+    long answered = System.nanoTime();
+    JsonNode events = feedAfter(before).get("events");
+    assertThat(events).as("the event the command appended").hasSize(1);
+    assertThat(feed.awaitSequence(events.get(0).get("seq").asLong(), Duration.ofSeconds(1))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(Duration.ofSeconds(1));
+    return events.get(0);
+  }
+
+  @Test
+  void certificateBoundToken_revokedByItsHolderThenThroughItsCertificate_refusedByAFeedFollowingVerifier()
+      throws Exception {
+    String id = enrolledWorkload();
+    registerResourceServer();
+    // the resource server's own identity reads the feed: the introspect scope, its certificate over mutual TLS
+    String resourceServer = okJson("identity", "create", "--kind", "workload", "--name", "orders-api",
+        "--owner-team", "platform", "--backup-owner", "team:payments").get("id").asText();
+    ok("identity", "scopes", resourceServer, "--scope", "introspect");
+    Path codeFile = work.resolve("rs-enrolment-code");
+    Files.writeString(codeFile, okJson("enrolment-code", "create", resourceServer).get("code").asText());
+    ok("enroll", "--code-file", codeFile.toString(), "--key-out", work.resolve("rs.key").toString(), "--cert-out",
+        work.resolve("rs.pem").toString());
+    SSLContext resourceServerTls = TlsContexts.mutualTls(work.resolve("rs.key"), work.resolve("rs.pem"),
+        server.caFile());
+    X509Certificate certificate = certificate(work.resolve("svid.pem"));
+    String token = ok("token", "get", "--key", work.resolve("svid.key").toString(), "--cert",
+        work.resolve("svid.pem").toString(), "--resource", AUDIENCE).strip();
+    String sameCertificate = tokenClient(id).build().token().value();
+
+    try (RevocationFeed feed = RevocationFeed.builder().issuer(server.baseUri().toString())
+        .sslContext(resourceServerTls).build()) {
+      feed.pollOnce();
+      feed.start();
+      BinderyTokenVerifier verifier = BinderyTokenVerifier.builder().issuer(server.baseUri().toString())
+          .audience(AUDIENCE).sslContext(resourceServerTls).revocationFeed(feed).build();
+      RequestFacts request = get().authorization("Bearer " + token).clientCertificate(certificate).build();
+      RequestFacts other = get().authorization("Bearer " + sameCertificate).clientCertificate(certificate).build();
+      assertThat(verifier.verify(request).isAccepted()).isTrue();
+      assertThat(verifier.verify(other).isAccepted()).isTrue();
+
+      // RFC 7009 by the holder, with the command line: that token only
+      JsonNode holderRevocation = revokeThroughTheCli(feed, "token", "revoke", "--key",
+          work.resolve("svid.key").toString(), "--cert", work.resolve("svid.pem").toString(), token);
+      assertThat(holderRevocation.get("type").asText()).isEqualTo("token");
+      assertThat(holderRevocation.get("value").asText()).isEqualTo(claims(token).get("jti").asText());
+      VerificationResult revoked = verifier.verify(request);
+      assertThat(revoked.rejection().status()).isEqualTo(401);
+      assertThat(revoked.rejection().errorCode()).isEqualTo("invalid_token");
+      assertThat(revoked.rejection().description()).isEqualTo("token revoked");
+      assertThat(verifier.verify(other).isAccepted()).as("another token of the certificate").isTrue();
+
+      // the certificate's credential revoked: every token bound to it
+      String credential = okJson("credential", "list", id).get("items").get(0).get("id").asText();
+      JsonNode credentialRevocation = revokeThroughTheCli(feed, "credential", "revoke", credential, "--reason",
+          "key_compromise");
+      assertThat(credentialRevocation.get("type").asText()).isEqualTo("x5t#S256");
+      assertThat(credentialRevocation.get("value").asText())
+          .isEqualTo(claims(sameCertificate).get("cnf").get("x5t#S256").asText());
+      VerificationResult cascaded = verifier.verify(other);
+      assertThat(cascaded.rejection().errorCode()).isEqualTo("invalid_token");
+      assertThat(cascaded.rejection().description()).isEqualTo("token revoked");
+    }
   }
 
   @Test

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.ArgGroup;
@@ -213,6 +214,11 @@ public final class TokenCommands extends ClientGroup {
     }
 
     protected final JsonNode call(String path) {
+      return call(path, List.of());
+    }
+
+    /** Posts {@code token} followed by {@code clientForm} (client authentication parameters). */
+    protected final JsonNode call(String path, List<Map.Entry<String, String>> clientForm) {
       if ((keyFile == null) != (certFile == null)) {
         throw CliFailure.usage("give --key and --cert together");
       }
@@ -226,7 +232,10 @@ public final class TokenCommands extends ClientGroup {
           : OAuthEndpoint.withOperatorToken(server, options.serverTrust(context()), options.token(context()),
               context());
       warnIfInClear(server, "the token");
-      return endpoint.postForm(path, List.of(java.util.Map.entry("token", value)));
+      List<Map.Entry<String, String>> form = new ArrayList<>();
+      form.add(Map.entry("token", value));
+      form.addAll(clientForm);
+      return endpoint.postForm(path, form);
     }
 
     private String readStdin() {
@@ -257,9 +266,18 @@ public final class TokenCommands extends ClientGroup {
       "Revoke a token (POST /oauth2/revoke, RFC 7009). The server answers the same for unknown tokens.",
       "Authenticates with --key/--cert (the client holding the token) or the operator token."})
   static final class Revoke extends OAuthCallCommand {
+    @Option(names = "--client-id", paramLabel = "ID", description = "With --key/--cert: the identity id"
+        + " (default: from the certificate's spiffe://.../nhi/<id> name).")
+    String clientId;
+
     @Override
     protected int run() {
-      call("/oauth2/revoke");
+      if (clientId != null && certFile == null) {
+        throw CliFailure.usage("--client-id goes with --key and --cert");
+      }
+      // the holder authenticates as at the token endpoint: RFC 8705 §2 requires client_id with mutual TLS
+      call("/oauth2/revoke", certFile == null ? List.of()
+          : List.of(Map.entry("client_id", clientId != null ? clientId : clientIdOf(certFile))));
       printer().done("token revoked (or unknown to the server)");
       return ExitCodes.OK;
     }

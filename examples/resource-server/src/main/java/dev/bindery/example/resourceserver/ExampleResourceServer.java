@@ -10,19 +10,25 @@ import dev.bindery.client.resource.RequestFacts;
 import dev.bindery.client.resource.TokenRejection;
 import dev.bindery.client.resource.VerificationResult;
 import dev.bindery.client.resource.VerifiedAccessToken;
+import dev.bindery.client.revocation.RevocationFeed;
 import dev.bindery.client.tls.Pem;
+import dev.bindery.client.tls.TlsContexts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -36,36 +42,135 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link BinderyTokenVerifier}. The TLS listener asks for (does not require) a client certificate from Bindery's
  * identity CA, so a certificate-bound token works only from the connection that presents its certificate.
  *
+ * <p>It follows Bindery's revocation feed ({@code GET /oauth2/revocations}, long poll), so a token revoked by its
+ * holder, or one whose certificate, key or identity is revoked, suspended or retired, is refused as soon as the
+ * feed delivers the event (milliseconds on a quiet machine). The feed is read with this resource server's own
+ * Bindery certificate (an identity holding the {@code introspect} scope) or an operator token; without the feed
+ * (an explicit choice) a revoked token stays accepted until it expires. While the feed is not current (no answer
+ * for 60 s) every token is refused with 503 {@code temporarily_unavailable}.
+ *
  * <p>Run: {@code examples/resource-server/run --issuer https://localhost:8443 --audience https://localhost:9443
- * --ca-file bindery-ca.pem --client-ca-file identity-ca.pem --tls-cert rs.pem --tls-key rs.key --port 9443}.
- * The revocation feed is not consumed (the verifier is built {@code withoutRevocationFeed()}): a revoked token
- * stays accepted until it expires.
+ * --ca-file bindery-ca.pem --client-ca-file identity-ca.pem --tls-cert rs.pem --tls-key rs.key
+ * --feed-key orders-api.key --feed-cert orders-api.pem --port 9443}.
  */
 public final class ExampleResourceServer implements AutoCloseable {
   private final HttpsServer server;
   private final BinderyTokenVerifier verifier;
+  private final RevocationFeed feed;
   private final String audience;
 
-  /** Settings; every path is a PEM file. */
+  /** Settings; every path is a PEM file except the operator token file of {@link FeedAccess.OperatorToken}. */
   public record Settings(String issuer, String audience, Path issuerCaFile, Path clientCaFile, Path tlsCert,
-      Path tlsKey, String host, int port) {}
+      Path tlsKey, String host, int port, FeedAccess feedAccess) {
+    public Settings {
+      Objects.requireNonNull(issuer, "issuer");
+      Objects.requireNonNull(audience, "audience");
+      Objects.requireNonNull(issuerCaFile, "issuerCaFile");
+      Objects.requireNonNull(clientCaFile, "clientCaFile");
+      Objects.requireNonNull(tlsCert, "tlsCert");
+      Objects.requireNonNull(tlsKey, "tlsKey");
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(feedAccess, "feedAccess: choose FeedAccess.none() explicitly to go without the feed");
+    }
+  }
+
+  /** How the example authenticates to the revocation feed, or that it goes without it. */
+  public sealed interface FeedAccess {
+    /** This resource server's Bindery certificate and key (an active identity with the introspect scope). */
+    record IdentityCertificate(Path key, Path certificate) implements FeedAccess {
+      public IdentityCertificate {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(certificate, "certificate");
+      }
+    }
+
+    /** A file holding an operator API token (any role but leak_reporter). */
+    record OperatorToken(Path tokenFile) implements FeedAccess {
+      public OperatorToken {
+        Objects.requireNonNull(tokenFile, "tokenFile");
+      }
+    }
+
+    /** No feed: a revoked token stays accepted until it expires. */
+    record None() implements FeedAccess {}
+
+    static FeedAccess none() {
+      return new None();
+    }
+
+    /** The name printed at start. */
+    default String label() {
+      if (this instanceof IdentityCertificate) {
+        return "identity_certificate";
+      }
+      return this instanceof OperatorToken ? "operator_token" : "none";
+    }
+  }
 
   private ExampleResourceServer(Settings s) throws Exception {
     this.audience = s.audience();
-    this.verifier = BinderyTokenVerifier.builder().issuer(s.issuer()).audience(s.audience())
-        .trustedCaFile(s.issuerCaFile()).withoutRevocationFeed().build();
-    this.server = HttpsServer.create(new InetSocketAddress(s.host(), s.port()), 0);
-    SSLContext tls = listenerContext(s);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
-        parameters.setWantClientAuth(true);   // requested, not required: the verifier decides
-        params.setSSLParameters(parameters);
+    SSLContext issuerTls = s.feedAccess() instanceof FeedAccess.IdentityCertificate c
+        ? TlsContexts.mutualTls(c.key(), c.certificate(), s.issuerCaFile())
+        : TlsContexts.trusting(s.issuerCaFile());
+    this.feed = revocationFeed(s, issuerTls);
+    try {
+      BinderyTokenVerifier.Builder verifierSettings = BinderyTokenVerifier.builder().issuer(s.issuer())
+          .audience(s.audience()).sslContext(issuerTls);
+      this.verifier = (feed == null ? verifierSettings.withoutRevocationFeed()
+          : verifierSettings.revocationFeed(feed)).build();
+      this.server = HttpsServer.create(new InetSocketAddress(s.host(), s.port()), 0);
+      server.setHttpsConfigurator(new HttpsConfigurator(listenerContext(s)) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+          parameters.setWantClientAuth(true);   // requested, not required: the verifier decides
+          params.setSSLParameters(parameters);
+        }
+      });
+      server.createContext("/hello", this::hello);
+      server.start();
+    } catch (Exception | Error e) {
+      if (feed != null) {
+        feed.close();
       }
-    });
-    server.createContext("/hello", this::hello);
-    server.start();
+      throw e;
+    }
+  }
+
+  /**
+   * The feed, caught up once before the listener opens (wrong credentials or an unreachable Bindery stop the
+   * start here, rather than every request being refused later), then long-polling on a daemon thread.
+   */
+  private static RevocationFeed revocationFeed(Settings s, SSLContext issuerTls) {
+    if (s.feedAccess() instanceof FeedAccess.None) {
+      return null;
+    }
+    RevocationFeed.Builder settings = RevocationFeed.builder().issuer(s.issuer()).sslContext(issuerTls);
+    if (s.feedAccess() instanceof FeedAccess.OperatorToken t) {
+      settings.operatorToken(readToken(t.tokenFile()));
+    }
+    RevocationFeed feed = settings.build();
+    try {
+      feed.pollOnce();
+    } catch (RuntimeException e) {
+      feed.close();
+      throw e;
+    }
+    feed.start();
+    return feed;
+  }
+
+  private static String readToken(Path file) {
+    String token;
+    try {
+      token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the operator token file " + file + ": " + e.getMessage());
+    }
+    if (token.isEmpty() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new IllegalArgumentException("the operator token file " + file + " does not hold one token");
+    }
+    return token;
   }
 
   public static ExampleResourceServer start(Settings settings) throws Exception {
@@ -145,30 +250,109 @@ public final class ExampleResourceServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the revocation feed has applied the event with this sequence number (for tests: an event's
+   * {@code seq} from {@code GET /oauth2/revocations}); false on timeout or without a feed.
+   */
+  boolean awaitRevocationEvent(long seq, Duration timeout) throws InterruptedException {
+    return feed != null && feed.awaitSequence(seq, timeout);
+  }
+
   @Override
   public void close() {
     server.stop(0);
+    if (feed != null) {
+      feed.close();
+    }
   }
 
-  /** {@code --issuer URL --audience AUD --ca-file F --client-ca-file F --tls-cert F --tls-key F [--port N]}. */
-  public static void main(String[] args) throws Exception {
+  static final String USAGE = "usage: run --issuer URL --audience AUD --ca-file BINDERY_TLS_CA.pem"
+      + " --client-ca-file IDENTITY_CA.pem --tls-cert CERT.pem --tls-key KEY.pem"
+      + " (--feed-key KEY.pem --feed-cert CERT.pem | --feed-token-file FILE | --without-revocation-feed)"
+      + " [--port 9443] [--host 127.0.0.1]";
+  private static final Set<String> VALUE_OPTIONS = Set.of("--issuer", "--audience", "--ca-file", "--client-ca-file",
+      "--tls-cert", "--tls-key", "--feed-key", "--feed-cert", "--feed-token-file", "--port", "--host");
+  private static final String WITHOUT_FEED = "--without-revocation-feed";
+
+  /**
+   * The command line as {@link Settings}. Exactly one way to the revocation feed must be chosen: a certificate
+   * ({@code --feed-key} with {@code --feed-cert}), an operator token ({@code --feed-token-file}), or, explicitly,
+   * {@code --without-revocation-feed}.
+   *
+   * @throws IllegalArgumentException naming what is wrong: an unknown, repeated or missing option, an option
+   *     without its value, a bad port, or not exactly one revocation feed choice
+   */
+  static Settings parse(String... args) {
     Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i], args[i + 1]);
+    boolean withoutFeed = false;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (WITHOUT_FEED.equals(option)) {
+        if (withoutFeed) {
+          throw new IllegalArgumentException(option + " is given twice");
+        }
+        withoutFeed = true;
+      } else if (VALUE_OPTIONS.contains(option)) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        if (a.put(option, args[++i]) != null) {
+          throw new IllegalArgumentException(option + " is given twice");
+        }
+      } else {
+        throw new IllegalArgumentException("unknown option " + option);
+      }
     }
     for (String required : List.of("--issuer", "--audience", "--ca-file", "--client-ca-file", "--tls-cert",
         "--tls-key")) {
-      if (!a.containsKey(required) || args.length % 2 != 0) {
-        System.err.println("usage: run --issuer URL --audience AUD --ca-file BINDERY_TLS_CA.pem --client-ca-file"
-            + " IDENTITY_CA.pem --tls-cert CERT.pem --tls-key KEY.pem [--port 9443] [--host 127.0.0.1]");
-        System.exit(2);
+      if (!a.containsKey(required)) {
+        throw new IllegalArgumentException(required + " is required");
       }
     }
-    ExampleResourceServer s = start(new Settings(a.get("--issuer"), a.get("--audience"),
-        Path.of(a.get("--ca-file")), Path.of(a.get("--client-ca-file")), Path.of(a.get("--tls-cert")),
-        Path.of(a.get("--tls-key")), a.getOrDefault("--host", "127.0.0.1"),
-        Integer.parseInt(a.getOrDefault("--port", "9443"))));
-    System.out.println("event=example_resource_server_started url=https://" + a.getOrDefault("--host", "127.0.0.1")
-        + ":" + s.port() + "/hello audience=" + a.get("--audience"));
+    if (a.containsKey("--feed-key") != a.containsKey("--feed-cert")) {
+      throw new IllegalArgumentException("give --feed-key and --feed-cert together");
+    }
+    int choices = (a.containsKey("--feed-cert") ? 1 : 0) + (a.containsKey("--feed-token-file") ? 1 : 0)
+        + (withoutFeed ? 1 : 0);
+    if (choices != 1) {
+      throw new IllegalArgumentException("choose one of --feed-key/--feed-cert, --feed-token-file or "
+          + WITHOUT_FEED + " (without the revocation feed a revoked token stays accepted until it expires)");
+    }
+    FeedAccess feedAccess = withoutFeed ? FeedAccess.none()
+        : a.containsKey("--feed-cert")
+            ? new FeedAccess.IdentityCertificate(Path.of(a.get("--feed-key")), Path.of(a.get("--feed-cert")))
+            : new FeedAccess.OperatorToken(Path.of(a.get("--feed-token-file")));
+    String port = a.getOrDefault("--port", "9443");
+    if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+      throw new IllegalArgumentException("--port must be 0 to 65535, not " + port);
+    }
+    return new Settings(a.get("--issuer"), a.get("--audience"), Path.of(a.get("--ca-file")),
+        Path.of(a.get("--client-ca-file")), Path.of(a.get("--tls-cert")), Path.of(a.get("--tls-key")),
+        a.getOrDefault("--host", "127.0.0.1"), Integer.parseInt(port), feedAccess);
+  }
+
+  /** See {@link #USAGE}; exit code 2 for a bad command line, 1 when the start fails. */
+  public static void main(String[] args) {
+    Settings settings;
+    try {
+      settings = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    ExampleResourceServer s;
+    try {
+      s = start(settings);
+    } catch (Exception e) {
+      // SDK and JDK messages name the failing step and never carry a token or a key
+      System.err.println("error: the example resource server did not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.println("event=example_resource_server_started url=https://" + settings.host() + ":" + s.port()
+        + "/hello audience=" + settings.audience() + " revocation_feed=" + settings.feedAccess().label()
+        + (s.feed == null ? "" : " feed_next_since=" + s.feed.nextSince()));
   }
 }
