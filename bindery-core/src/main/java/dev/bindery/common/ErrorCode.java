@@ -60,6 +60,8 @@ public enum ErrorCode {
   ENROLMENT_CODE_USED("enrolment_code_used", Category.UNAUTHENTICATED),
   ENROLMENT_CODE_EXPIRED("enrolment_code_expired", Category.UNAUTHENTICATED),
   CLIENT_CERTIFICATE_REQUIRED("client_certificate_required", Category.UNAUTHENTICATED),
+  // a client certificate forwarded by a trusted proxy that the TLS handshake would not have accepted
+  CLIENT_CERTIFICATE_UNTRUSTED("client_certificate_untrusted", Category.UNAUTHENTICATED),
   CREDENTIAL_UNKNOWN("credential_unknown", Category.UNAUTHENTICATED),
   CREDENTIAL_REVOKED("credential_revoked", Category.UNAUTHENTICATED),
   CREDENTIAL_EXPIRED("credential_expired", Category.UNAUTHENTICATED),

@@ -25,6 +25,7 @@ import dev.bindery.server.oauth.OAuthMetrics;
 import dev.bindery.server.oauth.OAuthRoutes;
 import dev.bindery.server.oauth.RevocationRoutes;
 import dev.bindery.server.oauth.TokenStatusRoutes;
+import dev.bindery.server.tls.ClientCertificates;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.KeyRing;
@@ -82,10 +83,11 @@ final class AuthorizationServer implements AutoCloseable {
 
   /**
    * @param nonceKey the DPoP nonce key derived from the master key ({@link #DPOP_NONCE_KEY_LABEL}); zeroed here
+   * @param clientCertificates how the endpoints read the client's certificate (TLS, or a trusted proxy's header)
    */
   static AuthorizationServer create(BinderyConfig config, AuditedTransactor tx, Authorizer authz, SecretSealer sealer,
       byte[] nonceKey, CredentialService credentials, OperatorService operators, CertificateAuthority ca,
-      MeterRegistry registry, Clock clock, SecureRandom random) {
+      ClientCertificates clientCertificates, MeterRegistry registry, Clock clock, SecureRandom random) {
     BinderyConfig.OAuthConfig oauth = config.oauth();
     AtomicReference<URI> publicUrl = new AtomicReference<>(oauth.publicUrl());
     // until the listener is bound (port 0 is resolved at start), the configured listener address stands in
@@ -105,14 +107,14 @@ final class AuthorizationServer implements AutoCloseable {
         clock, () -> issuerUrl.get().toString());
     List<Route> routes = new ArrayList<>(new TokenAdminRoutes(new ResourceServerService(tx, authz),
         new TokenPolicyService(tx, authz, oauth.tokens())).routes());
-    routes.addAll(new OAuthRoutes(new TokenEndpoint(clients, dpop, tokens, metrics), keyRing, issuerUrl, metrics)
-        .routes());
+    routes.addAll(new OAuthRoutes(new TokenEndpoint(clients, dpop, tokens, metrics), keyRing, issuerUrl,
+        clientCertificates, metrics).routes());
     RevocationFeed feed = new RevocationFeed(tx.transactor(), clock, oauth.tokens().maxLifetime());
     ResourceServerCallers callers = new ResourceServerCallers(operators, authz, credentials, clock);
-    routes.addAll(new RevocationRoutes(feed, callers).routes());
+    routes.addAll(new RevocationRoutes(feed, callers, clientCertificates).routes());
     AccessTokenVerifier verifier = new AccessTokenVerifier(keyRing, clock, () -> issuerUrl.get().toString());
     routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
-        new TokenRevocation(verifier, tx.transactor(), clock), clients).routes());
+        new TokenRevocation(verifier, tx.transactor(), clock), clients, clientCertificates).routes());
     return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl);
   }
 

@@ -19,6 +19,7 @@ import dev.bindery.server.http.RouteTable;
 import dev.bindery.server.store.Database;
 import dev.bindery.server.store.JdbcCaMaterialStore;
 import dev.bindery.server.store.JdbcSettings;
+import dev.bindery.server.tls.ClientCertificates;
 import dev.bindery.server.tls.DevCertificates;
 import dev.bindery.server.tls.HttpsConnectors;
 import dev.bindery.server.tls.PemFiles;
@@ -113,6 +114,9 @@ public final class BinderyServer implements AutoCloseable {
       BcCertificateAuthority identityCa = IdentityCaBootstrap.start(config, new JdbcCaMaterialStore(db, clock), sealer,
           clock, random, URI.create(config.url()));
       TlsMaterial serverTls = tls.withIdentityCa(identityCa.root(), identityCa.intermediate());
+      // forwarded chains get exactly the listener's validation
+      ClientCertificates clientCertificates = new ClientCertificates(config.oauth().trustedProxies(),
+          config.oauth().clientCertHeader(), serverTls.clientTrustManager());
 
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
@@ -122,10 +126,11 @@ public final class BinderyServer implements AutoCloseable {
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
-          registry, clock, random);
+          clientCertificates, registry, clock, random);
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
-          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, oauth.routes());
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates,
+          oauth.routes());
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
@@ -137,7 +142,13 @@ public final class BinderyServer implements AutoCloseable {
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
           identityCa, credentials, oauth);
       oauth.started(s.baseUri());
-      LOG.info("event=server_started url={} tls_mode={}", s.baseUri(), config.tlsMode().name().toLowerCase());
+      LOG.info("event=server_started url={} tls_mode={} client_certificates=\"{}\"", s.baseUri(),
+          config.tlsMode().name().toLowerCase(), clientCertificates.describe());
+      if (!config.oauth().trustedProxies().isEmpty() && config.oauth().publicUrl() == null) {
+        // behind a proxy the listener's address is not the URL clients use: DPoP htu and the issuer would be wrong
+        LOG.warn("event=public_url_not_set_behind_proxy detail=\"set {} to the URL clients reach through the proxy\"",
+            BinderyConfig.PUBLIC_URL);
+      }
       return s;
     } catch (RuntimeException e) {
       if (oauth != null) {

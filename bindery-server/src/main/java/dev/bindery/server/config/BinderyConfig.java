@@ -2,6 +2,8 @@ package dev.bindery.server.config;
 
 import dev.bindery.pki.BcCertificateAuthority;
 import dev.bindery.pki.TrustDomain;
+import dev.bindery.server.tls.ClientCertificateHeader;
+import dev.bindery.server.tls.TrustedProxies;
 import dev.bindery.token.Audience;
 import dev.bindery.token.KeyRingSettings;
 import dev.bindery.token.TokenSettings;
@@ -74,9 +76,11 @@ public record BinderyConfig(
    * @param signingKeyRotation how long a signing key stays current
    * @param dpopWindow how far a DPoP proof's {@code iat} may be from now, either way
    * @param dpopNonceRequired whether every DPoP proof must carry a server nonce
+   * @param trustedProxies the TCP peers whose forwarded client certificate header is read (default: none)
+   * @param clientCertHeader the form of that header (default: RFC 9440 {@code Client-Cert})
    */
   public record OAuthConfig(URI publicUrl, TokenSettings tokens, Duration signingKeyRotation, Duration dpopWindow,
-      boolean dpopNonceRequired) {}
+      boolean dpopNonceRequired, TrustedProxies trustedProxies, ClientCertificateHeader clientCertHeader) {}
 
   /** How the HTTPS listener gets its certificate. */
   public enum TlsMode {
@@ -114,6 +118,8 @@ public record BinderyConfig(
   public static final String TOKEN_SIGNING_KEY_ROTATION = "bindery.token.signing-key-rotation-seconds";
   public static final String DPOP_IAT_WINDOW = "bindery.oauth.dpop.iat-window-seconds";
   public static final String DPOP_NONCE_REQUIRED = "bindery.oauth.dpop.nonce-required";
+  public static final String TRUSTED_PROXIES = "bindery.oauth.trusted-proxies";
+  public static final String CLIENT_CERT_HEADER = "bindery.oauth.client-cert-header";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -121,7 +127,8 @@ public record BinderyConfig(
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
-      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED);
+      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
+      CLIENT_CERT_HEADER);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -281,7 +288,36 @@ public record BinderyConfig(
       default -> throw new ConfigException(DPOP_NONCE_REQUIRED + ": must be true or false");
     };
     return new OAuthConfig(publicUrl, new TokenSettings(Duration.ofSeconds(lifetime), Duration.ofSeconds(max), audience),
-        Duration.ofSeconds(rotation), Duration.ofSeconds(window), nonce);
+        Duration.ofSeconds(rotation), Duration.ofSeconds(window), nonce, trustedProxies(v),
+        clientCertHeader(v));
+  }
+
+  /** A comma-separated list of IP addresses and CIDR ranges; empty or absent trusts nobody. */
+  private static TrustedProxies trustedProxies(Map<String, String> v) {
+    String value = v.getOrDefault(TRUSTED_PROXIES, "");
+    if (value.isBlank()) {
+      return TrustedProxies.none();
+    }
+    List<String> entries = List.of(value.split(",", -1));
+    if (entries.stream().anyMatch(String::isBlank)) {
+      throw new ConfigException(TRUSTED_PROXIES + ": an empty entry; write IP addresses and CIDR ranges separated "
+          + "by commas, for example 10.0.0.5,192.168.10.0/24,fd00::/64");
+    }
+    try {
+      return TrustedProxies.of(entries);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(TRUSTED_PROXIES + ": " + e.getMessage() + "; write IP addresses and CIDR ranges "
+          + "separated by commas, for example 10.0.0.5,192.168.10.0/24,fd00::/64", e);
+    }
+  }
+
+  private static ClientCertificateHeader clientCertHeader(Map<String, String> v) {
+    String value = v.getOrDefault(CLIENT_CERT_HEADER, ClientCertificateHeader.CLIENT_CERT.wire());
+    ClientCertificateHeader header = ClientCertificateHeader.fromWire(value);
+    if (header == null) {
+      throw new ConfigException(CLIENT_CERT_HEADER + ": must be client-cert, nginx or envoy, not '" + value + "'");
+    }
+    return header;
   }
 
   private static CaImportFiles caImport(Map<String, String> v) {

@@ -4,6 +4,7 @@ import dev.bindery.audit.AuditService;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.OperatorService;
+import dev.bindery.server.tls.ClientCertificates;
 import dev.bindery.store.Transactor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -20,13 +21,18 @@ public final class RouteTable {
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
       CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
       Clock clock) {
-    return build(identities, operators, audit, credentials, transactor, registry, pki, clock, List.of());
+    return build(identities, operators, audit, credentials, transactor, registry, pki, clock,
+        ClientCertificates.tlsOnly(), List.of());
   }
 
-  /** The table with {@code more} routes of other edges (the OAuth endpoints, the token administration routes). */
+  /**
+   * The table with {@code more} routes of other edges (the OAuth endpoints, the token administration routes).
+   *
+   * @param clientCertificates how the renewal route reads the workload's certificate
+   */
   public static List<Route> build(IdentityService identities, OperatorService operators, AuditService audit,
       CredentialService credentials, Transactor transactor, PrometheusMeterRegistry registry, PkiRoutes pki,
-      Clock clock, List<Route> more) {
+      Clock clock, ClientCertificates clientCertificates, List<Route> more) {
     AtomicReference<byte[]> openApi = new AtomicReference<>();
     List<Route> all = new ArrayList<>();
     all.addAll(new SystemRoutes(transactor, registry, openApi::get).routes());
@@ -35,7 +41,7 @@ public final class RouteTable {
     all.addAll(new TeamRoutes(operators).routes());
     all.addAll(new AuditRoutes(audit).routes());
     all.addAll(new CredentialRoutes(credentials).routes());
-    all.addAll(new WorkloadRoutes(credentials, clock).routes());
+    all.addAll(new WorkloadRoutes(credentials, clientCertificates, clock).routes());
     all.addAll(pki.routes());
     all.addAll(more);
     List<Route> table = List.copyOf(all);

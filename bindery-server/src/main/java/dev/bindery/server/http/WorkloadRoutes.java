@@ -6,7 +6,7 @@ import static dev.bindery.server.http.BodySpec.required;
 import dev.bindery.credential.AuthenticatedCredential;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.IssuedSvid;
-import java.security.cert.X509Certificate;
+import dev.bindery.server.tls.ClientCertificates;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -14,26 +14,28 @@ import java.util.Objects;
 /**
  * The two routes a workload calls itself, without an operator token (docs/api.md, "Credentials and the CA"):
  * {@code POST /api/v1/enrol}, authenticated by a one-time enrolment code in the body, and
- * {@code POST /api/v1/renew}, authenticated by the X.509-SVID the workload presents in the TLS handshake.
+ * {@code POST /api/v1/renew}, authenticated by the X.509-SVID the workload presents in the TLS handshake (or that a
+ * trusted TLS-terminating proxy forwards).
  *
- * <p>This is the only code that reads TLS objects: the peer's certificate chain, which Jetty exposes as the
- * request attribute {@value #PEER_CERTIFICATES}. The TLS layer has already validated the chain (PKIX to the
- * identity CA, or a single self-signed certificate); {@link CredentialService#authenticateCertificate} then
- * checks the credential behind the leaf. No proxy-forwarded certificate header is ever read.
+ * <p>The certificate comes from {@link ClientCertificates}: the TLS peer chain, already validated by the handshake
+ * (PKIX to the identity CA, or a single self-signed certificate), or else a chain forwarded by a trusted proxy and
+ * validated the same way (a malformed header is 400 {@code certificate_malformed}, a chain the handshake would refuse
+ * 401 {@code client_certificate_untrusted}); {@link CredentialService#authenticateCertificate} then checks the
+ * credential behind the leaf.
  *
  * <p>Enrolment refusals are limited per remote address (the TCP peer): see
  * {@link CredentialService#enrol(String, String, String, String)}.
  */
 public final class WorkloadRoutes {
-  /** The servlet attribute holding the client's certificate chain, leaf first (Jakarta Servlet 6, 3.10). */
-  public static final String PEER_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
   private static final String TAG = "credentials";
 
   private final CredentialService credentials;
+  private final ClientCertificates clientCertificates;
   private final Clock clock;
 
-  public WorkloadRoutes(CredentialService credentials, Clock clock) {
+  public WorkloadRoutes(CredentialService credentials, ClientCertificates clientCertificates, Clock clock) {
     this.credentials = Objects.requireNonNull(credentials);
+    this.clientCertificates = Objects.requireNonNull(clientCertificates);
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -59,18 +61,9 @@ public final class WorkloadRoutes {
 
   private void renew(Call call) {
     // authenticate before reading the body: a caller without a usable certificate learns nothing else
-    AuthenticatedCredential presenter = credentials.authenticateCertificate(peerLeaf(call), clock.instant(),
-        call.requestId());
+    AuthenticatedCredential presenter = credentials.authenticateCertificate(clientCertificates.leaf(call.ctx().req()),
+        clock.instant(), call.requestId());
     IssuedSvid issued = credentials.renew(presenter, call.body().string("csr"), call.requestId());
     call.json(201, Views.issuedSvid(issued));
-  }
-
-  /** The leaf of the chain the client presented in the handshake, or null when it presented none. */
-  private static X509Certificate peerLeaf(Call call) {
-    Object chain = call.ctx().req().getAttribute(PEER_CERTIFICATES);
-    if (chain instanceof X509Certificate[] certificates && certificates.length > 0) {
-      return certificates[0];
-    }
-    return null;
   }
 }

@@ -12,12 +12,11 @@ import dev.bindery.server.http.Access;
 import dev.bindery.server.http.Call;
 import dev.bindery.server.http.Json;
 import dev.bindery.server.http.Route;
+import dev.bindery.server.tls.ClientCertificates;
 import dev.bindery.token.IssuedAccessToken;
 import dev.bindery.token.KeyRing;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,8 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /oauth2/jwks}: the signing keys (current, next, retired within retention), cacheable for the
  *       key ring's JWKS max-age.
  *   <li>{@code POST /oauth2/token}: the {@code client_credentials} grant. This class is the edge converter: it reads
- *       the form ({@link FormBody}), the TLS peer certificates and the {@code DPoP} headers into a
+ *       the form ({@link FormBody}), the client certificates ({@link ClientCertificates}: the TLS peer chain, or one
+ *       forwarded by a trusted proxy) and the {@code DPoP} headers into a
  *       {@link TokenRequest}, lets the core {@link TokenEndpoint} decide, and writes the token response. Errors are
  *       RFC 6749 JSON ({@link OAuthErrors}).
  * </ul>
@@ -47,23 +47,26 @@ public final class OAuthRoutes {
   public static final String TOKEN_PATH = "/oauth2/token";
   /** Room for a client assertion with a certificate chain; a client_credentials form is a few hundred bytes. */
   public static final int MAX_FORM_BYTES = 16 * 1024;
-  static final String PEER_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
   private static final String TAG = "oauth";
 
   private final TokenEndpoint endpoint;
   private final KeyRing keys;
   private final Supplier<URI> publicUrl;
+  private final OAuthClientCertificates certificates;
   private final OAuthErrors tokenErrors;
   private final OAuthErrors otherErrors = new OAuthErrors(OAuthEvents.NONE);
 
   /**
-   * @param publicUrl the issuer: the base URL clients use (configured, or derived from the listener once bound)
+   * @param publicUrl the issuer: the base URL clients use (configured, or derived from the listener once bound); the
+   *     DPoP {@code htu} of the token endpoint is built from it, never from the request's URL or forwarded headers
    * @param events the token endpoint's metrics
    */
-  public OAuthRoutes(TokenEndpoint endpoint, KeyRing keys, Supplier<URI> publicUrl, OAuthEvents events) {
+  public OAuthRoutes(TokenEndpoint endpoint, KeyRing keys, Supplier<URI> publicUrl, ClientCertificates certificates,
+      OAuthEvents events) {
     this.endpoint = Objects.requireNonNull(endpoint);
     this.keys = Objects.requireNonNull(keys);
     this.publicUrl = Objects.requireNonNull(publicUrl);
+    this.certificates = new OAuthClientCertificates(certificates);
     this.tokenErrors = new OAuthErrors(events);
   }
 
@@ -121,7 +124,7 @@ public final class OAuthRoutes {
   private void token(Call call) {
     Context ctx = call.ctx();
     FormBody form = FormBody.read(ctx, MAX_FORM_BYTES, Set.of("resource"));
-    ClientAuthenticationRequest client = clientAuthentication(call, form);
+    ClientAuthenticationRequest client = clientAuthentication(call, form, certificates);
     TokenRequest request = new TokenRequest(form.get("grant_type"), form.get("scope"), form.all("resource"), client,
         Collections.list(ctx.req().getHeaders("DPoP")), "POST", URI.create(base() + TOKEN_PATH));
     IssuedAccessToken issued = endpoint.token(request);
@@ -140,21 +143,13 @@ public final class OAuthRoutes {
   }
 
   /** What the request presents to authenticate its client (token and revocation endpoints). */
-  static ClientAuthenticationRequest clientAuthentication(Call call, FormBody form) {
+  static ClientAuthenticationRequest clientAuthentication(Call call, FormBody form,
+      OAuthClientCertificates certificates) {
     String authorization = call.ctx().header("Authorization");
     String scheme = authorization == null ? null
         : Objects.requireNonNullElse(OAuthErrors.scheme(authorization), "unknown");
-    return new ClientAuthenticationRequest(form.get("client_id"), peerCertificates(call.ctx()),
+    return new ClientAuthenticationRequest(form.get("client_id"), certificates.chain(call.ctx()),
         form.get("client_assertion_type"), form.get("client_assertion"), form.has("client_secret"), scheme,
         call.requestId());
-  }
-
-  /** The client's certificate chain from the TLS connection, leaf first; empty if it sent none. */
-  private static List<X509Certificate> peerCertificates(Context ctx) {
-    Object chain = ctx.req().getAttribute(PEER_CERTIFICATES);
-    if (chain instanceof X509Certificate[] certificates && certificates.length > 0) {
-      return List.of(certificates);
-    }
-    return new ArrayList<>();
   }
 }

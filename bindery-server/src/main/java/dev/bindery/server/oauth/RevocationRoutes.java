@@ -9,8 +9,8 @@ import dev.bindery.revocation.RevocationFeed;
 import dev.bindery.server.http.Access;
 import dev.bindery.server.http.Call;
 import dev.bindery.server.http.Route;
+import dev.bindery.server.tls.ClientCertificates;
 import io.javalin.http.Context;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +28,13 @@ public final class RevocationRoutes {
 
   private final RevocationFeed feed;
   private final ResourceServerCallers callers;
+  private final OAuthClientCertificates certificates;
   private final OAuthErrors errors = new OAuthErrors(OAuthEvents.NONE);
 
-  public RevocationRoutes(RevocationFeed feed, ResourceServerCallers callers) {
+  public RevocationRoutes(RevocationFeed feed, ResourceServerCallers callers, ClientCertificates certificates) {
     this.feed = Objects.requireNonNull(feed);
     this.callers = Objects.requireNonNull(callers);
+    this.certificates = new OAuthClientCertificates(certificates);
   }
 
   public List<Route> routes() {
@@ -45,7 +47,7 @@ public final class RevocationRoutes {
 
   private void revocations(Call call) {
     Context ctx = call.ctx();
-    callers.authenticate(bearer(ctx), clientCertificate(ctx), call.requestId());
+    authenticate(ctx, callers, certificates, call.requestId());
     long since = parse(call.query("since"), "since");
     long wait = parse(call.query("wait"), "wait");
     RevocationFeed.Page page = feed.read(since, Duration.ofSeconds(wait));
@@ -92,12 +94,13 @@ public final class RevocationRoutes {
     return header.substring(7).strip();
   }
 
-  /** The leaf certificate of the TLS connection, or null. */
-  static X509Certificate clientCertificate(Context ctx) {
-    Object chain = ctx.req().getAttribute(OAuthRoutes.PEER_CERTIFICATES);
-    if (chain instanceof X509Certificate[] certificates && certificates.length > 0) {
-      return certificates[0];
-    }
-    return null;
+  /**
+   * Authenticates a resource server caller: the operator token when one is sent (the client certificate is then not
+   * read, so a forwarded header cannot spoil an operator's call), else the client certificate.
+   */
+  static void authenticate(Context ctx, ResourceServerCallers callers, OAuthClientCertificates certificates,
+      String requestId) {
+    String operatorToken = bearer(ctx);
+    callers.authenticate(operatorToken, operatorToken == null ? certificates.leaf(ctx) : null, requestId);
   }
 }

@@ -11,6 +11,7 @@ import dev.bindery.oauth.VerifiedAccessToken;
 import dev.bindery.server.http.Access;
 import dev.bindery.server.http.Call;
 import dev.bindery.server.http.Route;
+import dev.bindery.server.tls.ClientCertificates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +39,16 @@ public final class TokenStatusRoutes {
   private final ResourceServerCallers callers;
   private final TokenRevocation revocation;
   private final ClientAuthentication clients;
+  private final OAuthClientCertificates certificates;
   private final OAuthErrors errors = new OAuthErrors(OAuthEvents.NONE);
 
   public TokenStatusRoutes(TokenIntrospection introspection, ResourceServerCallers callers,
-      TokenRevocation revocation, ClientAuthentication clients) {
+      TokenRevocation revocation, ClientAuthentication clients, ClientCertificates certificates) {
     this.introspection = Objects.requireNonNull(introspection);
     this.callers = Objects.requireNonNull(callers);
     this.revocation = Objects.requireNonNull(revocation);
     this.clients = Objects.requireNonNull(clients);
+    this.certificates = new OAuthClientCertificates(certificates);
   }
 
   public List<Route> routes() {
@@ -60,8 +63,7 @@ public final class TokenStatusRoutes {
   }
 
   private void introspect(Call call) {
-    callers.authenticate(RevocationRoutes.bearer(call.ctx()), RevocationRoutes.clientCertificate(call.ctx()),
-        call.requestId());
+    RevocationRoutes.authenticate(call.ctx(), callers, certificates, call.requestId());
     String token = requiredToken(FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of()));
     Map<String, Object> body = introspection.introspect(token).map(TokenStatusRoutes::active)
         .orElseGet(() -> Map.of("active", false));
@@ -92,7 +94,7 @@ public final class TokenStatusRoutes {
 
   private void revoke(Call call) {
     FormBody form = FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of());
-    var client = clients.authenticate(OAuthRoutes.clientAuthentication(call, form));
+    var client = clients.authenticate(OAuthRoutes.clientAuthentication(call, form, certificates));
     revocation.revoke(client, requiredToken(form), call.requestId());
     OAuthErrors.noStore(call.ctx());
     call.ctx().status(200);

@@ -54,9 +54,7 @@ public final class HttpsConnectors {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, password);
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ClientCertificateTrustManager(material.clientCas(),
-          material.clientIntermediates())},
-          new SecureRandom());
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {material.clientTrustManager()}, new SecureRandom());
       return ctx;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);

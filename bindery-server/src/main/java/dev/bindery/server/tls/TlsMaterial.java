@@ -37,6 +37,14 @@ public record TlsMaterial(List<X509Certificate> chain, PrivateKey key, List<X509
     return new TlsMaterial(chain, key, anchors, caFile, intermediates);
   }
 
+  /**
+   * The validation of client certificates: in the listener's handshake, and of chains a trusted proxy forwards
+   * ({@link ClientCertificates}), so that both accept exactly the same certificates.
+   */
+  public ClientCertificateTrustManager clientTrustManager() {
+    return new ClientCertificateTrustManager(clientCas, clientIntermediates);
+  }
+
   @Override
   public String toString() {
     return "TlsMaterial[subject=" + chain.get(0).getSubjectX500Principal() + ", caFile=" + caFile + "]";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bindery.server.bootstrap.MasterKey;
+import dev.bindery.server.tls.ClientCertificateHeader;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,6 +32,9 @@ class OAuthConfigTest {
     assertThat(c.signingKeyRotation()).isEqualTo(Duration.ofDays(7));
     assertThat(c.dpopWindow()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.dpopNonceRequired()).isFalse();
+    assertThat(c.trustedProxies().isEmpty()).as("no proxy is trusted by default").isTrue();
+    assertThat(c.trustedProxies().contains("127.0.0.1")).isFalse();
+    assertThat(c.clientCertHeader()).isEqualTo(ClientCertificateHeader.CLIENT_CERT);
   }
 
   @Test
@@ -67,6 +71,42 @@ class OAuthConfigTest {
     assertRejected(Map.of(BinderyConfig.TOKEN_SIGNING_KEY_ROTATION, "60"), BinderyConfig.TOKEN_SIGNING_KEY_ROTATION);
     assertRejected(Map.of(BinderyConfig.DPOP_IAT_WINDOW, "3600"), BinderyConfig.DPOP_IAT_WINDOW);
     assertRejected(Map.of(BinderyConfig.DPOP_NONCE_REQUIRED, "yes"), BinderyConfig.DPOP_NONCE_REQUIRED);
+  }
+
+  @Test
+  void trustedProxiesAndHeaderForm_parsedFromTheFileAndTheEnvironment() {
+    BinderyConfig.OAuthConfig c = oauth(Map.of(BinderyConfig.TRUSTED_PROXIES, " 10.0.0.5, 192.168.10.0/24 ,fd00::/64",
+        BinderyConfig.CLIENT_CERT_HEADER, "envoy"));
+
+    assertThat(c.trustedProxies().contains("10.0.0.5")).isTrue();
+    assertThat(c.trustedProxies().contains("10.0.0.6")).isFalse();
+    assertThat(c.trustedProxies().contains("192.168.10.77")).isTrue();
+    assertThat(c.trustedProxies().contains("fd00::9")).isTrue();
+    assertThat(c.clientCertHeader()).isEqualTo(ClientCertificateHeader.ENVOY);
+    BinderyConfig.OAuthConfig env = BinderyConfig.fromSources(Map.of(), Map.of("BINDERY_OAUTH_TRUSTED_PROXIES",
+        "127.0.0.1", "BINDERY_OAUTH_CLIENT_CERT_HEADER", "nginx")).oauth();
+    assertThat(env.trustedProxies().contains("127.0.0.1")).isTrue();
+    assertThat(env.clientCertHeader()).isEqualTo(ClientCertificateHeader.NGINX);
+    assertThat(oauth(Map.of(BinderyConfig.TRUSTED_PROXIES, "")).trustedProxies().isEmpty()).isTrue();
+  }
+
+  @Test
+  void badTrustedProxies_rejectedAtStartNamingTheKeyAndTheEntry() {
+    for (String bad : new String[] {"10.0.0.0/33", "proxy.internal", "10.0.0.1,,10.0.0.2", "10.0.0.1 10.0.0.2",
+        "0.0.0.0/0", "::/0", "fe80::1%eth0", "300.1.1.1"}) {
+      assertRejected(Map.of(BinderyConfig.TRUSTED_PROXIES, bad), BinderyConfig.TRUSTED_PROXIES);
+    }
+    assertThatThrownBy(() -> oauth(Map.of(BinderyConfig.TRUSTED_PROXIES, "10.0.0.1,10.0.0.0/33")))
+        .hasMessage(BinderyConfig.TRUSTED_PROXIES + ": '10.0.0.0/33' has a prefix length outside 0-32; write IP "
+            + "addresses and CIDR ranges separated by commas, for example 10.0.0.5,192.168.10.0/24,fd00::/64");
+    assertThatThrownBy(() -> oauth(Map.of(BinderyConfig.TRUSTED_PROXIES, "0.0.0.0/0")))
+        .hasMessageContaining("would trust every address");
+  }
+
+  @Test
+  void badClientCertHeader_rejectedNamingTheKey() {
+    assertRejected(Map.of(BinderyConfig.CLIENT_CERT_HEADER, "Client-Cert"), BinderyConfig.CLIENT_CERT_HEADER);
+    assertRejected(Map.of(BinderyConfig.CLIENT_CERT_HEADER, "haproxy"), BinderyConfig.CLIENT_CERT_HEADER);
   }
 
   @Test

@@ -1,0 +1,124 @@
+package dev.bindery.server.tls;
+
+import dev.bindery.common.ErrorCode;
+import dev.bindery.common.RejectedException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client certificate chain of a request, leaf first, for every route that authenticates by certificate (the
+ * OAuth endpoints, the revocation feed, introspection, {@code POST /api/v1/renew}). It is the only code that reads
+ * the TLS peer chain or a forwarded certificate header:
+ *
+ * <ol>
+ *   <li>The chain the client presented in this connection's TLS handshake (the servlet request attribute
+ *       {@value #PEER_CERTIFICATES}), when there is one. Then a forwarded header is never read, from any peer: a
+ *       certificate proven in Bindery's own handshake beats a claim about another one, so a TLS-terminating proxy
+ *       that re-encrypts to Bindery must not present a client certificate of its own.
+ *   <li>Otherwise, only when the TCP peer ({@code getRemoteAddr()}, never {@code X-Forwarded-For}) is one of the
+ *       {@link TrustedProxies}: the chain in the configured {@link ClientCertificateHeader} form, bounded and strictly
+ *       parsed, which must then pass the same validation as the handshake ({@link ClientCertificateTrustManager}:
+ *       PKIX to Bindery's CA certificates, or exactly one current self-signed certificate). The proxy is trusted to
+ *       have checked that the client holds the certificate's key, not to have validated the chain.
+ *   <li>Otherwise none: from any other peer the header is ignored, so a forged one gets nothing.
+ * </ol>
+ *
+ * <p>Refusals (only for a header from a trusted proxy): {@code certificate_malformed} (400) when the header is
+ * repeated, malformed or too large; {@code client_certificate_untrusted} (401) when its chain fails the handshake's
+ * validation. Both name the header in their field. The OAuth endpoints render them as RFC 6749
+ * {@code invalid_request} and {@code invalid_client}.
+ */
+public final class ClientCertificates {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
+  /** The servlet attribute holding the TLS client's certificate chain, leaf first (Jakarta Servlet 6, 3.10). */
+  public static final String PEER_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+
+  private final TrustedProxies proxies;
+  private final ClientCertificateHeader header;
+  private final X509TrustManager validator;
+
+  /**
+   * @param validator the TLS listener's client certificate validation (the same {@link ClientCertificateTrustManager}
+   *     configuration), applied to forwarded chains
+   */
+  public ClientCertificates(TrustedProxies proxies, ClientCertificateHeader header, X509TrustManager validator) {
+    this.proxies = Objects.requireNonNull(proxies);
+    this.header = Objects.requireNonNull(header);
+    this.validator = Objects.requireNonNull(validator);
+  }
+
+  /** The TLS peer chain only: no proxy is trusted. */
+  public static ClientCertificates tlsOnly() {
+    return new ClientCertificates(TrustedProxies.none(), ClientCertificateHeader.CLIENT_CERT,
+        new ClientCertificateTrustManager(List.of()));
+  }
+
+  /**
+   * The client's chain, leaf first; empty when it presented none.
+   *
+   * @throws RejectedException {@code certificate_malformed} or {@code client_certificate_untrusted} for a header
+   *     forwarded by a trusted proxy
+   */
+  public List<X509Certificate> chain(HttpServletRequest request) {
+    return chain(request.getAttribute(PEER_CERTIFICATES), request.getRemoteAddr(),
+        name -> values(request.getHeaders(name)));
+  }
+
+  /** The leaf of {@link #chain}, or null. */
+  public X509Certificate leaf(HttpServletRequest request) {
+    List<X509Certificate> chain = chain(request);
+    return chain.isEmpty() ? null : chain.get(0);
+  }
+
+  /**
+   * {@link #chain(HttpServletRequest)} over the parts of a request it reads.
+   *
+   * @param tlsChain the value of {@value #PEER_CERTIFICATES}
+   * @param peerAddress the TCP peer's IP address
+   * @param headers every value of a header name (one per header line), empty when absent
+   */
+  List<X509Certificate> chain(Object tlsChain, String peerAddress, Function<String, List<String>> headers) {
+    if (tlsChain instanceof X509Certificate[] certificates && certificates.length > 0) {
+      return List.of(certificates);
+    }
+    if (!proxies.contains(peerAddress)) {
+      if (LOG.isDebugEnabled() && !headers.apply(header.headerName()).isEmpty()) {
+        LOG.debug("event=forwarded_client_certificate_ignored reason=untrusted_peer peer={} header={}", peerAddress,
+            header.headerName());
+      }
+      return List.of();
+    }
+    List<X509Certificate> forwarded = header.read(headers);
+    if (forwarded.isEmpty()) {
+      return List.of();
+    }
+    try {
+      validator.checkClientTrusted(forwarded.toArray(new X509Certificate[0]), "UNKNOWN");
+    } catch (CertificateException | RuntimeException e) {
+      throw new RejectedException(ErrorCode.CLIENT_CERTIFICATE_UNTRUSTED, "the client certificate in "
+          + header.headerName() + " is neither issued by bindery's ca nor a single current self-signed certificate",
+          header.headerName());
+    }
+    return forwarded;
+  }
+
+  /** What this node reads, for the start-up log. */
+  public String describe() {
+    return proxies.isEmpty() ? "tls only"
+        : "tls, else " + header.headerName() + " from " + proxies;
+  }
+
+  private static List<String> values(Enumeration<String> values) {
+    return values == null ? List.of() : new ArrayList<>(Collections.list(values));
+  }
+}
