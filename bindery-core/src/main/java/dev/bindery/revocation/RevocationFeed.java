@@ -41,6 +41,7 @@ public final class RevocationFeed {
   private final Condition appended = lock.newCondition();
   private long wakeups;
   private int waiters;
+  private boolean closed;
 
   /** @param maxTokenLifetime the longest lifetime of an access token (the configured cap) */
   public RevocationFeed(Transactor store, Clock clock, Duration maxTokenLifetime) {
@@ -77,6 +78,9 @@ public final class RevocationFeed {
     try {
       while (true) {
         long seen = wakeupsNow();
+        if (isClosed()) {
+          return new Page(List.of(), since, retention);
+        }
         List<RevocationEvent> events = store.read(t -> t.revocationEvents().since(since, PAGE_SIZE));
         long remaining = deadline - System.nanoTime();
         if (!events.isEmpty() || remaining <= 0) {
@@ -103,6 +107,30 @@ public final class RevocationFeed {
     try {
       wakeups++;
       appended.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops long polling when the node shuts down: waiting readers answer at once with an empty page (their
+   * {@code since} unchanged, so they lose nothing) and no reader touches the store any more.
+   */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      wakeups++;
+      appended.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
     } finally {
       lock.unlock();
     }

@@ -168,6 +168,7 @@ final class AuthorizationServer implements AutoCloseable {
 
   @Override
   public void close() {
+    revocationFeed.close();
     if (refresh != null) {
       refresh.shutdownNow();
     }
