@@ -71,7 +71,9 @@ public enum ErrorCode {
   // too many refused attempts from one source (see RateLimitedException)
   RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS),
   // tokens (issue 4)
-  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
+  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT),
+  // re-binding (issue 5): a key attestation chain that was presented and does not prove hardware custody
+  ATTESTATION_INVALID("attestation_invalid", Category.INVALID);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {

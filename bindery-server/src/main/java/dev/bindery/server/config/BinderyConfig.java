@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,9 @@ import java.util.TreeMap;
  * @param caImport the files of an existing CA to import on first start, or null to generate one
  * @param oauth the authorization server's settings ({@code bindery.public-url}, {@code bindery.token.*},
  *     {@code bindery.oauth.*})
+ * @param attestationRoots the files and directories of trusted hardware attestation vendor roots
+ *     ({@code bindery.attestation.roots}); empty when none is configured, and then no key is ever attested as
+ *     hardware-held
  */
 public record BinderyConfig(
     Path dataDir,
@@ -62,7 +66,12 @@ public record BinderyConfig(
     TrustDomain caTrustDomain,
     URI caPublicUrl,
     CaImportFiles caImport,
-    OAuthConfig oauth) {
+    OAuthConfig oauth,
+    List<Path> attestationRoots) {
+
+  public BinderyConfig {
+    attestationRoots = List.copyOf(attestationRoots);
+  }
 
   /** An existing CA to import: its root certificate, its issuing intermediate and that intermediate's key. */
   public record CaImportFiles(Path rootCertFile, Path intermediateCertFile, Path intermediateKeyFile) {}
@@ -120,6 +129,7 @@ public record BinderyConfig(
   public static final String DPOP_NONCE_REQUIRED = "bindery.oauth.dpop.nonce-required";
   public static final String TRUSTED_PROXIES = "bindery.oauth.trusted-proxies";
   public static final String CLIENT_CERT_HEADER = "bindery.oauth.client-cert-header";
+  public static final String ATTESTATION_ROOTS = "bindery.attestation.roots";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -128,7 +138,7 @@ public record BinderyConfig(
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
       TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
-      CLIENT_CERT_HEADER);
+      CLIENT_CERT_HEADER, ATTESTATION_ROOTS);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -244,7 +254,40 @@ public record BinderyConfig(
       }
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v));
+        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
+        attestationRoots(v));
+  }
+
+  /**
+   * A comma-separated list of PEM files (each may hold several root certificates) and directories (whose
+   * {@code .pem}, {@code .crt} and {@code .cer} files are read, not recursively). Blank or absent: none. The
+   * certificates themselves are read and checked at start (see {@code AttestationRoots}).
+   */
+  private static List<Path> attestationRoots(Map<String, String> v) {
+    String value = v.getOrDefault(ATTESTATION_ROOTS, "");
+    if (value.isBlank()) {
+      return List.of();
+    }
+    List<Path> out = new ArrayList<>();
+    for (String entry : value.split(",", -1)) {
+      if (entry.isBlank()) {
+        throw new ConfigException(ATTESTATION_ROOTS + ": has an empty entry; give a comma-separated list of PEM "
+            + "files or directories");
+      }
+      Path p;
+      try {
+        p = Path.of(entry.strip());
+      } catch (InvalidPathException e) {
+        throw new ConfigException(ATTESTATION_ROOTS + ": '" + entry.strip() + "' is not a valid path: " + e.getReason());
+      }
+      if (!Files.isDirectory(p) && !(Files.isRegularFile(p) && Files.isReadable(p))) {
+        throw new ConfigException(ATTESTATION_ROOTS + ": " + p + " is not a readable file or a directory");
+      }
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static OAuthConfig oauth(Map<String, String> v) {
@@ -391,6 +434,6 @@ public record BinderyConfig(
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
-        + (caImport != null) + ", oauth=" + oauth + "]";
+        + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + "]";
   }
 }

@@ -30,6 +30,34 @@ class BinderyConfigTest {
     assertThat(c.caTrustDomain().value()).isEqualTo("bindery.test");
     assertThat(c.caPublicUrl()).isNull();
     assertThat(c.caImport()).isNull();
+    assertThat(c.attestationRoots()).isEmpty();
+  }
+
+  @Test
+  void attestationRoots_filesAndDirectoriesCommaSeparated_parsedInOrderWithoutDuplicates() throws Exception {
+    Path yubico = Files.writeString(dir.resolve("yubico-piv-root.pem"), "x");
+    Path google = Files.createDirectory(dir.resolve("google-roots"));
+
+    BinderyConfig c = BinderyConfig.fromSources(Map.of(BinderyConfig.ATTESTATION_ROOTS,
+        yubico + " , " + google + "," + yubico), Map.of());
+
+    assertThat(c.attestationRoots()).containsExactly(yubico, google);
+    assertThat(BinderyConfig.fromSources(Map.of(), Map.of("BINDERY_ATTESTATION_ROOTS", yubico.toString()))
+        .attestationRoots()).containsExactly(yubico);
+    assertThat(BinderyConfig.fromSources(Map.of(BinderyConfig.ATTESTATION_ROOTS, " "), Map.of())
+        .attestationRoots()).isEmpty();
+  }
+
+  @Test
+  void attestationRoots_missingPathOrEmptyEntry_rejectedNamingTheKey() throws Exception {
+    Path yubico = Files.writeString(dir.resolve("yubico-piv-root.pem"), "x");
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of(BinderyConfig.ATTESTATION_ROOTS,
+        yubico + ",/nonexistent/google.pem"), Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessage(BinderyConfig.ATTESTATION_ROOTS + ": /nonexistent/google.pem is not a readable file or a "
+            + "directory");
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of(BinderyConfig.ATTESTATION_ROOTS, yubico + ",,"),
+        Map.of())).isInstanceOf(ConfigException.class).hasMessageStartingWith(BinderyConfig.ATTESTATION_ROOTS
+        + ": has an empty entry");
   }
 
   @Test
