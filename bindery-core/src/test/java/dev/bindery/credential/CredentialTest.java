@@ -23,14 +23,14 @@ class CredentialTest {
   private static Credential apiKey(Instant notBefore, Instant notAfter) {
     return new Credential(CredentialId.generate(RANDOM), IDENTITY, CredentialType.API_KEY, CredentialStatus.ACTIVE,
         null, 0, null, null, null, SecretHash.of(Secret.of("k")), "bnd_ak_abcde", null, notBefore, notAfter,
-        "op_x", notBefore, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+        "op_x", notBefore, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, null, 1);
   }
 
   private static Credential svid() {
     return new Credential(CredentialId.generate(RANDOM), IDENTITY, CredentialType.X509_SVID, CredentialStatus.ACTIVE,
         LineageId.generate(RANDOM), 1, BigInteger.TEN, Thumbprint.sha256(new byte[] {1}),
         PublicKeyDer.ofDer(new byte[] {1, 2}), null, null, "EC P-256", T0, T0.plus(Duration.ofHours(24)), "op_x", T0,
-        BindMethod.ENROLMENT, Assurance.SOFTWARE, null, null, null, null, 1);
+        BindMethod.ENROLMENT, Assurance.SOFTWARE, null, null, null, null, null, 1);
   }
 
   @Test
@@ -74,7 +74,7 @@ class CredentialTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only an x509_svid");
     assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
         null, 0, null, null, null, null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0, BindMethod.REGISTRATION,
-        Assurance.SOFTWARE, null, null, null, null, 1)).isInstanceOf(IllegalArgumentException.class);
+        Assurance.SOFTWARE, null, null, null, null, null, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -27,7 +27,7 @@ class IdentityTest {
 
   private static Identity identity(String name, Map<String, String> labels, Set<Scope> scopes) {
     return new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, name, null, null, null, labels,
-        OWNERSHIP, scopes, IdentityStatus.ACTIVE, null, null, 1, T0, T0);
+        OWNERSHIP, scopes, 1, IdentityStatus.ACTIVE, null, null, 1, T0, T0);
   }
 
   private static void assertRejected(ThrowingCallable call, ErrorCode code, String field) {
@@ -158,8 +158,8 @@ class IdentityTest {
   @Test
   void identity_textLimits_descriptionTenantContact() {
     Consumer<Object[]> build = f -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.AGENT, "n",
-        (String) f[0], (String) f[1], (String) f[2], null, OWNERSHIP, null, IdentityStatus.ACTIVE, null, null, 1, T0,
-        T0);
+        (String) f[0], (String) f[1], (String) f[2], null, OWNERSHIP, null, 1, IdentityStatus.ACTIVE, null, null, 1,
+        T0, T0);
 
     build.accept(new Object[] {"d".repeat(2000), "t".repeat(200), "c".repeat(320)});
     assertRejected(() -> build.accept(new Object[] {"d".repeat(2001), null, null}), ErrorCode.INVALID_FIELD,
@@ -245,7 +245,7 @@ class IdentityTest {
   @Test
   void identity_versionBelowOne_rejected() {
     assertThatThrownBy(() -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, "n", null,
-        null, null, null, OWNERSHIP, null, IdentityStatus.ACTIVE, null, null, 0, T0, T0))
+        null, null, null, OWNERSHIP, null, 1, IdentityStatus.ACTIVE, null, null, 0, T0, T0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("version starts at 1");
   }
 
