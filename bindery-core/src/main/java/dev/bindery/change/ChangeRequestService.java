@@ -360,8 +360,8 @@ public final class ChangeRequestService {
       requireRequesterOrOwner(caller, r, target, "submit a continuity proof");
       touch(t, actor, r, "change_request.continuity");
       requireOpen(r);
-      requireContinuityMissing(r);
       Instant now = tx.clock().instant();
+      // the challenge first: a replayed proof is refused as a replay even once the request has its proof
       ContinuityChallenge challenge = t.continuityChallenges().findById(challengeId)
           .orElseThrow(() -> ContinuityProofs.invalid("unknown challenge"));
       if (!challenge.changeRequestId().equals(r.id())) {
@@ -373,6 +373,7 @@ public final class ChangeRequestService {
       if (challenge.expiredAt(now)) {
         throw ContinuityProofs.invalid("the challenge expired");
       }
+      requireContinuityMissing(r);
       ContinuityProofs.Parsed parsed = ContinuityProofs.parse(proof);
       if (!ContinuityProofs.same(parsed.chg(), r.id().value())) {
         throw ContinuityProofs.invalid("the proof names another change request");
@@ -610,11 +611,11 @@ public final class ChangeRequestService {
         throw notEntitled(a.operator().value(), a.role(), identity);
       }
     }
+    requireBindable(identity);
     if (identity.version() != r.targetVersion()) {
       throw new RejectedException(ErrorCode.VERSION_CONFLICT, "identity " + identity.id() + " changed since the "
           + "request was made (version " + r.targetVersion() + ", now " + identity.version() + "); make a new request");
     }
-    requireBindable(identity);
     List<Credential> replaced = new ArrayList<>();
     for (CredentialId id : r.replaces()) {
       Credential c = t.credentials().findById(id).orElseThrow();
