@@ -34,6 +34,42 @@ class CredentialTest {
   }
 
   @Test
+  void level_apiKeyOneSoftwareKeyTwoAttestedHardwareKeyThree() {
+    assertThat(Credential.level(CredentialType.API_KEY, Assurance.SOFTWARE)).isEqualTo(1);
+    assertThat(Credential.level(CredentialType.PUBLIC_KEY, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.SELF_SIGNED_CERTIFICATE, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.X509_SVID, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.X509_SVID, Assurance.HARDWARE)).isEqualTo(3);
+    assertThat(Credential.level(CredentialType.PUBLIC_KEY, Assurance.HARDWARE)).isEqualTo(3);
+    assertThat(apiKey(T0, T0.plusSeconds(1)).level()).isEqualTo(1);
+    assertThat(svid().level()).isEqualTo(2);
+  }
+
+  @Test
+  void rebinding_needsAChangeRequestIdAndAnApiKeyIsNeverHardware() {
+    Credential ok = svid();
+    var change = dev.bindery.change.ChangeRequestId.generate(RANDOM);
+    Credential rebound = new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE, null, 0,
+        null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REBINDING, Assurance.HARDWARE, null, null, null, null, change, 1);
+    assertThat(rebound.changeRequestId()).isEqualTo(change);
+    assertThat(rebound.revoke(RevocationReason.KEY_COMPROMISE, T0).changeRequestId()).isEqualTo(change);
+
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REBINDING, Assurance.SOFTWARE, null, null, null, null, null, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change request");
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, change, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change request");
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.API_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, null, null, SecretHash.of(Secret.of("k")), "bnd_ak_abcde", null, T0, T0.plusSeconds(1),
+        "op_x", T0, BindMethod.REGISTRATION, Assurance.HARDWARE, null, null, null, null, null, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hardware");
+  }
+
+  @Test
   void usable_onlyActiveWithinValidityAndIdentityActive() {
     Credential c = apiKey(T0, T0.plusSeconds(60));
 

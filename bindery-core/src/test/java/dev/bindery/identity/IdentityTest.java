@@ -230,6 +230,56 @@ class IdentityTest {
   }
 
   @Test
+  void lock_fromActiveOrSuspended_reasonRequiredAndOnlyUnlockOrRetireLeaveIt() {
+    Identity active = identity("n", null, null);
+    Identity suspended = active.withStatus(IdentityStatus.SUSPENDED, "maintenance", T0);
+
+    Identity locked = active.lock("abuse limit", T0.plusSeconds(1));
+
+    assertThat(locked.status()).isEqualTo(IdentityStatus.LOCKED);
+    assertThat(locked.statusReason()).isEqualTo("abuse limit");
+    assertThat(locked.version()).isEqualTo(2L);
+    assertThat(suspended.lock("incident", T0).status()).isEqualTo(IdentityStatus.LOCKED);
+    assertRejected(() -> active.lock(null, T0), ErrorCode.MISSING_FIELD, "reason");
+    assertRejected(() -> locked.lock("again", T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> locked.withStatus(IdentityStatus.ACTIVE, null, T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> locked.withStatus(IdentityStatus.SUSPENDED, "x", T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> active.withStatus(IdentityStatus.LOCKED, "x", T0), ErrorCode.INVALID_TRANSITION, null);
+    assertThat(locked.withStatus(IdentityStatus.RETIRED, "gone", T0).status()).isEqualTo(IdentityStatus.RETIRED);
+    Identity unlocked = locked.unlock(T0.plusSeconds(2));
+    assertThat(unlocked.status()).isEqualTo(IdentityStatus.ACTIVE);
+    assertThat(unlocked.statusReason()).isNull();
+    assertThat(unlocked.version()).isEqualTo(3L);
+    assertRejected(() -> active.unlock(T0), ErrorCode.INVALID_TRANSITION, null);
+    assertRejected(() -> suspended.unlock(T0), ErrorCode.INVALID_TRANSITION, null);
+    Identity retired = active.withStatus(IdentityStatus.RETIRED, "gone", T0);
+    assertRejected(() -> retired.lock("x", T0), ErrorCode.IDENTITY_RETIRED, null);
+    assertRejected(() -> retired.unlock(T0), ErrorCode.IDENTITY_RETIRED, null);
+  }
+
+  @Test
+  void assuranceLevel_oneToThreeDefaultOneAndEveryWitherKeepsIt() {
+    Identity one = identity("n", null, null);
+    Identity three = one.withAssuranceLevel(3, T0.plusSeconds(1));
+
+    assertThat(one.assuranceLevel()).isEqualTo(Identity.DEFAULT_ASSURANCE_LEVEL).isEqualTo(1);
+    assertThat(three.assuranceLevel()).isEqualTo(3);
+    assertThat(three.version()).isEqualTo(2L);
+    assertThat(three.withProfile(three.profile(), T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.withScopes(Set.of(), T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.withOwnership(OWNERSHIP, T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.lock("x", T0).unlock(T0).assuranceLevel()).isEqualTo(3);
+    assertRejected(() -> three.withAssuranceLevel(3, T0), ErrorCode.INVALID_TRANSITION, null);
+    for (int bad : new int[] {0, 4, -1}) {
+      assertRejected(() -> one.withAssuranceLevel(bad, T0), ErrorCode.INVALID_FIELD, "assurance_level");
+      assertRejected(() -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, "n", null,
+          null, null, null, OWNERSHIP, null, bad, IdentityStatus.ACTIVE, null, null, 1, T0, T0),
+          ErrorCode.INVALID_FIELD, "assurance_level");
+    }
+    assertThat(IdentityStatus.parse("status", "locked")).isEqualTo(IdentityStatus.LOCKED);
+  }
+
+  @Test
   void withProfile_keepsIdAndIncrementsVersion() {
     Identity v1 = identity("before", Map.of("env", "dev"), Set.of(new Scope("a")));
 
