@@ -1,6 +1,6 @@
 package dev.bindery.change;
 
-import static dev.bindery.change.RebindingFixture.csrRequest;
+import static dev.bindery.testkit.RebindingFixture.csrRequest;
 import static dev.bindery.testkit.BinderyAssertions.assertOnlyDenied;
 import static dev.bindery.testkit.BinderyAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +10,7 @@ import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.identity.Identity;
 import dev.bindery.security.Caller;
+import dev.bindery.testkit.RebindingFixture;
 import dev.bindery.testkit.StoreState;
 import dev.bindery.testkit.pki.TestKeys;
 import java.time.Duration;

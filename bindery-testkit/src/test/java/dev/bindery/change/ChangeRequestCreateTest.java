@@ -1,6 +1,6 @@
 package dev.bindery.change;
 
-import static dev.bindery.change.RebindingFixture.csrRequest;
+import static dev.bindery.testkit.RebindingFixture.csrRequest;
 import static dev.bindery.testkit.BinderyAssertions.assertOnlyDenied;
 import static dev.bindery.testkit.BinderyAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +16,7 @@ import dev.bindery.identity.IdentityStatus;
 import dev.bindery.pki.RevocationReason;
 import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventType;
+import dev.bindery.testkit.RebindingFixture;
 import dev.bindery.testkit.StoreState;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;

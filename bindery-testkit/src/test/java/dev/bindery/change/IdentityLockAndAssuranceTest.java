@@ -14,6 +14,7 @@ import dev.bindery.identity.IdentityStatus;
 import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.security.Caller;
+import dev.bindery.testkit.RebindingFixture;
 import dev.bindery.testkit.StoreState;
 import dev.bindery.testkit.TestIdentities;
 import dev.bindery.testkit.pki.TestCsr;

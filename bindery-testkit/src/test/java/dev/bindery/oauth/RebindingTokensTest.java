@@ -1,6 +1,6 @@
 package dev.bindery.oauth;
 
-import static dev.bindery.change.RebindingFixture.csrRequest;
+import static dev.bindery.testkit.RebindingFixture.csrRequest;
 import static dev.bindery.oauth.ClientAuthenticationTest.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 

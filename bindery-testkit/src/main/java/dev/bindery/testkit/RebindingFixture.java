@@ -1,4 +1,4 @@
-package dev.bindery.change;
+package dev.bindery.testkit;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -6,6 +6,19 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import dev.bindery.change.ApproverRole;
+import dev.bindery.change.AttestationVerifier;
+import dev.bindery.change.ChangeEvent;
+import dev.bindery.change.ChangeNotifier;
+import dev.bindery.change.ChangeRequest;
+import dev.bindery.change.ChangeRequestId;
+import dev.bindery.change.ChangeRequestService;
+import dev.bindery.change.ChangeState;
+import dev.bindery.change.ChangeType;
+import dev.bindery.change.ContinuityProofs;
+import dev.bindery.change.IssuedChallenge;
+import dev.bindery.change.NewChangeRequest;
+import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.Assurance;
 import dev.bindery.credential.Credential;
 import dev.bindery.credential.CredentialEvents;
@@ -26,9 +39,6 @@ import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.pki.VerifiedCsr;
 import dev.bindery.security.Caller;
 import dev.bindery.store.Tx;
-import dev.bindery.testkit.TestBindery;
-import dev.bindery.testkit.TestIdentities;
-import dev.bindery.testkit.TestOperator;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;
 import java.math.BigInteger;
@@ -50,7 +60,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * A Bindery with the re-binding engine and the cast its rules are about: an admin, two owners (members of the owning
+ * A Bindery with the re-binding engine ({@link ChangeRequestService}) and the cast its rules are about: an admin, two owners (members of the owning
  * team payments), a backup owner (member of the backup team platform, not of the owning team), two security
  * officers, a supervisor, an outsider and an auditor. The engine issues through a CA that a test can make fail, tells
  * a recording notifier, and asks a fake attestation verifier that attests exactly the keys a test marks.
