@@ -56,7 +56,7 @@ public final class Workload {
   /** The identity the service would build from {@code request} (for bulk loading through repositories). */
   public static Identity identity(IdentityId id, NewIdentity r, Instant now) {
     return new Identity(id, r.kind(), r.name(), r.description(), r.tenant(), r.contact(), r.labels(),
-        r.ownership(), r.scopes(), IdentityStatus.ACTIVE, null, null, 1, now, now);
+        r.ownership(), r.scopes(), r.assuranceLevel(), IdentityStatus.ACTIVE, null, null, 1, now, now);
   }
 
   /** The details {@code IdentityService.create} records: {@code {"after": snapshot}}. */

@@ -73,11 +73,27 @@ public enum ErrorCode {
   // tokens (issue 4)
   RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT),
   // re-binding (issue 5): a key attestation chain that was presented and does not prove hardware custody
-  ATTESTATION_INVALID("attestation_invalid", Category.INVALID);
+  ATTESTATION_INVALID("attestation_invalid", Category.INVALID),
+  // re-binding (issue 5): change requests, approvals, continuity proofs, assurance, locked identities
+  IDENTITY_LOCKED("identity_locked", Category.CONFLICT),
+  CHANGE_REQUEST_NOT_FOUND("change_request_not_found", Category.NOT_FOUND),
+  CHANGE_REQUEST_CONFLICT("change_request_conflict", Category.CONFLICT),
+  CHANGE_REQUEST_EXPIRED("change_request_expired", Category.CONFLICT),
+  APPROVAL_REQUIRED("approval_required", Category.CONFLICT),
+  ALREADY_APPROVED("already_approved", Category.CONFLICT),
+  SELF_APPROVAL("self_approval", Category.FORBIDDEN),
+  APPROVER_NOT_ENTITLED("approver_not_entitled", Category.FORBIDDEN),
+  CONTINUITY_PROOF_INVALID("continuity_proof_invalid", Category.UNPROCESSABLE),
+  ASSURANCE_TOO_LOW("assurance_too_low", Category.UNPROCESSABLE),
+  REBINDING_RATE_EXCEEDED("rebinding_rate_exceeded", Category.TOO_MANY_REQUESTS);
 
-  /** What kind of rejection a code is; the edge maps each to one status. */
+  /**
+   * What kind of rejection a code is; the edge maps each to one status. {@code UNPROCESSABLE} is a well-formed
+   * request whose content Bindery cannot accept (a proof that does not verify, a key weaker than the identity's
+   * assurance), as opposed to {@code INVALID}, a malformed one.
+   */
   public enum Category {
-    INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_REQUIRED, TOO_LARGE,
+    INVALID, UNPROCESSABLE, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_REQUIRED, TOO_LARGE,
     UNSUPPORTED_MEDIA, TOO_MANY_REQUESTS
   }
 

@@ -3,12 +3,15 @@ package dev.bindery.credential;
 import java.util.Locale;
 
 /**
- * How well the private key (or secret) of a credential is protected, as far as Bindery can tell. Every
- * credential is {@code software} today; attested hardware levels (TPM, HSM, secure enclave) are added here when
- * Bindery can verify an attestation, never on a caller's word.
+ * How well the private key (or secret) of a credential is protected, as far as Bindery can tell. Never taken on a
+ * caller's word: {@code hardware} only when an attestation chain to a configured vendor root proves that the key is
+ * held by hardware (TPM, HSM, secure enclave) and equals the credential's key; everything else is
+ * {@code software}.
  */
 public enum Assurance {
-  SOFTWARE;
+  SOFTWARE,
+  /** The key's hardware custody is proven by a verified attestation chain. */
+  HARDWARE;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -9,7 +9,9 @@ public enum BindMethod {
   /** An X.509-SVID issued to the holder of the lineage's current certificate. */
   RENEWAL,
   /** A public key, self-signed certificate or API key registered by an operator. */
-  REGISTRATION;
+  REGISTRATION,
+  /** An X.509-SVID or public key bound by an applied change request, in place of earlier credentials. */
+  REBINDING;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

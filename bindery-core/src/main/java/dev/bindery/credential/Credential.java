@@ -1,5 +1,6 @@
 package dev.bindery.credential;
 
+import dev.bindery.change.ChangeRequestId;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.pki.RevocationReason;
@@ -23,10 +24,11 @@ import java.util.Objects;
  * Status {@code active} has no revocation; every other status has a revocation time and reason, and
  * {@code superseded} names the credential that replaced it.
  *
- * @param boundBy who bound it: the operator who created the enrolment code or registered it, or the identity
- *     itself for a renewal
+ * @param boundBy who bound it: the operator who created the enrolment code or registered it, the identity
+ *     itself for a renewal, or the actor who applied the change request for a re-binding
  * @param notBefore start of validity (issue or registration time when the credential has no own)
  * @param notAfter end of validity, exclusive: at {@code notAfter} the credential is expired
+ * @param changeRequestId the change request that bound it (bind method {@code rebinding}), or null
  */
 public record Credential(
     CredentialId id,
@@ -51,6 +53,7 @@ public record Credential(
     Instant revokedAt,
     RevocationReason revocationReason,
     CredentialId supersededBy,
+    ChangeRequestId changeRequestId,
     long version) {
 
   public Credential {
@@ -81,7 +84,11 @@ public record Credential(
     require(apiKey == (keyType == null), "every credential but an api_key has a key type");
     require(apiKey == (secretHash != null), "a secret hash is set exactly for api_key");
     require(apiKey == (displayPrefix != null), "a display prefix is set exactly for api_key");
-    require(x509 || bindMethod == BindMethod.REGISTRATION, "only an x509_svid is enrolled or renewed");
+    require(x509 || bindMethod == BindMethod.REGISTRATION || bindMethod == BindMethod.REBINDING,
+        "only an x509_svid is enrolled or renewed");
+    require((bindMethod == BindMethod.REBINDING) == (changeRequestId != null),
+        "a change request is named exactly for a credential bound by re-binding");
+    require(!apiKey || assurance == Assurance.SOFTWARE, "an api_key is never hardware-held");
     boolean revoked = status != CredentialStatus.ACTIVE;
     require(revoked == (revokedAt != null) && revoked == (revocationReason != null),
         "revocation time and reason are set exactly when the status is not active");
@@ -89,6 +96,29 @@ public record Credential(
         "supersededBy is set exactly for a superseded credential");
     require(x509 || (status != CredentialStatus.SUPERSEDED && status != CredentialStatus.QUARANTINED),
         "only an x509_svid can be superseded or quarantined");
+  }
+
+  /** The lowest credential level: a bearer secret ({@code api_key}). */
+  public static final int LEVEL_BEARER = 1;
+  /** A key-bearing credential whose private key is held in software. */
+  public static final int LEVEL_SOFTWARE_KEY = 2;
+  /** A key-bearing credential whose hardware custody is attested ({@link Assurance#HARDWARE}). */
+  public static final int LEVEL_HARDWARE_KEY = 3;
+
+  /**
+   * The credential level of docs/rebinding.md, computed, never taken from a caller: {@code api_key} 1, a
+   * software-held key (public key, self-signed certificate, X.509-SVID) 2, an attested hardware-held key 3.
+   */
+  public static int level(CredentialType type, Assurance assurance) {
+    if (type == CredentialType.API_KEY) {
+      return LEVEL_BEARER;
+    }
+    return assurance == Assurance.HARDWARE ? LEVEL_HARDWARE_KEY : LEVEL_SOFTWARE_KEY;
+  }
+
+  /** This credential's level; see {@link #level(CredentialType, Assurance)}. */
+  public int level() {
+    return level(type, assurance);
   }
 
   private static void require(boolean condition, String message) {
@@ -120,7 +150,7 @@ public record Credential(
     Objects.requireNonNull(at);
     return new Credential(id, identityId, type, CredentialStatus.REVOKED, lineageId, generation, serial, thumbprint,
         publicKey, secretHash, displayPrefix, keyType, notBefore, notAfter, boundBy, boundAt, bindMethod, assurance,
-        lastUsedAt, at, reason, null, version + 1);
+        lastUsedAt, at, reason, null, changeRequestId, version + 1);
   }
 
   /** Replaced by a renewal: revoked with reason superseded, pointing at its successor. */
@@ -128,21 +158,21 @@ public record Credential(
     Objects.requireNonNull(successor);
     return new Credential(id, identityId, type, CredentialStatus.SUPERSEDED, lineageId, generation, serial,
         thumbprint, publicKey, secretHash, displayPrefix, keyType, notBefore, notAfter, boundBy, boundAt, bindMethod,
-        assurance, lastUsedAt, at, RevocationReason.SUPERSEDED, successor, version + 1);
+        assurance, lastUsedAt, at, RevocationReason.SUPERSEDED, successor, changeRequestId, version + 1);
   }
 
   /** Its lineage was quarantined: revoked with reason key compromise. */
   public Credential quarantine(Instant at) {
     return new Credential(id, identityId, type, CredentialStatus.QUARANTINED, lineageId, generation, serial,
         thumbprint, publicKey, secretHash, displayPrefix, keyType, notBefore, notAfter, boundBy, boundAt, bindMethod,
-        assurance, lastUsedAt, at, RevocationReason.KEY_COMPROMISE, null, version + 1);
+        assurance, lastUsedAt, at, RevocationReason.KEY_COMPROMISE, null, changeRequestId, version + 1);
   }
 
   /** The same credential with a new last-use time; the version does not change (use is not a state change). */
   public Credential withLastUsedAt(Instant at) {
     return new Credential(id, identityId, type, status, lineageId, generation, serial, thumbprint, publicKey,
         secretHash, displayPrefix, keyType, notBefore, notAfter, boundBy, boundAt, bindMethod, assurance, at,
-        revokedAt, revocationReason, supersededBy, version);
+        revokedAt, revocationReason, supersededBy, changeRequestId, version);
   }
 
   /** The serial as lowercase hex, as the API and CRL tools show it, or null. */

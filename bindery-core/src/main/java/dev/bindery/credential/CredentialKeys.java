@@ -162,6 +162,32 @@ public final class CredentialKeys {
 
   // ---- JWK (RFC 7517) -----------------------------------------------------------------------------------
 
+  /**
+   * The RFC 7638 SHA-256 JWK thumbprint of an accepted public key (the {@code jkt} of RFC 9449 and of a registered
+   * key): the key is described as by {@link #describe} (so unaccepted keys are refused the same way), then
+   * thumbprinted over its required JWK members ({@code crv, kty, x, y}; {@code e, kty, n}; {@code crv, kty, x} for
+   * Ed25519, RFC 8037 section 2).
+   */
+  public static Thumbprint jwkThumbprint(PublicKey key, String field) {
+    KeyInfo info = describe(key, field);
+    JWK jwk;
+    PublicKey canonical = info.der().toPublicKey(info.jcaAlgorithm());
+    if (canonical instanceof ECPublicKey ec) {
+      jwk = new ECKey.Builder("EC P-256".equals(info.keyType()) ? Curve.P_256 : Curve.P_384, ec).build();
+    } else if (canonical instanceof RSAPublicKey rsa) {
+      jwk = new RSAKey.Builder(rsa).build();
+    } else {
+      byte[] der = info.der().der();
+      byte[] x = Arrays.copyOfRange(der, der.length - 32, der.length);
+      jwk = new OctetKeyPair.Builder(Curve.Ed25519, com.nimbusds.jose.util.Base64URL.encode(x)).build();
+    }
+    try {
+      return new Thumbprint(jwk.computeThumbprint("SHA-256").toString());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("SHA-256 thumbprint failed", e);
+    }
+  }
+
   /** Parses a JWK from its JSON text; see {@link #publicJwk(Map)}. */
   public static RegisteredJwk publicJwk(String json) {
     return publicJwk(jsonObject(json));

@@ -2,6 +2,7 @@ package dev.bindery.credential;
 
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.Outcome;
+import dev.bindery.change.ChangeRequestId;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.RateLimitedException;
 import dev.bindery.common.RejectedException;
@@ -428,12 +429,17 @@ public final class CredentialService {
 
   private IssuedSvid issue(Tx t, Identity identity, VerifiedCsr csr, CredentialId id, LineageId lineage,
       int generation, BindMethod method, String boundBy, Instant now) {
+    return issue(t, identity, csr, id, lineage, generation, method, boundBy, now, Assurance.SOFTWARE, null);
+  }
+
+  private IssuedSvid issue(Tx t, Identity identity, VerifiedCsr csr, CredentialId id, LineageId lineage,
+      int generation, BindMethod method, String boundBy, Instant now, Assurance assurance, ChangeRequestId change) {
     RotationPolicy policy = policy(t, identity.kind(), CredentialType.X509_SVID);
     dev.bindery.pki.IssuedCertificate cert = ca.issue(csr, identity.id(), policy.maxLifetime(), now);
     CredentialKeys.KeyInfo key = CredentialKeys.describe(csr.publicKey(), "csr");
     Credential c = new Credential(id, identity.id(), CredentialType.X509_SVID, CredentialStatus.ACTIVE, lineage,
         generation, cert.serial(), new Thumbprint(cert.thumbprint()), key.der(), null, null, csr.keyType(),
-        cert.notBefore(), cert.notAfter(), boundBy, now, method, Assurance.SOFTWARE, null, null, null, null, 1);
+        cert.notBefore(), cert.notAfter(), boundBy, now, method, assurance, null, null, null, null, change, 1);
     insert(t, c);
     return new IssuedSvid(new CredentialView(c, c.usable(identity.status(), now)), ca.spiffeId(identity.id()),
         cert.certificate(), ca.chain());
@@ -463,7 +469,7 @@ public final class CredentialService {
       checkLifetime(policy(t, i.kind(), CredentialType.PUBLIC_KEY), now, expiresAt, "expires_at");
       return new Credential(CredentialId.generate(random), i.id(), CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
           null, 0, null, jwk.thumbprint(), jwk.key().der(), null, null, jwk.key().keyType(), now, expiresAt,
-          caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+          caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, null, 1);
     });
   }
 
@@ -481,7 +487,7 @@ public final class CredentialService {
       return new Credential(CredentialId.generate(random), i.id(), CredentialType.SELF_SIGNED_CERTIFICATE,
           CredentialStatus.ACTIVE, null, 0, null, cert.thumbprint(), cert.key().der(), null, null,
           cert.key().keyType(), cert.certificate().getNotBefore().toInstant(), notAfter, caller.actor(), now,
-          BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+          BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, null, 1);
     });
   }
 
@@ -496,7 +502,7 @@ public final class CredentialService {
       value[0] = ApiKeys.generate(random);
       return new Credential(CredentialId.generate(random), i.id(), CredentialType.API_KEY, CredentialStatus.ACTIVE,
           null, 0, null, null, null, SecretHash.of(value[0]), ApiKeys.displayPrefix(value[0].reveal()), null, now,
-          expiresAt, caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+          expiresAt, caller.actor(), now, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, null, 1);
     });
     return new IssuedApiKey(view, value[0]);
   }
@@ -592,6 +598,11 @@ public final class CredentialService {
   }
 
   private Credential revokeIn(Tx t, Caller caller, Credential c, RevocationReason reason, Instant now, String cause) {
+    return revokeIn(t, caller.actor(), caller.requestId(), c, reason, now, cause, null);
+  }
+
+  private Credential revokeIn(Tx t, String actor, String requestId, Credential c, RevocationReason reason,
+      Instant now, String cause, ChangeRequestId change) {
     Credential next = c.revoke(reason, now);
     if (!t.credentials().update(next)) {
       throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential was changed concurrently");
@@ -602,8 +613,108 @@ public final class CredentialService {
     if (cause != null) {
       d.put("cause", cause);
     }
-    tx.record(t, caller, "credential.revoke", c.identityId().value(), d);
+    if (change != null) {
+      d.put("change_request_id", change.value());
+    }
+    tx.record(t, actor, requestId, "credential.revoke", c.identityId().value(), d);
     return next;
+  }
+
+  // ---- re-binding (docs/rebinding.md "Apply"), inside the change engine's transaction ------------------
+
+  /**
+   * Revokes an active credential that a change request replaces, in the caller's transaction: the same path as an
+   * operator's revocation (audited {@code credential.revoke} with cause {@code change_request} and the request id,
+   * and the revocation feed event that makes its tokens die).
+   *
+   * @throws RejectedException {@code credential_already_revoked} if it is not active (any more)
+   */
+  public Credential revokeForChange(Tx t, String actor, String requestId, Credential c, RevocationReason reason,
+      ChangeRequestId change) {
+    Objects.requireNonNull(change);
+    if (c.revoked()) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential " + c.id() + " is already "
+          + c.status().wire());
+    }
+    return revokeIn(t, actor, requestId, c, reason, tx.clock().instant(), "change_request", change);
+  }
+
+  /**
+   * Issues an X.509-SVID from a verified CSR for a change request, in the caller's transaction, with bind method
+   * {@code rebinding}, the request's id and the key's verified {@code assurance}. With {@code continuing} (the
+   * current generation of a lineage that is not quarantined) it is that lineage's next generation and
+   * {@code continuing} is superseded (CRL reason superseded, feed event), as in a renewal; otherwise it starts a new
+   * lineage. Audited {@code credential.rebind}.
+   */
+  public IssuedSvid issueForChange(Tx t, String actor, String requestId, Identity identity, VerifiedCsr csr,
+      Assurance assurance, ChangeRequestId change, Credential continuing) {
+    Objects.requireNonNull(change);
+    Instant now = tx.clock().instant();
+    CredentialId id = CredentialId.generate(random);
+    IssuedSvid issued;
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if (continuing != null) {
+      Lineage lineage = t.lineages().findById(continuing.lineageId()).orElseThrow();
+      if (lineage.quarantined() || !lineage.currentCredential().equals(continuing.id()) || continuing.revoked()) {
+        throw new IllegalArgumentException("only the current generation of a live lineage is continued");
+      }
+      issued = issue(t, identity, csr, id, lineage.id(), continuing.generation() + 1, BindMethod.REBINDING, actor,
+          now, assurance, change);
+      if (!t.credentials().update(continuing.supersede(id, now)) || !t.lineages().update(lineage.renewed(id, now))) {
+        throw new RejectedException(ErrorCode.CREDENTIAL_SUPERSEDED, "credential was renewed concurrently");
+      }
+      announceRevoked(t, continuing, now);
+      extra.put("superseded_credential_id", continuing.id().value());
+      extra.put("superseded_serial", continuing.serialHex());
+    } else {
+      LineageId lineage = LineageId.generate(random);
+      issued = issue(t, identity, csr, id, lineage, 1, BindMethod.REBINDING, actor, now, assurance, change);
+      t.lineages().insert(Lineage.start(lineage, identity.id(), id, now));
+    }
+    Map<String, Object> d = rebindDetails(issued.credential().credential());
+    d.putAll(extra);
+    tx.record(t, actor, requestId, "credential.rebind", identity.id().value(), d);
+    return issued;
+  }
+
+  /**
+   * Registers a public key for a change request, in the caller's transaction, with bind method {@code rebinding},
+   * the request's id and the key's verified {@code assurance}. The lifetime must fit the rotation policy
+   * ({@code lifetime_exceeds_policy}); a key bound before is {@code credential_exists}. Audited
+   * {@code credential.rebind}.
+   */
+  public CredentialView registerKeyForChange(Tx t, String actor, String requestId, Identity identity,
+      CredentialKeys.RegisteredJwk jwk, Instant expiresAt, Assurance assurance, ChangeRequestId change) {
+    Objects.requireNonNull(change);
+    Instant now = tx.clock().instant();
+    checkPublicKeyLifetime(t, identity, expiresAt);
+    if (t.credentials().findByThumbprint(CredentialType.PUBLIC_KEY, jwk.thumbprint()).isPresent()) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_EXISTS,
+          "this public_key is already registered; a key is bound at most once, ever");
+    }
+    Credential c = new Credential(CredentialId.generate(random), identity.id(), CredentialType.PUBLIC_KEY,
+        CredentialStatus.ACTIVE, null, 0, null, jwk.thumbprint(), jwk.key().der(), null, null, jwk.key().keyType(), now,
+        expiresAt, actor, now, BindMethod.REBINDING, assurance, null, null, null, null, change, 1);
+    insert(t, c);
+    tx.record(t, actor, requestId, "credential.rebind", identity.id().value(), rebindDetails(c));
+    return new CredentialView(c, c.usable(identity.status(), now));
+  }
+
+  private static Map<String, Object> rebindDetails(Credential c) {
+    Map<String, Object> d = details(c);
+    d.put("assurance", c.assurance().wire());
+    d.put("credential_level", (long) c.level());
+    d.put("change_request_id", c.changeRequestId().value());
+    return d;
+  }
+
+  /**
+   * Checks a public key's expiry against the identity's rotation policy: in the future and within the policy's max
+   * lifetime ({@code missing_field}, {@code invalid_field}, {@code lifetime_exceeds_policy} on {@code expires_at}).
+   */
+  public void checkPublicKeyLifetime(Tx t, Identity identity, Instant expiresAt) {
+    checkLifetime(policy(t, identity.kind(), CredentialType.PUBLIC_KEY), tx.clock().instant(), expiresAt,
+        "expires_at");
   }
 
   // ---- retirement and suspension -----------------------------------------------------------------------
@@ -612,9 +723,9 @@ public final class CredentialService {
    * The hook {@link dev.bindery.identity.IdentityService} runs in every status change: retirement revokes every
    * active credential of the identity ({@code cessation_of_operation}) in the same transaction. Suspension leaves
    * the credentials as they are: a suspended identity's credentials are unusable because {@link Credential#usable}
-   * and every authentication check the identity's status. Suspension and retirement append an {@code identity}
-   * event to the revocation feed (resource servers then refuse the tokens issued before it); a resume appends
-   * nothing.
+   * and every authentication check the identity's status; so are a locked identity's. Suspension and retirement
+   * append an {@code identity} event to the revocation feed, a lock an {@code identity_locked} event (resource
+   * servers then refuse the tokens issued before it); a resume or an unlock appends nothing.
    */
   public IdentityLifecycleHook lifecycleHook() {
     return (t, caller, before, after) -> {
@@ -629,7 +740,8 @@ public final class CredentialService {
       if (after.status() != IdentityStatus.ACTIVE && before.status() != after.status()) {
         // appended after the credentials' events: every transaction takes credential rows before the feed's
         // counter row, so concurrent revocations cannot deadlock on them
-        t.revocationEvents().append(RevocationEventType.IDENTITY, after.id().value(), now);
+        t.revocationEvents().append(after.status() == IdentityStatus.LOCKED ? RevocationEventType.IDENTITY_LOCKED
+            : RevocationEventType.IDENTITY, after.id().value(), now);
       }
     };
   }

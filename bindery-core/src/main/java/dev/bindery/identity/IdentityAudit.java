@@ -17,6 +17,7 @@ public final class IdentityAudit {
     m.put("owner_team", i.ownership().owningTeam().value());
     m.put("backup_owner", i.ownership().backupOwner().wire());
     m.put("scopes", scopes(i));
+    m.put("assurance_level", (long) i.assuranceLevel());
     m.put("status", i.status().wire());
     if (i.predecessor() != null) {
       m.put("predecessor", i.predecessor().value());

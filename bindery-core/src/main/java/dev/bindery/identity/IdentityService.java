@@ -75,7 +75,7 @@ public final class IdentityService {
     Instant now = tx.clock().instant();
     Identity identity = new Identity(IdentityId.generate(random), request.kind(), request.name(),
         request.description(), request.tenant(), request.contact(), request.labels(), request.ownership(),
-        request.scopes(), IdentityStatus.ACTIVE, null, predecessor, 1, now, now);
+        request.scopes(), request.assuranceLevel(), IdentityStatus.ACTIVE, null, predecessor, 1, now, now);
     t.identities().insert(identity);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("after", IdentityAudit.snapshot(identity));
@@ -168,16 +168,116 @@ public final class IdentityService {
         authz.requireSuspendOrResume(caller, current);
       }
       Identity changed = current.withStatus(next, reason, tx.clock().instant());
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("before", Map.of("status", current.status().wire()));
-      Map<String, Object> after = new LinkedHashMap<>();
-      after.put("status", changed.status().wire());
-      if (changed.statusReason() != null) {
-        after.put("reason", changed.statusReason());
-      }
-      d.put("after", after);
-      return new Change(changed, d);
+      return new Change(changed, statusDetails(current, changed, null));
     }, (t, before, changed) -> lifecycleHook.statusChanged(t, caller, before, changed));
+  }
+
+  /**
+   * Sets the identity's assurance level (1 to 3). Raising it (or setting the level it has) is for an admin or an
+   * owner, audited {@code identity.assurance.raise}; lowering it only for a security officer with a fresh step-up
+   * ({@code forbidden} or {@code step_up_required} for anyone else), audited {@code identity.assurance.lower}. Both
+   * record the level before and after, and the reason if given. The level it already has is
+   * {@code invalid_transition}; a retired identity {@code identity_retired}.
+   */
+  public Identity setAssuranceLevel(Caller caller, IdentityId id, long expectedVersion, int level, String reason) {
+    Identity.requireAssuranceLevel(level);
+    String why = Text.optional("reason", reason, 1000);
+    authz.requireAuthenticated(caller);
+    boolean raise = level >= tx.transactor().read(t -> load(t, id)).assuranceLevel();
+    return change(caller, raise ? "identity.assurance.raise" : "identity.assurance.lower", id, expectedVersion,
+        (t, current) -> {
+          if (raise) {
+            authz.requireRaiseAssurance(caller, current);
+          } else {
+            authz.requireLowerAssurance(caller);
+          }
+          requireLive(current);
+          if (raise != level >= current.assuranceLevel()) {
+            throw versionConflict(current);
+          }
+          Identity next = current.withAssuranceLevel(level, tx.clock().instant());
+          return new Change(next, assuranceDetails(current, next, why));
+        });
+  }
+
+  /** Before/after of an assurance level change, for {@code identity.assurance.raise|lower}. */
+  public static Map<String, Object> assuranceDetails(Identity before, Identity after, String reason) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("before", Map.of("assurance_level", (long) before.assuranceLevel()));
+    d.put("after", Map.of("assurance_level", (long) after.assuranceLevel()));
+    if (reason != null) {
+      d.put("reason", reason);
+    }
+    return d;
+  }
+
+  /**
+   * Locks an active or suspended identity for security review (an admin or a security officer; a reason is
+   * required). A locked identity gets no tokens, renewals, enrolments or change requests; the revocation feed gets an
+   * {@code identity_locked} event (through the lifecycle hook). Audited {@code identity.lock}.
+   */
+  public Identity lock(Caller caller, IdentityId id, long expectedVersion, String reason) {
+    return change(caller, "identity.lock", id, expectedVersion, (t, current) -> {
+      authz.requireLock(caller);
+      Identity next = current.lock(reason, tx.clock().instant());
+      return new Change(next, statusDetails(current, next, "operator"));
+    }, (t, before, after) -> lifecycleHook.statusChanged(t, caller, before, after));
+  }
+
+  /**
+   * Locks the identity inside an enclosing transaction, for Bindery's own decisions (the re-binding abuse limit, a
+   * "this was not us" link): no authorization check, no version check. An identity already locked or retired is
+   * returned unchanged. Audited {@code identity.lock} by {@code actor} with the {@code cause} (a stable name); the
+   * lifecycle hook runs as for every status change, as the system.
+   *
+   * @throws RejectedException {@code version_conflict} if the identity changed concurrently
+   */
+  public Identity lockInTransaction(Tx t, String actor, String requestId, IdentityId id, String reason,
+      String cause) {
+    Identity current = load(t, id);
+    if (current.status() == IdentityStatus.LOCKED || current.retired()) {
+      return current;
+    }
+    Identity next = current.lock(reason, tx.clock().instant());
+    if (!t.identities().update(next)) {
+      throw versionConflict(current);
+    }
+    Map<String, Object> d = new LinkedHashMap<>(statusDetails(current, next, cause));
+    d.put("version", next.version());
+    tx.record(t, actor, requestId, "identity.lock", id.value(), d);
+    lifecycleHook.statusChanged(t, Caller.system(requestId), current, next);
+    return next;
+  }
+
+  /**
+   * Unlocks a locked identity: it becomes active. Only a security officer with a fresh step-up may
+   * ({@code forbidden}, {@code step_up_required}); a reason is required. Audited {@code identity.unlock}; the feed
+   * gets no event (tokens issued before the lock stay refused).
+   */
+  public Identity unlock(Caller caller, IdentityId id, long expectedVersion, String reason) {
+    String why = Text.required("reason", reason, 1000);
+    return change(caller, "identity.unlock", id, expectedVersion, (t, current) -> {
+      authz.requireUnlock(caller);
+      Identity next = current.unlock(tx.clock().instant());
+      Map<String, Object> d = new LinkedHashMap<>(statusDetails(current, next, "operator"));
+      d.put("reason", why);
+      return new Change(next, d);
+    }, (t, before, after) -> lifecycleHook.statusChanged(t, caller, before, after));
+  }
+
+  private static Map<String, Object> statusDetails(Identity before, Identity after, String cause) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("before", Map.of("status", before.status().wire()));
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("status", after.status().wire());
+    if (after.statusReason() != null) {
+      a.put("reason", after.statusReason());
+    }
+    d.put("after", a);
+    if (cause != null) {
+      d.put("cause", cause);
+    }
+    return d;
   }
 
   public Identity transferOwnership(Caller caller, IdentityId id, long expectedVersion, Ownership ownership) {

@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * Token introspection (RFC 7662): a token is active when {@link AccessTokenVerifier} accepts it and nothing has
  * revoked it since. In one read of the store it is inactive if a {@code token} revocation event names its
- * {@code jti}, an {@code x5t#S256} or {@code jkt} event names its {@code cnf} thumbprint, an {@code identity} event
- * for its {@code sub} took effect at or after its {@code iat}, or its identity is now unknown or not active. The
+ * {@code jti}, an {@code x5t#S256} or {@code jkt} event names its {@code cnf} thumbprint, an {@code identity} or
+ * {@code identity_locked} event for its {@code sub} took effect at or after its {@code iat}, or its identity is now unknown or not active. The
  * caller authenticates separately ({@link ResourceServerCallers}).
  */
 public final class TokenIntrospection {
@@ -47,9 +47,12 @@ public final class TokenIntrospection {
     if (t.jkt() != null && tx.revocationEvents().latest(RevocationEventType.JKT, t.jkt()).isPresent()) {
       return false;
     }
-    Optional<RevocationEvent> identityEvent = tx.revocationEvents().latest(RevocationEventType.IDENTITY, t.subject());
-    if (identityEvent.isPresent() && !identityEvent.get().at().isBefore(t.issuedAt())) {
-      return false;
+    for (RevocationEventType type : new RevocationEventType[] {RevocationEventType.IDENTITY,
+        RevocationEventType.IDENTITY_LOCKED}) {
+      Optional<RevocationEvent> identityEvent = tx.revocationEvents().latest(type, t.subject());
+      if (identityEvent.isPresent() && !identityEvent.get().at().isBefore(t.issuedAt())) {
+        return false;
+      }
     }
     IdentityId id;
     try {

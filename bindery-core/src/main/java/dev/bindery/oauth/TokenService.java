@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The {@code client_credentials} grant (RFC 6749 section 4.4) for an authenticated client: checks the request
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>The identity must be active ({@code invalid_client}).
- *   <li>{@code scope}: space-separated scope tokens, each granted to the identity ({@code invalid_scope});
- *       absent means all of the identity's scopes.
+ *   <li>{@code scope}: space-separated scope tokens, each granted to the identity and grantable at its assurance
+ *       level ({@code invalid_scope}); absent means all of the identity's scopes grantable at its level.
  *   <li>{@code resource} (RFC 8707, at most {@value #MAX_RESOURCES}): each an absolute URI without fragment that
  *       names a registered resource server ({@code invalid_target}); none means the configured default audience,
  *       and without one, {@code invalid_target}.
@@ -50,17 +51,28 @@ public final class TokenService {
   private final TokenSettings settings;
   private final Clock clock;
   private final Supplier<String> issuerUrl;
+  private final ToIntFunction<Scope> scopeMinLevel;
 
   /**
    * @param issuerUrl the {@code iss} of every token: the configured public URL of this deployment
    */
   public TokenService(Transactor store, AccessTokenIssuer issuer, TokenSettings settings, Clock clock,
       Supplier<String> issuerUrl) {
+    this(store, issuer, settings, clock, issuerUrl, scope -> Identity.MIN_ASSURANCE_LEVEL);
+  }
+
+  /**
+   * @param scopeMinLevel the lowest identity assurance level at which each scope is granted (the re-binding policy's
+   *     {@code scope_min_level}, docs/rebinding.md): a scope above the identity's level is not grantable
+   */
+  public TokenService(Transactor store, AccessTokenIssuer issuer, TokenSettings settings, Clock clock,
+      Supplier<String> issuerUrl, ToIntFunction<Scope> scopeMinLevel) {
     this.store = Objects.requireNonNull(store);
     this.issuer = Objects.requireNonNull(issuer);
     this.settings = Objects.requireNonNull(settings);
     this.clock = Objects.requireNonNull(clock);
     this.issuerUrl = Objects.requireNonNull(issuerUrl);
+    this.scopeMinLevel = Objects.requireNonNull(scopeMinLevel);
   }
 
   /**
@@ -77,7 +89,7 @@ public final class TokenService {
       throw new OAuthException(OAuthError.INVALID_CLIENT, "identity_not_active",
           "the client's identity is " + identity.status().wire());
     }
-    Set<Scope> scopes = scopes(scope, identity);
+    Set<Scope> scopes = scopes(scope, identity, scopeMinLevel);
     List<Audience> requested = audiences(resources);
     TokenPolicy policy = store.read(t -> {
       for (Audience a : requested) {
@@ -124,10 +136,15 @@ public final class TokenService {
         "this client may only receive bound tokens: use mutual tls or send a dpop proof");
   }
 
-  /** RFC 6749 section 3.3: scope-token *( SP scope-token ); every token granted to the identity. */
-  static Set<Scope> scopes(String scope, Identity identity) {
+  /**
+   * RFC 6749 section 3.3: scope-token *( SP scope-token ); every token granted to the identity and grantable at its
+   * assurance level ({@code scope_level_too_low} otherwise). Without a {@code scope} parameter, every granted scope
+   * grantable at the identity's level.
+   */
+  static Set<Scope> scopes(String scope, Identity identity, ToIntFunction<Scope> minLevel) {
     if (scope == null) {
-      return identity.scopes();
+      return identity.scopes().stream().filter(s -> minLevel.applyAsInt(s) <= identity.assuranceLevel())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
     String[] tokens = scope.split(" ", -1);
     if (tokens.length > MAX_SCOPES) {
@@ -145,6 +162,11 @@ public final class TokenService {
       if (!identity.scopes().contains(s)) {
         throw new OAuthException(OAuthError.INVALID_SCOPE, "scope_not_granted",
             "scope '" + s.value() + "' is not granted to this client");
+      }
+      if (minLevel.applyAsInt(s) > identity.assuranceLevel()) {
+        throw new OAuthException(OAuthError.INVALID_SCOPE, "scope_level_too_low", "scope '" + s.value()
+            + "' needs assurance level " + minLevel.applyAsInt(s) + "; this client's identity is at level "
+            + identity.assuranceLevel());
       }
       out.add(s);
     }

@@ -14,7 +14,13 @@ public enum RevocationEventType {
   /** A public key by its RFC 7638 thumbprint: refuse every token whose {@code cnf.jkt} is it. */
   JKT("jkt"),
   /** An identity (suspended, retired): refuse every token of that {@code sub} issued at or before the event. */
-  IDENTITY("identity");
+  IDENTITY("identity"),
+  /**
+   * An identity locked for security review (abuse limit, a "this was not us" link): a verifier treats it as
+   * {@link #IDENTITY}, refusing every token of that {@code sub} issued at or before the event. An unlock appends
+   * nothing, as a resume does not: the tokens issued before the lock stay refused, and none were issued while locked.
+   */
+  IDENTITY_LOCKED("identity_locked");
 
   private final String wire;
 

@@ -32,6 +32,12 @@ import java.time.Instant;
  *       revokes, and an auditor is read-only).
  *   <li>Token policies of identities: {@code admin} or {@code security_officer} (never owners). Resource server
  *       registration: {@code admin}. Reading either: any operator but a leak reporter.
+ *   <li>Assurance level: raised by {@code admin} or an owner; lowered only by a {@code security_officer} with a fresh
+ *       step-up. Lock: {@code admin} or {@code security_officer}; unlock: only a {@code security_officer} with a
+ *       fresh step-up.
+ *   <li>Change requests (re-binding): made by {@code admin}, {@code security_officer} or an owner; cancelled by
+ *       those or the requester; approvals and applies are checked by the change engine (roles acted in,
+ *       self-approval, step-up), see {@link dev.bindery.change.ChangeRequestService}.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -164,13 +170,46 @@ public final class Authorizer {
         Role.SECURITY_OFFICER);
   }
 
-  public void requireStepUp(Caller c) {
+  /** Raising an identity's assurance level: an admin or an owner. */
+  public void requireRaiseAssurance(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, false, "only an admin or an owner may raise the identity's assurance level");
+  }
+
+  /** Lowering an identity's assurance level: a security officer with a fresh step-up, nobody else. */
+  public void requireLowerAssurance(Caller c) {
+    requireAnyRole(c, "only a security officer may lower an identity's assurance level", Role.SECURITY_OFFICER);
+    requireStepUp(c);
+  }
+
+  /** Locking an identity for security review: an admin or a security officer. */
+  public void requireLock(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may lock an identity", Role.ADMIN, Role.SECURITY_OFFICER);
+  }
+
+  /** Unlocking a locked identity: a security officer with a fresh step-up, nobody else. */
+  public void requireUnlock(Caller c) {
+    requireAnyRole(c, "only a security officer may unlock an identity", Role.SECURITY_OFFICER);
+    requireStepUp(c);
+  }
+
+  /** Making a re-binding change request: an admin, a security officer or an owner of the identity. */
+  public void requireRequestChange(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner of the identity may request a change of its credentials");
+  }
+
+  /** True if the caller proved a TOTP code within the step-up window (the system always has). */
+  public boolean hasFreshStepUp(Caller c) {
     if (c.isSystem()) {
-      return;
+      return true;
     }
     Instant at = c.stepUpAt();
     Instant now = clock.instant();
-    if (at == null || at.isAfter(now) || Duration.between(at, now).compareTo(stepUpWindow) > 0) {
+    return at != null && !at.isAfter(now) && Duration.between(at, now).compareTo(stepUpWindow) <= 0;
+  }
+
+  public void requireStepUp(Caller c) {
+    if (!hasFreshStepUp(c)) {
       throw new RejectedException(ErrorCode.STEP_UP_REQUIRED,
           "this action needs a TOTP step-up within the last " + stepUpWindow.toMinutes() + " minutes");
     }

@@ -57,8 +57,13 @@ public final class AuditedTransactor {
 
   /** Appends a success event inside the current transaction. */
   public void record(Tx tx, Caller caller, String action, String target, Map<String, Object> details) {
-    tx.audit().append(new AuditRecord(caller.actor(), action, target, details, Outcome.SUCCESS,
-        caller.requestId()), clock.instant());
+    record(tx, caller.actor(), caller.requestId(), action, target, details);
+  }
+
+  /** Appends a success event by {@code actor} (an operator, an identity, {@code system}) inside the transaction. */
+  public void record(Tx tx, String actor, String requestId, String action, String target,
+      Map<String, Object> details) {
+    tx.audit().append(new AuditRecord(actor, action, target, details, Outcome.SUCCESS, requestId), clock.instant());
   }
 
   /**
@@ -104,7 +109,13 @@ public final class AuditedTransactor {
    * commit the refusal together with what it read (the caller then throws the rejection after the commit).
    */
   public void recordDenied(Tx tx, Caller caller, String action, String target, RejectedException e) {
-    tx.audit().append(refusal(caller.actor(), action, target, e, caller.requestId()), clock.instant());
+    recordDenied(tx, caller.actor(), caller.requestId(), action, target, e);
+  }
+
+  /** {@link #recordDenied(Tx, Caller, String, String, RejectedException)} for an actor that is not an operator. */
+  public void recordDenied(Tx tx, String actor, String requestId, String action, String target,
+      RejectedException e) {
+    tx.audit().append(refusal(actor, action, target, e, requestId), clock.instant());
   }
 
   private static AuditRecord refusal(String actor, String action, String target, RejectedException e,

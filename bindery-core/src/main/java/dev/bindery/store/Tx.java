@@ -1,6 +1,8 @@
 package dev.bindery.store;
 
 import dev.bindery.audit.AuditLog;
+import dev.bindery.change.ChangeRequestRepository;
+import dev.bindery.change.ContinuityChallengeRepository;
 import dev.bindery.credential.CredentialRepository;
 import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
@@ -44,4 +46,8 @@ public interface Tx {
   TokenPolicyRepository tokenPolicies();
 
   RevocationEventRepository revocationEvents();
+
+  ChangeRequestRepository changeRequests();
+
+  ContinuityChallengeRepository continuityChallenges();
 }

@@ -23,14 +23,50 @@ class CredentialTest {
   private static Credential apiKey(Instant notBefore, Instant notAfter) {
     return new Credential(CredentialId.generate(RANDOM), IDENTITY, CredentialType.API_KEY, CredentialStatus.ACTIVE,
         null, 0, null, null, null, SecretHash.of(Secret.of("k")), "bnd_ak_abcde", null, notBefore, notAfter,
-        "op_x", notBefore, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, 1);
+        "op_x", notBefore, BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, null, 1);
   }
 
   private static Credential svid() {
     return new Credential(CredentialId.generate(RANDOM), IDENTITY, CredentialType.X509_SVID, CredentialStatus.ACTIVE,
         LineageId.generate(RANDOM), 1, BigInteger.TEN, Thumbprint.sha256(new byte[] {1}),
         PublicKeyDer.ofDer(new byte[] {1, 2}), null, null, "EC P-256", T0, T0.plus(Duration.ofHours(24)), "op_x", T0,
-        BindMethod.ENROLMENT, Assurance.SOFTWARE, null, null, null, null, 1);
+        BindMethod.ENROLMENT, Assurance.SOFTWARE, null, null, null, null, null, 1);
+  }
+
+  @Test
+  void level_apiKeyOneSoftwareKeyTwoAttestedHardwareKeyThree() {
+    assertThat(Credential.level(CredentialType.API_KEY, Assurance.SOFTWARE)).isEqualTo(1);
+    assertThat(Credential.level(CredentialType.PUBLIC_KEY, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.SELF_SIGNED_CERTIFICATE, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.X509_SVID, Assurance.SOFTWARE)).isEqualTo(2);
+    assertThat(Credential.level(CredentialType.X509_SVID, Assurance.HARDWARE)).isEqualTo(3);
+    assertThat(Credential.level(CredentialType.PUBLIC_KEY, Assurance.HARDWARE)).isEqualTo(3);
+    assertThat(apiKey(T0, T0.plusSeconds(1)).level()).isEqualTo(1);
+    assertThat(svid().level()).isEqualTo(2);
+  }
+
+  @Test
+  void rebinding_needsAChangeRequestIdAndAnApiKeyIsNeverHardware() {
+    Credential ok = svid();
+    var change = dev.bindery.change.ChangeRequestId.generate(RANDOM);
+    Credential rebound = new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE, null, 0,
+        null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REBINDING, Assurance.HARDWARE, null, null, null, null, change, 1);
+    assertThat(rebound.changeRequestId()).isEqualTo(change);
+    assertThat(rebound.revoke(RevocationReason.KEY_COMPROMISE, T0).changeRequestId()).isEqualTo(change);
+
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REBINDING, Assurance.SOFTWARE, null, null, null, null, null, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change request");
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, ok.thumbprint(), ok.publicKey(), null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0,
+        BindMethod.REGISTRATION, Assurance.SOFTWARE, null, null, null, null, change, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change request");
+    assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.API_KEY, CredentialStatus.ACTIVE,
+        null, 0, null, null, null, SecretHash.of(Secret.of("k")), "bnd_ak_abcde", null, T0, T0.plusSeconds(1),
+        "op_x", T0, BindMethod.REGISTRATION, Assurance.HARDWARE, null, null, null, null, null, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hardware");
   }
 
   @Test
@@ -74,7 +110,7 @@ class CredentialTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only an x509_svid");
     assertThatThrownBy(() -> new Credential(ok.id(), IDENTITY, CredentialType.PUBLIC_KEY, CredentialStatus.ACTIVE,
         null, 0, null, null, null, null, null, "EC P-256", T0, T0.plusSeconds(1), "op_x", T0, BindMethod.REGISTRATION,
-        Assurance.SOFTWARE, null, null, null, null, 1)).isInstanceOf(IllegalArgumentException.class);
+        Assurance.SOFTWARE, null, null, null, null, null, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

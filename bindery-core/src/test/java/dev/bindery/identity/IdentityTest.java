@@ -27,7 +27,7 @@ class IdentityTest {
 
   private static Identity identity(String name, Map<String, String> labels, Set<Scope> scopes) {
     return new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, name, null, null, null, labels,
-        OWNERSHIP, scopes, IdentityStatus.ACTIVE, null, null, 1, T0, T0);
+        OWNERSHIP, scopes, 1, IdentityStatus.ACTIVE, null, null, 1, T0, T0);
   }
 
   private static void assertRejected(ThrowingCallable call, ErrorCode code, String field) {
@@ -158,8 +158,8 @@ class IdentityTest {
   @Test
   void identity_textLimits_descriptionTenantContact() {
     Consumer<Object[]> build = f -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.AGENT, "n",
-        (String) f[0], (String) f[1], (String) f[2], null, OWNERSHIP, null, IdentityStatus.ACTIVE, null, null, 1, T0,
-        T0);
+        (String) f[0], (String) f[1], (String) f[2], null, OWNERSHIP, null, 1, IdentityStatus.ACTIVE, null, null, 1,
+        T0, T0);
 
     build.accept(new Object[] {"d".repeat(2000), "t".repeat(200), "c".repeat(320)});
     assertRejected(() -> build.accept(new Object[] {"d".repeat(2001), null, null}), ErrorCode.INVALID_FIELD,
@@ -230,6 +230,56 @@ class IdentityTest {
   }
 
   @Test
+  void lock_fromActiveOrSuspended_reasonRequiredAndOnlyUnlockOrRetireLeaveIt() {
+    Identity active = identity("n", null, null);
+    Identity suspended = active.withStatus(IdentityStatus.SUSPENDED, "maintenance", T0);
+
+    Identity locked = active.lock("abuse limit", T0.plusSeconds(1));
+
+    assertThat(locked.status()).isEqualTo(IdentityStatus.LOCKED);
+    assertThat(locked.statusReason()).isEqualTo("abuse limit");
+    assertThat(locked.version()).isEqualTo(2L);
+    assertThat(suspended.lock("incident", T0).status()).isEqualTo(IdentityStatus.LOCKED);
+    assertRejected(() -> active.lock(null, T0), ErrorCode.MISSING_FIELD, "reason");
+    assertRejected(() -> locked.lock("again", T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> locked.withStatus(IdentityStatus.ACTIVE, null, T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> locked.withStatus(IdentityStatus.SUSPENDED, "x", T0), ErrorCode.IDENTITY_LOCKED, null);
+    assertRejected(() -> active.withStatus(IdentityStatus.LOCKED, "x", T0), ErrorCode.INVALID_TRANSITION, null);
+    assertThat(locked.withStatus(IdentityStatus.RETIRED, "gone", T0).status()).isEqualTo(IdentityStatus.RETIRED);
+    Identity unlocked = locked.unlock(T0.plusSeconds(2));
+    assertThat(unlocked.status()).isEqualTo(IdentityStatus.ACTIVE);
+    assertThat(unlocked.statusReason()).isNull();
+    assertThat(unlocked.version()).isEqualTo(3L);
+    assertRejected(() -> active.unlock(T0), ErrorCode.INVALID_TRANSITION, null);
+    assertRejected(() -> suspended.unlock(T0), ErrorCode.INVALID_TRANSITION, null);
+    Identity retired = active.withStatus(IdentityStatus.RETIRED, "gone", T0);
+    assertRejected(() -> retired.lock("x", T0), ErrorCode.IDENTITY_RETIRED, null);
+    assertRejected(() -> retired.unlock(T0), ErrorCode.IDENTITY_RETIRED, null);
+  }
+
+  @Test
+  void assuranceLevel_oneToThreeDefaultOneAndEveryWitherKeepsIt() {
+    Identity one = identity("n", null, null);
+    Identity three = one.withAssuranceLevel(3, T0.plusSeconds(1));
+
+    assertThat(one.assuranceLevel()).isEqualTo(Identity.DEFAULT_ASSURANCE_LEVEL).isEqualTo(1);
+    assertThat(three.assuranceLevel()).isEqualTo(3);
+    assertThat(three.version()).isEqualTo(2L);
+    assertThat(three.withProfile(three.profile(), T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.withScopes(Set.of(), T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.withOwnership(OWNERSHIP, T0).assuranceLevel()).isEqualTo(3);
+    assertThat(three.lock("x", T0).unlock(T0).assuranceLevel()).isEqualTo(3);
+    assertRejected(() -> three.withAssuranceLevel(3, T0), ErrorCode.INVALID_TRANSITION, null);
+    for (int bad : new int[] {0, 4, -1}) {
+      assertRejected(() -> one.withAssuranceLevel(bad, T0), ErrorCode.INVALID_FIELD, "assurance_level");
+      assertRejected(() -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, "n", null,
+          null, null, null, OWNERSHIP, null, bad, IdentityStatus.ACTIVE, null, null, 1, T0, T0),
+          ErrorCode.INVALID_FIELD, "assurance_level");
+    }
+    assertThat(IdentityStatus.parse("status", "locked")).isEqualTo(IdentityStatus.LOCKED);
+  }
+
+  @Test
   void withProfile_keepsIdAndIncrementsVersion() {
     Identity v1 = identity("before", Map.of("env", "dev"), Set.of(new Scope("a")));
 
@@ -245,7 +295,7 @@ class IdentityTest {
   @Test
   void identity_versionBelowOne_rejected() {
     assertThatThrownBy(() -> new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, "n", null,
-        null, null, null, OWNERSHIP, null, IdentityStatus.ACTIVE, null, null, 0, T0, T0))
+        null, null, null, OWNERSHIP, null, 1, IdentityStatus.ACTIVE, null, null, 0, T0, T0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("version starts at 1");
   }
 

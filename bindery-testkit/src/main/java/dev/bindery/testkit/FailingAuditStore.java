@@ -3,11 +3,6 @@ package dev.bindery.testkit;
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditLog;
 import dev.bindery.audit.Outcome;
-import dev.bindery.identity.IdentityRepository;
-import dev.bindery.operator.OperatorRepository;
-import dev.bindery.operator.OperatorTokenRepository;
-import dev.bindery.operator.TeamRepository;
-import dev.bindery.operator.TotpRepository;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import java.time.Instant;
@@ -65,75 +60,10 @@ public final class FailingAuditStore implements Transactor {
         return log.head();
       }
     };
-    return new Tx() {
-      @Override
-      public IdentityRepository identities() {
-        return t.identities();
-      }
-
-      @Override
-      public OperatorRepository operators() {
-        return t.operators();
-      }
-
-      @Override
-      public TeamRepository teams() {
-        return t.teams();
-      }
-
-      @Override
-      public OperatorTokenRepository operatorTokens() {
-        return t.operatorTokens();
-      }
-
-      @Override
-      public TotpRepository totp() {
-        return t.totp();
-      }
-
+    return new ForwardingTx(t) {
       @Override
       public AuditLog audit() {
         return failing;
-      }
-
-      @Override
-      public dev.bindery.credential.CredentialRepository credentials() {
-        return t.credentials();
-      }
-
-      @Override
-      public dev.bindery.credential.LineageRepository lineages() {
-        return t.lineages();
-      }
-
-      @Override
-      public dev.bindery.credential.EnrolmentCodeRepository enrolmentCodes() {
-        return t.enrolmentCodes();
-      }
-
-      @Override
-      public dev.bindery.credential.RotationPolicyRepository rotationPolicies() {
-        return t.rotationPolicies();
-      }
-
-      @Override
-      public dev.bindery.token.SigningKeyRepository signingKeys() {
-        return t.signingKeys();
-      }
-
-      @Override
-      public dev.bindery.token.ResourceServerRepository resourceServers() {
-        return t.resourceServers();
-      }
-
-      @Override
-      public dev.bindery.token.TokenPolicyRepository tokenPolicies() {
-        return t.tokenPolicies();
-      }
-
-      @Override
-      public dev.bindery.revocation.RevocationEventRepository revocationEvents() {
-        return t.revocationEvents();
       }
     };
   }

@@ -1,6 +1,10 @@
 package dev.bindery.testkit;
 
 import dev.bindery.audit.ChainHead;
+import dev.bindery.change.ChangeRequest;
+import dev.bindery.change.ChangeRequestId;
+import dev.bindery.change.ChangeRequestQuery;
+import dev.bindery.change.ContinuityChallenge;
 import dev.bindery.common.Page;
 import dev.bindery.credential.Credential;
 import dev.bindery.credential.EnrolmentCode;
@@ -36,7 +40,7 @@ import java.util.Objects;
  *
  * <p>Credentials, lineages and enrolment codes are captured per identity (so every stored one is reached
  * through the ports), rotation policies as stored; token signing keys, resource servers, and token policies (per
- * identity) as stored.
+ * identity) as stored; change requests (with their approvals) by listing, continuity challenges per request.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -56,6 +60,8 @@ public record StoreState(
     List<ResourceServer> resourceServers,
     List<TokenPolicy> tokenPolicies,
     List<dev.bindery.revocation.RevocationEvent> revocationEvents,
+    List<ChangeRequest> changeRequests,
+    List<ContinuityChallenge> continuityChallenges,
     ChainHead auditHead) {
 
   /** A token signing key's stored fields, sealed private key as hex. */
@@ -145,14 +151,30 @@ public record StoreState(
     for (Identity i : identities) {
       t.tokenPolicies().find(i.id()).ifPresent(tokenPolicies::add);
     }
+    List<ChangeRequest> changes = new ArrayList<>();
+    ChangeRequestId changeAfter = null;
+    while (true) {
+      Page<ChangeRequest> page = t.changeRequests().list(ChangeRequestQuery.all(ChangeRequestQuery.MAX_LIMIT)
+          .after(changeAfter));
+      changes.addAll(page.items());
+      if (page.nextCursor() == null) {
+        break;
+      }
+      changeAfter = ChangeRequestId.parse(page.nextCursor());
+    }
+    List<ContinuityChallenge> challenges = new ArrayList<>();
+    for (ChangeRequest r : changes) {
+      challenges.addAll(t.continuityChallenges().listForRequest(r.id()));
+    }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
         signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
-        t.audit().head());
+        changes, challenges, t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
-        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, null);
+        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, changeRequests,
+        continuityChallenges, null);
   }
 }

@@ -177,7 +177,7 @@ public final class TestCredentials {
       Instant from = notBefore == null ? at : notBefore;
       Credential c = new Credential(id, identity, type, CredentialStatus.ACTIVE, lineage, generation, serial,
           thumbprint, key, secretHash, displayPrefix, type == CredentialType.API_KEY ? null : "EC P-256", from,
-          from.plus(validity), boundBy, at, method, Assurance.SOFTWARE, lastUsedAt, null, null, null, 1);
+          from.plus(validity), boundBy, at, method, Assurance.SOFTWARE, lastUsedAt, null, null, null, null, 1);
       return switch (status) {
         case ACTIVE -> c;
         case REVOKED -> c.revoke(reason, at);

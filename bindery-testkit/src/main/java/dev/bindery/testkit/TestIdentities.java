@@ -69,6 +69,7 @@ public final class TestIdentities {
     private String statusReason;
     private IdentityId predecessor;
     private long version = 1;
+    private int assuranceLevel = dev.bindery.identity.Identity.DEFAULT_ASSURANCE_LEVEL;
 
     private Builder(IdentityKind kind) {
       this.kind = Objects.requireNonNull(kind);
@@ -148,6 +149,11 @@ public final class TestIdentities {
       return this;
     }
 
+    public Builder assuranceLevel(int value) {
+      this.assuranceLevel = value;
+      return this;
+    }
+
     public Builder version(long value) {
       this.version = value;
       return this;
@@ -162,7 +168,8 @@ public final class TestIdentities {
 
     /** The create request these settings describe. */
     public NewIdentity build() {
-      return new NewIdentity(kind, name, description, tenant, contact, labels, ownership(), scopes, subject);
+      return new NewIdentity(kind, name, description, tenant, contact, labels, ownership(), scopes, subject,
+          assuranceLevel);
     }
 
     /** A stored identity with a fresh identifier, created and last updated at {@code at}. */
@@ -171,8 +178,8 @@ public final class TestIdentities {
     }
 
     public Identity toIdentity(IdentityId id, Instant at) {
-      return new Identity(id, kind, name, description, tenant, contact, labels, ownership(), scopes, status,
-          statusReason, predecessor, version, at, at);
+      return new Identity(id, kind, name, description, tenant, contact, labels, ownership(), scopes, assuranceLevel,
+          status, statusReason, predecessor, version, at, at);
     }
   }
 }

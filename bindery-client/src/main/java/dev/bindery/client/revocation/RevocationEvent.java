@@ -30,7 +30,12 @@ public record RevocationEvent(long seq, Type type, String value, Instant at) {
     /** Refuse every token whose {@code cnf.jkt} is this JWK thumbprint. */
     KEY_THUMBPRINT("jkt"),
     /** Refuse every token of this identity ({@code sub}) issued at or before {@code at}. */
-    IDENTITY("identity");
+    IDENTITY("identity"),
+    /**
+     * The identity was locked for security review: refuse every token of it ({@code sub}) issued at or before
+     * {@code at}, exactly as for {@link #IDENTITY}.
+     */
+    IDENTITY_LOCKED("identity_locked");
 
     private final String wireName;
 

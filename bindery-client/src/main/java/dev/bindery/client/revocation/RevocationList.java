@@ -57,7 +57,7 @@ public final class RevocationList {
       case TOKEN -> tokenIds.merge(event.value(), keepUntil, Math::max);
       case CERTIFICATE_THUMBPRINT -> certificateThumbprints.merge(event.value(), keepUntil, Math::max);
       case KEY_THUMBPRINT -> keyThumbprints.merge(event.value(), keepUntil, Math::max);
-      case IDENTITY -> identities.merge(event.value(),
+      case IDENTITY, IDENTITY_LOCKED -> identities.merge(event.value(),
           new IdentityCutoff(event.at().toEpochMilli(), keepUntil),
           (old, now) -> new IdentityCutoff(Math.max(old.atMillis(), now.atMillis()),
               Math.max(old.keepUntil(), now.keepUntil())));

@@ -191,6 +191,17 @@ class RevocationFeedTest {
   }
 
   @Test
+  void identityLockedEvent_refusesTokensIssuedUntilThen() {
+    feed.pollOnce();
+    String before = f.issuer.mint().boundTo(f.alice.certificate()).sign();
+    assertThat(verify(before).isAccepted()).isTrue();
+
+    f.issuer.publishRevocation("identity_locked", "nhi_aaaaaaaaaaaaaaaaaaaaaaaaaa", f.clock.instant().plusMillis(500));
+    assertThat(feed.pollOnce()).isEqualTo(1);
+    assertRevoked(verify(before));
+  }
+
+  @Test
   void unknownEventType_skipped_othersApplied() {
     feed.pollOnce();
     f.issuer.publishRevocation("session", "s_1", f.clock.instant());

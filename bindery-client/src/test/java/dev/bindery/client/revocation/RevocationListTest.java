@@ -50,6 +50,17 @@ class RevocationListTest {
   }
 
   @Test
+  void identityLockedEvent_refusesTokensIssuedAtOrBeforeItsTimeLikeAnIdentityEvent() {
+    list.apply(event(RevocationEvent.Type.IDENTITY_LOCKED, "nhi_a"), RETENTION);
+    long at = AT.toEpochMilli();
+    assertThat(list.isRevoked("tok_1", "nhi_a", at - 60_000, null, null)).isTrue();
+    assertThat(list.isRevoked("tok_1", "nhi_a", at, null, null)).isTrue();
+    assertThat(list.isRevoked("tok_1", "nhi_a", at + 1, null, null)).isFalse();
+    assertThat(list.isRevoked("tok_1", "nhi_b", at - 60_000, null, null)).isFalse();
+    assertThat(RevocationEvent.Type.fromWire("identity_locked")).isEqualTo(RevocationEvent.Type.IDENTITY_LOCKED);
+  }
+
+  @Test
   void identityEvents_laterCutoffWins() {
     list.apply(event(RevocationEvent.Type.IDENTITY, "nhi_a"), RETENTION);
     list.apply(new RevocationEvent(2, RevocationEvent.Type.IDENTITY, "nhi_a", AT.plusSeconds(60)), RETENTION);

@@ -26,6 +26,7 @@ public final class Problems {
   public static int status(ErrorCode.Category category) {
     return switch (category) {
       case INVALID -> 400;
+      case UNPROCESSABLE -> 422;
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
@@ -47,6 +48,7 @@ public final class Problems {
       case 409 -> "Conflict";
       case 413 -> "Content too large";
       case 415 -> "Unsupported media type";
+      case 422 -> "Unprocessable content";
       case 428 -> "Precondition required";
       case 429 -> "Too many requests";
       default -> "Internal server error";

@@ -1,5 +1,6 @@
 package dev.bindery.server.store;
 
+import dev.bindery.change.ChangeRequestId;
 import dev.bindery.common.Page;
 import dev.bindery.credential.Assurance;
 import dev.bindery.credential.BindMethod;
@@ -33,7 +34,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
   private static final String COLUMNS = "id, identity_id, credential_type, status, lineage_id, generation, serial, "
       + "thumbprint, public_key, public_key_fp, secret_hash, display_prefix, key_type, not_before, not_after, "
       + "bound_by, bound_at, bind_method, assurance, last_used_at, revoked_at, revocation_reason, superseded_by, "
-      + "version";
+      + "change_request_id, version";
   private static final String ACTIVE = CredentialStatus.ACTIVE.wire();
 
   private final Handle h;
@@ -47,7 +48,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     var insert = h.createUpdate("INSERT INTO credentials (" + COLUMNS + ") VALUES (:id, :identity_id, "
         + ":credential_type, :status, :lineage_id, :generation, :serial, :thumbprint, :public_key, :public_key_fp, "
         + ":secret_hash, :display_prefix, :key_type, :not_before, :not_after, :bound_by, :bound_at, :bind_method, "
-        + ":assurance, :last_used_at, :revoked_at, :revocation_reason, :superseded_by, :version)");
+        + ":assurance, :last_used_at, :revoked_at, :revocation_reason, :superseded_by, :change_request_id, :version)");
     Sql.insertUnique("credential " + c.id(), () -> bind(insert, c)
         .bind("last_used_at", Sql.micros(c.lastUsedAt()))
         .execute());
@@ -61,7 +62,8 @@ final class JdbcCredentialRepository implements CredentialRepository {
         + "secret_hash = :secret_hash, display_prefix = :display_prefix, key_type = :key_type, "
         + "not_before = :not_before, not_after = :not_after, bound_by = :bound_by, bound_at = :bound_at, "
         + "bind_method = :bind_method, assurance = :assurance, revoked_at = :revoked_at, "
-        + "revocation_reason = :revocation_reason, superseded_by = :superseded_by, version = :version "
+        + "revocation_reason = :revocation_reason, superseded_by = :superseded_by, "
+        + "change_request_id = :change_request_id, version = :version "
         + "WHERE id = :id AND version = :expected");
     return bind(update, next).bind("expected", next.version() - 1).execute() == 1;
   }
@@ -89,6 +91,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
         .bind("revoked_at", Sql.micros(c.revokedAt()))
         .bind("revocation_reason", c.revocationReason() == null ? null : c.revocationReason().apiName())
         .bind("superseded_by", c.supersededBy() == null ? null : c.supersededBy().value())
+        .bind("change_request_id", c.changeRequestId() == null ? null : c.changeRequestId().value())
         .bind("version", c.version());
   }
 
@@ -279,6 +282,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     String secretHash = rs.getString("secret_hash");
     String reason = rs.getString("revocation_reason");
     String supersededBy = rs.getString("superseded_by");
+    String changeRequest = rs.getString("change_request_id");
     return new Credential(
         new CredentialId(rs.getString("id")),
         new IdentityId(rs.getString("identity_id")),
@@ -302,6 +306,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
         Sql.instantOrNull(rs, "revoked_at"),
         reason == null ? null : RevocationReason.parse(reason),
         supersededBy == null ? null : new CredentialId(supersededBy),
+        changeRequest == null ? null : new ChangeRequestId(changeRequest),
         rs.getLong("version"));
   }
 }

@@ -33,7 +33,7 @@ final class JdbcIdentityRepository implements IdentityRepository {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   private static final String COLUMNS = "id, kind, name, description, tenant, contact, labels, owner_team, "
-      + "backup_owner, scopes, status, status_reason, predecessor, version, created_at, updated_at";
+      + "backup_owner, scopes, assurance_level, status, status_reason, predecessor, version, created_at, updated_at";
 
   private final Handle h;
 
@@ -45,7 +45,7 @@ final class JdbcIdentityRepository implements IdentityRepository {
   public void insert(Identity i) {
     var insert = h.createUpdate("INSERT INTO identities (" + COLUMNS + ") VALUES "
         + "(:id, :kind, :name, :description, :tenant, :contact, :labels, :owner_team, :backup_owner, :scopes, "
-        + ":status, :status_reason, :predecessor, :version, :created_at, :updated_at)");
+        + ":assurance_level, :status, :status_reason, :predecessor, :version, :created_at, :updated_at)");
     Sql.insertUnique("identity " + i.id(), () -> bindMutable(insert, i)
         .bind("kind", i.kind().wire())
         .bind("predecessor", i.predecessor() == null ? null : i.predecessor().value())
@@ -60,8 +60,8 @@ final class JdbcIdentityRepository implements IdentityRepository {
   public boolean update(Identity next) {
     var update = h.createUpdate("UPDATE identities SET name = :name, description = :description, tenant = :tenant, "
         + "contact = :contact, labels = :labels, owner_team = :owner_team, backup_owner = :backup_owner, "
-        + "scopes = :scopes, status = :status, status_reason = :status_reason, version = :version, "
-        + "updated_at = :updated_at WHERE id = :id AND version = :expected");
+        + "scopes = :scopes, assurance_level = :assurance_level, status = :status, status_reason = :status_reason, "
+        + "version = :version, updated_at = :updated_at WHERE id = :id AND version = :expected");
     int n = bindMutable(update, next)
         .bind("expected", next.version() - 1)
         .bind("version", next.version())
@@ -84,6 +84,7 @@ final class JdbcIdentityRepository implements IdentityRepository {
         .bind("owner_team", i.ownership().owningTeam().value())
         .bind("backup_owner", i.ownership().backupOwner().wire())
         .bind("scopes", i.scopes().stream().map(Scope::value).sorted().collect(Collectors.joining(" ")))
+        .bind("assurance_level", i.assuranceLevel())
         .bind("status", i.status().wire())
         .bind("status_reason", i.statusReason());
   }
@@ -240,6 +241,7 @@ final class JdbcIdentityRepository implements IdentityRepository {
         labels,
         new Ownership(new TeamId(rs.getString("owner_team")), BackupOwner.parse("backup_owner", rs.getString("backup_owner"))),
         scopeSet,
+        rs.getInt("assurance_level"),
         IdentityStatus.parse("status", rs.getString("status")),
         rs.getString("status_reason"),
         predecessor == null ? null : new IdentityId(predecessor),

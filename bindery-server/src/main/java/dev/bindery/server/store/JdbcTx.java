@@ -1,6 +1,8 @@
 package dev.bindery.server.store;
 
 import dev.bindery.audit.AuditLog;
+import dev.bindery.change.ChangeRequestRepository;
+import dev.bindery.change.ContinuityChallengeRepository;
 import dev.bindery.credential.CredentialRepository;
 import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
@@ -96,5 +98,15 @@ final class JdbcTx implements Tx {
   @Override
   public RevocationEventRepository revocationEvents() {
     return new JdbcRevocationEventRepository(h, revocationCommitted);
+  }
+
+  @Override
+  public ChangeRequestRepository changeRequests() {
+    return new JdbcChangeRequestRepository(h);
+  }
+
+  @Override
+  public ContinuityChallengeRepository continuityChallenges() {
+    return new JdbcContinuityChallengeRepository(h);
   }
 }

@@ -42,7 +42,8 @@ class StoreSmokeTest {
       Identity identity = new Identity(IdentityId.generate(new SecureRandom()), IdentityKind.WORKLOAD, "billing",
           "desc", "tenant-a", "ops@example.com", Map.of("env", "prod", "tier", "1"),
           new Ownership(new TeamId("payments"), BackupOwner.team(new TeamId("platform"))),
-          Set.of(new Scope("billing.read"), new Scope("billing.write")), IdentityStatus.ACTIVE, null, null, 1, now, now);
+          Set.of(new Scope("billing.read"), new Scope("billing.write")), 2, IdentityStatus.ACTIVE, null, null, 1, now,
+          now);
       db.transactor().inTransaction(tx -> {
         tx.teams().insert(new Team(new TeamId("payments"), "Payments", now));
         tx.teams().insert(new Team(new TeamId("platform"), "Platform", now));

@@ -6,6 +6,14 @@ import dev.bindery.audit.AuditLog;
 import dev.bindery.audit.AuditQuery;
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.ChainHead;
+import dev.bindery.change.ChangeRequest;
+import dev.bindery.change.ChangeRequestId;
+import dev.bindery.change.ChangeRequestQuery;
+import dev.bindery.change.ChangeRequestRepository;
+import dev.bindery.change.ChangeType;
+import dev.bindery.change.ContinuityChallenge;
+import dev.bindery.change.ContinuityChallengeId;
+import dev.bindery.change.ContinuityChallengeRepository;
 import dev.bindery.common.Page;
 import dev.bindery.credential.Credential;
 import dev.bindery.credential.CredentialId;
@@ -70,6 +78,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -91,7 +100,8 @@ import java.util.function.Function;
  *   <li>{@link #read} work may not write; a write there throws {@link IllegalStateException}.
  *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash; credential
  *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
- *       slot; resource server audience; token policy identity) raise
+ *       slot; resource server audience; token policy identity; change request id and one open change request per
+ *       identity; continuity challenge id) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -116,6 +126,8 @@ public final class InMemoryStore implements Transactor {
   private final Table<StoredSigningKey> signingKeys = new Table<>("signing key");
   private final Table<ResourceServer> resourceServers = new Table<>("resource server");
   private final Table<TokenPolicy> tokenPolicies = new Table<>("token policy");
+  private final Table<ChangeRequest> changeRequests = new Table<>("change request");
+  private final Table<ContinuityChallenge> challenges = new Table<>("continuity challenge");
   /** Keyed by the zero-padded sequence number, so key order is sequence order. */
   private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
   /** The last sequence number drawn by a committed transaction (pruning does not lower it). */
@@ -348,6 +360,129 @@ public final class InMemoryStore implements Transactor {
     public RevocationEventRepository revocationEvents() {
       return revocationEventRepository;
     }
+
+    @Override
+    public ChangeRequestRepository changeRequests() {
+      return changeRequestRepository;
+    }
+
+    @Override
+    public ContinuityChallengeRepository continuityChallenges() {
+      return challengeRepository;
+    }
+
+    private final ChangeRequestRepository changeRequestRepository = new ChangeRequestRepository() {
+      @Override
+      public void insert(ChangeRequest r) {
+        String key = r.id().value();
+        if (get(changeRequests, key) != null) {
+          throw new UniqueViolation("change request " + key, null);
+        }
+        requireSingleOpen(r);
+        put(changeRequests, key, r);
+      }
+
+      @Override
+      public Optional<ChangeRequest> findById(ChangeRequestId id) {
+        return Optional.ofNullable(get(changeRequests, id.value()));
+      }
+
+      @Override
+      public Optional<ChangeRequest> findForUpdate(ChangeRequestId id) {
+        // transactions are serialized by the store's lock, so a read is already exclusive
+        requireWritable();
+        return findById(id);
+      }
+
+      @Override
+      public boolean update(ChangeRequest next) {
+        String key = next.id().value();
+        ChangeRequest stored = get(changeRequests, key);
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        if (!next.approvals().containsAll(stored.approvals())) {
+          throw new IllegalArgumentException("approvals are only ever added");
+        }
+        requireSingleOpen(next);
+        put(changeRequests, key, next);
+        return true;
+      }
+
+      /** The open_for unique key of the JDBC store: one open request per target. */
+      private void requireSingleOpen(ChangeRequest r) {
+        if (r.open() && view(changeRequests).values().stream()
+            .anyMatch(o -> o.open() && o.target().equals(r.target()) && !o.id().equals(r.id()))) {
+          throw new UniqueViolation("open change request of " + r.target(), null);
+        }
+      }
+
+      @Override
+      public Optional<ChangeRequest> findOpenForIdentity(IdentityId target) {
+        return view(changeRequests).values().stream().filter(r -> r.open() && r.target().equals(target)).findFirst();
+      }
+
+      @Override
+      public long countByTypesSince(IdentityId target, Set<ChangeType> types, Instant since) {
+        return view(changeRequests).values().stream()
+            .filter(r -> r.target().equals(target) && types.contains(r.type()) && !r.createdAt().isBefore(since))
+            .count();
+      }
+
+      @Override
+      public Page<ChangeRequest> list(ChangeRequestQuery q) {
+        List<ChangeRequest> out = new ArrayList<>();
+        boolean more = false;
+        for (ChangeRequest r : view(changeRequests).values()) {
+          if (!q.matches(r)) {
+            continue;
+          }
+          if (out.size() == q.limit()) {
+            more = true;
+            break;
+          }
+          out.add(r);
+        }
+        return new Page<>(out, more ? last(out).id().value() : null);
+      }
+    };
+
+    private final ContinuityChallengeRepository challengeRepository = new ContinuityChallengeRepository() {
+      @Override
+      public void insert(ContinuityChallenge c) {
+        String key = c.id().value();
+        if (get(challenges, key) != null) {
+          throw new UniqueViolation("continuity challenge " + key, null);
+        }
+        if (get(changeRequests, c.changeRequestId().value()) == null) {
+          throw new IllegalStateException("no change request " + c.changeRequestId());
+        }
+        put(challenges, key, c);
+      }
+
+      @Override
+      public Optional<ContinuityChallenge> findById(ContinuityChallengeId id) {
+        return Optional.ofNullable(get(challenges, id.value()));
+      }
+
+      @Override
+      public boolean markUsed(ContinuityChallengeId id, Instant at) {
+        ContinuityChallenge c = get(challenges, id.value());
+        if (c == null || c.used()) {
+          return false;
+        }
+        put(challenges, id.value(), new ContinuityChallenge(c.id(), c.changeRequestId(), c.nonceHash(), c.createdAt(),
+            c.expiresAt(), at));
+        return true;
+      }
+
+      @Override
+      public List<ContinuityChallenge> listForRequest(ChangeRequestId request) {
+        return view(challenges).values().stream().filter(c -> c.changeRequestId().equals(request))
+            .sorted(Comparator.comparing(ContinuityChallenge::createdAt).thenComparing(c -> c.id().value()))
+            .toList();
+      }
+    };
 
     private final RevocationEventRepository revocationEventRepository = new RevocationEventRepository() {
       @Override

@@ -1,0 +1,31 @@
+package dev.bindery.change;
+
+import dev.bindery.common.RejectedException;
+import java.util.Locale;
+
+/**
+ * The state of a change request: {@code pending → approved → applied}, or one of the terminal states
+ * {@code rejected}, {@code expired}, {@code cancelled}. Only an open request ({@code pending} or {@code approved})
+ * changes; a terminal one never does.
+ */
+public enum ChangeState {
+  PENDING, APPROVED, APPLIED, REJECTED, EXPIRED, CANCELLED;
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public boolean open() {
+    return this == PENDING || this == APPROVED;
+  }
+
+  public static ChangeState parse(String field, String value) {
+    for (ChangeState s : values()) {
+      if (s.wire().equals(value)) {
+        return s;
+      }
+    }
+    throw RejectedException.invalid(field,
+        "'" + field + "' must be one of pending, approved, applied, rejected, expired, cancelled");
+  }
+}
