@@ -69,7 +69,9 @@ public enum ErrorCode {
   // too many refused attempts from one source (see RateLimitedException)
   RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS),
   // tokens (issue 4)
-  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
+  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT),
+  /** A leak report's access token whose signature does not verify with a signing key of this server. */
+  ACCESS_TOKEN_SIGNATURE_INVALID("access_token_signature_invalid", Category.INVALID);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {

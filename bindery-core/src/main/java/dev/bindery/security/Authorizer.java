@@ -32,6 +32,8 @@ import java.time.Instant;
  *       revokes, and an auditor is read-only).
  *   <li>Token policies of identities: {@code admin} or {@code security_officer} (never owners). Resource server
  *       registration: {@code admin}. Reading either: any operator but a leak reporter.
+ *   <li>Revoking access tokens: one token by its id, {@code admin} or {@code security_officer} (an id names no
+ *       identity, so there is no owner to check); every token of an identity, also an owner of it.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -162,6 +164,18 @@ public final class Authorizer {
   public void requireTokenPolicyChange(Caller c) {
     requireAnyRole(c, "only an admin or a security officer may change token policies", Role.ADMIN,
         Role.SECURITY_OFFICER);
+  }
+
+  /** Revoking one access token by its id: an admin or a security officer. */
+  public void requireRevokeToken(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may revoke an access token by its id", Role.ADMIN,
+        Role.SECURITY_OFFICER);
+  }
+
+  /** Revoking every access token of an identity: an admin, a security officer or an owner of the identity. */
+  public void requireRevokeIdentityTokens(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner of the identity may revoke its tokens");
   }
 
   public void requireStepUp(Caller c) {
