@@ -48,6 +48,51 @@ class LeakCommandsTest {
   }
 
   @Test
+  void report_accessTokenWithRevokeBoundCredential_flagSentAndTokenAndCredentialPrinted() {
+    String jwt = "eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJuaGlfYWJjIn0.c2lnbmF0dXJl";
+    server.replyJson("POST", "/api/v1/leaks", 200, """
+        {"matched":true,"revoked":[{"credential_id":"cred_9","identity_id":"nhi_abc","type":"x509_svid"}],
+         "already_revoked":[],"access_token":{"jti":"tok_1","identity_id":"nhi_abc","status":"revoked"}}""");
+
+    CliRun run = CliRun.againstWithStdin(server, jwt + "\n", "leak", "report", "-", "--revoke-bound-credential");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertSameJson(server.onlyRequest().body(), "{\"value\":\"" + jwt + "\",\"revoke_bound_credential\":true}");
+    assertThat(run.out().lines()).containsExactly(
+        "matched: access token tok_1 of nhi_abc: revoked",
+        "matched: revoked 1 credential with reason key_compromise",
+        "CREDENTIAL_ID  IDENTITY_ID  TYPE",
+        "cred_9         nhi_abc      x509_svid");
+    assertThat(run.all()).doesNotContain(jwt).doesNotContain("c2lnbmF0dXJl");
+  }
+
+  @Test
+  void report_accessTokenAlreadyRevoked_saysSoWithoutTheCredentialTable() {
+    server.replyJson("POST", "/api/v1/leaks", 200, """
+        {"matched":true,"revoked":[],"already_revoked":[],
+         "access_token":{"jti":"tok_1","identity_id":"nhi_abc","status":"already_revoked"}}""");
+
+    CliRun run = CliRun.againstWithStdin(server, "a.b.c\n", "leak", "report", "-");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertSameJson(server.onlyRequest().body(), "{\"value\":\"a.b.c\"}");
+    assertThat(run.out().lines()).containsExactly(
+        "matched: access token tok_1 of nhi_abc: already revoked before this report");
+  }
+
+  @Test
+  void report_forgedAccessToken_exitOneWithTheCodeNeverTheToken() {
+    server.replyProblem("POST", "/api/v1/leaks", 400, "access_token_signature_invalid",
+        "the access token's signature does not verify with this server's key");
+
+    CliRun run = CliRun.againstWithStdin(server, "forged.token.value\n", "leak", "report", "-");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(run.err()).contains("error: access_token_signature_invalid");
+    assertThat(run.all()).doesNotContain("forged.token.value");
+  }
+
+  @Test
   void report_certificatePemFromFile_sentWhole() throws Exception {
     String pem = WorkloadCa.pem(WorkloadCa.generate().root);
     Path file = Files.writeString(dir.resolve("leaked.pem"), pem);

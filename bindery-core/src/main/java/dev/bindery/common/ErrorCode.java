@@ -85,7 +85,9 @@ public enum ErrorCode {
   APPROVER_NOT_ENTITLED("approver_not_entitled", Category.FORBIDDEN),
   CONTINUITY_PROOF_INVALID("continuity_proof_invalid", Category.UNPROCESSABLE),
   ASSURANCE_TOO_LOW("assurance_too_low", Category.UNPROCESSABLE),
-  REBINDING_RATE_EXCEEDED("rebinding_rate_exceeded", Category.TOO_MANY_REQUESTS);
+  REBINDING_RATE_EXCEEDED("rebinding_rate_exceeded", Category.TOO_MANY_REQUESTS),
+  /** A leak report's access token whose signature does not verify with a signing key of this server. */
+  ACCESS_TOKEN_SIGNATURE_INVALID("access_token_signature_invalid", Category.INVALID);
 
   /**
    * What kind of rejection a code is; the edge maps each to one status. {@code UNPROCESSABLE} is a well-formed

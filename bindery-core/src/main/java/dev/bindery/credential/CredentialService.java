@@ -51,6 +51,8 @@ import java.util.function.Function;
  * ({@code identity_not_active}). Every refusal of a known credential is audited as denied.
  */
 public final class CredentialService {
+  /** The audit action of a leak report. */
+  public static final String LEAK_REPORT_ACTION = "credential.leak.report";
   /** At most this many items in one report. */
   public static final int REPORT_LIMIT = 1000;
   /** The window of the {@code bindery_credentials_expiring} gauge. */
@@ -75,19 +77,28 @@ public final class CredentialService {
   private final SecureRandom random;
   private final CertificateAuthority ca;
   private final CredentialEvents events;
+  private final LeakedAccessTokens leakedTokens;
   private final RefusalLimiter enrolmentRefusals;
+
+  /** A credential service whose leak reports recognise no access token ({@link LeakedAccessTokens#NONE}). */
+  public CredentialService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
+      CredentialEvents events) {
+    this(tx, authz, random, ca, events, LeakedAccessTokens.NONE);
+  }
 
   /**
    * @param ca issues the X.509-SVIDs
    * @param events told of lineage quarantines after they commit (metrics)
+   * @param leakedTokens recognises the access tokens of this deployment's authorization server in leak reports
    */
   public CredentialService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
-      CredentialEvents events) {
+      CredentialEvents events, LeakedAccessTokens leakedTokens) {
     this.tx = Objects.requireNonNull(tx);
     this.authz = Objects.requireNonNull(authz);
     this.random = Objects.requireNonNull(random);
     this.ca = Objects.requireNonNull(ca);
     this.events = Objects.requireNonNull(events);
+    this.leakedTokens = Objects.requireNonNull(leakedTokens);
     this.enrolmentRefusals = new RefusalLimiter(tx.clock(), ENROLMENT_REFUSALS_PER_WINDOW, ENROLMENT_REFUSAL_WINDOW,
         ENROLMENT_TRACKED_SOURCES);
   }
@@ -931,24 +942,49 @@ public final class CredentialService {
 
   // ---- leak response ------------------------------------------------------------------------------------
 
+  /** A leak report without {@code revoke_bound_credential}; see {@link #reportLeak(Caller, String, boolean)}. */
+  public LeakReport reportLeak(Caller caller, String value) {
+    return reportLeak(caller, value, false);
+  }
+
   /**
    * Handles a reported leaked value (any operator but an auditor, who is read-only while a report revokes; or a
-   * leak reporter; a refused caller is audited as denied): an API key, a certificate PEM, a public
-   * key PEM (SubjectPublicKeyInfo) or a JWK (public or private). Every credential it matches and that is not
-   * revoked yet is revoked with reason key compromise (a certificate or key matches every credential bound to
-   * the same public key). The report is audited as {@code credential.leak.report} with the kind of value and
-   * what was revoked; the value itself is never stored or logged. A value that matches nothing (including one
-   * that is not a credential at all) answers {@link LeakReport#noMatch()}.
+   * leak reporter; a refused caller is audited as denied): an API key, a certificate PEM, a public key PEM
+   * (SubjectPublicKeyInfo), a JWK (public or private), or an access token of this authorization server. Every
+   * credential it matches and that is not revoked yet is revoked with reason key compromise (a certificate or key
+   * matches every credential bound to the same public key). The report is audited as {@value #LEAK_REPORT_ACTION}
+   * with the kind of value and what was revoked; the value itself is never stored or logged. A value that matches
+   * nothing (including one that is not a credential at all) answers {@link LeakReport#noMatch()}.
+   *
+   * <p>An access token ({@link LeakedAccessTokens}: its signature must verify with a key of this server, else
+   * {@code access_token_signature_invalid} and nothing is written) is revoked by its {@code jti} (a {@code token}
+   * event of the revocation feed) unless it is revoked already or expired. Its credential is left alone unless
+   * {@code revokeBoundCredential}: a bound token is useless without its key, so a leaked token alone does not show
+   * that the key leaked. With it, the credential of the token's identity that the token is bound to
+   * ({@code cnf.x5t#S256}, or {@code cnf.jkt} of a registered public key) is treated as a leaked certificate or key.
+   * The audit event's target is then the token's identity, and its details hold the jti, never the token.
+   *
+   * @param revokeBoundCredential for an access token only ({@code invalid_field} otherwise: a leaked credential is
+   *     always revoked)
    */
-  public LeakReport reportLeak(Caller caller, String value) {
-    String action = "credential.leak.report";
-    return tx.write(caller, action, "", t -> {
-      authz.requireLeakReport(caller);
-      LeakedValue leaked = LeakedValue.classify(value);
+  public LeakReport reportLeak(Caller caller, String value, boolean revokeBoundCredential) {
+    String action = LEAK_REPORT_ACTION;
+    requireLeakReport(caller, action);
+    // outside the transaction: recognising a token may reload the signing keys from the store
+    LeakedValue leaked = LeakedValue.classify(value, leakedTokens);
+    LeakedAccessToken token = leaked instanceof LeakedValue.AccessToken a ? a.token() : null;
+    if (revokeBoundCredential && token == null) {
+      throw RejectedException.invalid("revoke_bound_credential",
+          "revoke_bound_credential applies to a leaked access token only: a leaked credential is always revoked");
+    }
+    String target = token == null ? "" : token.subject().value();
+    return tx.write(caller, action, target, t -> {
       Instant now = tx.clock().instant();
       List<LeakReport.Match> revoked = new ArrayList<>();
       List<LeakReport.Match> already = new ArrayList<>();
-      for (Credential c : matches(t, leaked)) {
+      List<Credential> matching = token == null ? matches(t, leaked)
+          : revokeBoundCredential ? boundCredentials(t, token) : List.of();
+      for (Credential c : matching) {
         if (c.status() == CredentialStatus.ACTIVE || c.status() == CredentialStatus.SUPERSEDED) {
           revokeIn(t, caller, c, RevocationReason.KEY_COMPROMISE, now, "leak_report");
           revoked.add(LeakReport.Match.of(c));
@@ -956,14 +992,78 @@ public final class CredentialService {
           already.add(LeakReport.Match.of(c));
         }
       }
+      // after the credentials' events: every transaction takes credential rows before the feed's counter row
+      LeakReport.TokenMatch tokenMatch = token == null ? null
+          : new LeakReport.TokenMatch(token.jti(), token.subject(), revokeLeakedToken(t, token, now));
+      boolean matched = tokenMatch != null || !(revoked.isEmpty() && already.isEmpty());
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("value_kind", leaked.kind());
-      d.put("matched", !(revoked.isEmpty() && already.isEmpty()));
+      d.put("matched", matched);
       d.put("revoked", revoked.stream().map(m -> (Object) m.credentialId().value()).toList());
       d.put("already_revoked", already.stream().map(m -> (Object) m.credentialId().value()).toList());
-      tx.record(t, caller, action, "", d);
-      return revoked.isEmpty() && already.isEmpty() ? LeakReport.noMatch() : new LeakReport(true, revoked, already);
+      if (tokenMatch != null) {
+        Map<String, Object> at = new LinkedHashMap<>();
+        at.put("jti", tokenMatch.jti());
+        at.put("identity_id", tokenMatch.identityId().value());
+        at.put("outcome", tokenMatch.outcome().wire());
+        d.put("access_token", at);
+        d.put("revoke_bound_credential", revokeBoundCredential);
+      }
+      tx.record(t, caller, action, target, d);
+      return matched ? new LeakReport(true, revoked, already, tokenMatch) : LeakReport.noMatch();
     });
+  }
+
+  /** The authorization of a leak report, checked before the value is looked at; a refusal is audited as denied. */
+  private void requireLeakReport(Caller caller, String action) {
+    try {
+      authz.requireLeakReport(caller);
+    } catch (RejectedException e) {
+      if (!e.securityRelevant()) {
+        throw e;
+      }
+      throw tx.recordedRefusal(caller == null ? ANONYMOUS : caller.actor(), action, "", e,
+          caller == null ? "" : caller.requestId());
+    }
+  }
+
+  /** Appends the {@code token} event of a leaked access token unless it is revoked already or expired. */
+  private static LeakReport.TokenOutcome revokeLeakedToken(Tx t, LeakedAccessToken token, Instant now) {
+    if (!now.isBefore(token.expiresAt())) {
+      return LeakReport.TokenOutcome.EXPIRED;
+    }
+    if (t.revocationEvents().latest(RevocationEventType.TOKEN, token.jti()).isPresent()) {
+      return LeakReport.TokenOutcome.ALREADY_REVOKED;
+    }
+    t.revocationEvents().append(RevocationEventType.TOKEN, token.jti(), now);
+    return LeakReport.TokenOutcome.REVOKED;
+  }
+
+  /**
+   * The credentials a leaked token's binding names, handled as a leaked certificate or key: the credential of the
+   * token's own identity with the {@code cnf} thumbprint, and every credential bound to its public key. An unbound
+   * token, or a binding to a DPoP key that is not a registered credential of that identity, names none.
+   */
+  private static List<Credential> boundCredentials(Tx t, LeakedAccessToken token) {
+    List<Credential> bound = new ArrayList<>();
+    if (token.certificateThumbprint() != null) {
+      t.credentials().findByThumbprint(CredentialType.X509_SVID, token.certificateThumbprint()).ifPresent(bound::add);
+      t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, token.certificateThumbprint())
+          .ifPresent(bound::add);
+    } else if (token.keyThumbprint() != null) {
+      t.credentials().findByThumbprint(CredentialType.PUBLIC_KEY, token.keyThumbprint()).ifPresent(bound::add);
+    }
+    Map<String, Credential> found = new TreeMap<>();
+    for (Credential c : bound) {
+      if (!c.identityId().equals(token.subject()) || c.publicKey() == null) {
+        continue;
+      }
+      LeakedValue asLeaked = c.type() == CredentialType.PUBLIC_KEY
+          ? new LeakedValue.PublicKey(c.thumbprint(), c.publicKey().fingerprint())
+          : new LeakedValue.Certificate(c.thumbprint(), c.publicKey().fingerprint());
+      matches(t, asLeaked).forEach(m -> found.put(m.id().value(), m));
+    }
+    return List.copyOf(found.values());
   }
 
   private static List<Credential> matches(Tx t, LeakedValue leaked) {

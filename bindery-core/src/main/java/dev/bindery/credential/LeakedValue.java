@@ -42,6 +42,14 @@ sealed interface LeakedValue {
     }
   }
 
+  /** An access token this server signed ({@link LeakedAccessTokens}): matches its jti and its binding. */
+  record AccessToken(LeakedAccessToken token) implements LeakedValue {
+    @Override
+    public String kind() {
+      return "access_token";
+    }
+  }
+
   record Unrecognised() implements LeakedValue {
     @Override
     public String kind() {
@@ -50,6 +58,14 @@ sealed interface LeakedValue {
   }
 
   static LeakedValue classify(String value) {
+    return classify(value, LeakedAccessTokens.NONE);
+  }
+
+  /**
+   * Classifies {@code value}; an access token is recognised by {@code tokens}, whose refusal of a forged one
+   * propagates.
+   */
+  static LeakedValue classify(String value, LeakedAccessTokens tokens) {
     if (value == null || value.isBlank()) {
       throw RejectedException.missing("value");
     }
@@ -57,6 +73,10 @@ sealed interface LeakedValue {
       throw RejectedException.invalid("value", "value is larger than " + MAX_CHARS + " characters");
     }
     String v = value.strip();
+    Optional<LeakedAccessToken> token = tokens.recognise(v);
+    if (token.isPresent()) {
+      return new AccessToken(token.get());
+    }
     try {
       if (v.startsWith(ApiKeys.PREFIX)) {
         return ApiKeys.valid(v) ? new ApiKey(SecretHash.of(Secret.of(v))) : new Unrecognised();

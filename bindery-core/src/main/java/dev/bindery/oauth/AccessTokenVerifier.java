@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * {@code client_id}, {@code jti}, {@code iat}, {@code nbf}, {@code exp} and a non-empty {@code aud} present;
  * {@code exp} after the clock's now; {@code nbf} not after now plus {@link #MAX_NBF_SKEW} (other nodes' clocks);
  * {@code cnf}, when present, exactly one string member {@code x5t#S256} or {@code jkt}. Anything else is empty:
- * the caller cannot tell why (RFC 7662 section 2.2 gives no reason either).
+ * the caller cannot tell why (RFC 7662 section 2.2 gives no reason either). {@link #checkIgnoringLifetime} says why,
+ * for a leak report only.
  */
 public final class AccessTokenVerifier {
   public static final int MAX_TOKEN_LENGTH = 8192;
@@ -43,27 +44,83 @@ public final class AccessTokenVerifier {
   }
 
   public Optional<VerifiedAccessToken> verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      return Optional.empty();
-    }
-    try {
-      SignedJWT jwt = SignedJWT.parse(token);
-      JWSHeader header = jwt.getHeader();
-      if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !AccessTokenIssuer.AT_JWT.equals(header.getType())
-          || header.getKeyID() == null) {
-        return Optional.empty();
+    return Optional.ofNullable(check(token, true).token());
+  }
+
+  /** Why a token did not verify; said only where the caller may learn it (a leak report, never introspection). */
+  public enum Failure {
+    /** Not a compact JWS of at most {@value #MAX_TOKEN_LENGTH} characters. */
+    MALFORMED,
+    /** A JWS whose header {@code typ} is not {@code at+jwt}: not an access token. */
+    NOT_AN_ACCESS_TOKEN,
+    /** No {@code kid}, or one that names no published signing key of this server. */
+    UNKNOWN_KEY,
+    /** An {@code alg} other than ES256, or a signature that does not verify with the key its {@code kid} names. */
+    BAD_SIGNATURE,
+    /** Signed by this server's key, but the claims are not those of its tokens ({@code iss}, a required claim, cnf). */
+    INVALID_CLAIMS,
+    /** {@code exp} has passed, or {@code nbf} is beyond the allowed skew. */
+    OUTSIDE_LIFETIME
+  }
+
+  /** The outcome of a check: exactly one of {@code token} and {@code failure} is set. */
+  public record Check(VerifiedAccessToken token, Failure failure) {
+    public Check {
+      if ((token == null) == (failure == null)) {
+        throw new IllegalArgumentException("a check has a token or a failure");
       }
-      Optional<ECKey> key = keys.verificationKey(header.getKeyID());
-      if (key.isEmpty() || !jwt.verify(new ECDSAVerifier(key.get()))) {
-        return Optional.empty();
-      }
-      return claims(jwt.getJWTClaimsSet());
-    } catch (ParseException | JOSEException | IllegalStateException e) {
-      return Optional.empty();
     }
   }
 
-  private Optional<VerifiedAccessToken> claims(JWTClaimsSet c) throws ParseException {
+  /**
+   * As {@link #verify} but without the lifetime check ({@code exp}, {@code nbf}), and saying why a token failed: for a
+   * leak report, which must recognise an expired token this server signed and tell a forged one apart. Never use it
+   * to accept a token.
+   */
+  public Check checkIgnoringLifetime(String token) {
+    return check(token, false);
+  }
+
+  private Check check(String token, boolean lifetime) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      return refused(Failure.MALFORMED);
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      return refused(Failure.MALFORMED);
+    }
+    JWSHeader header = jwt.getHeader();
+    if (!AccessTokenIssuer.AT_JWT.equals(header.getType())) {
+      return refused(Failure.NOT_AN_ACCESS_TOKEN);
+    }
+    if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+      return refused(Failure.BAD_SIGNATURE);
+    }
+    try {
+      Optional<ECKey> key = header.getKeyID() == null ? Optional.empty() : keys.verificationKey(header.getKeyID());
+      if (key.isEmpty()) {
+        return refused(Failure.UNKNOWN_KEY);
+      }
+      if (!jwt.verify(new ECDSAVerifier(key.get()))) {
+        return refused(Failure.BAD_SIGNATURE);
+      }
+    } catch (JOSEException | IllegalStateException e) {
+      return refused(Failure.BAD_SIGNATURE);
+    }
+    try {
+      return claims(jwt.getJWTClaimsSet(), lifetime);
+    } catch (ParseException e) {
+      return refused(Failure.INVALID_CLAIMS);
+    }
+  }
+
+  private static Check refused(Failure failure) {
+    return new Check(null, failure);
+  }
+
+  private Check claims(JWTClaimsSet c, boolean lifetime) throws ParseException {
     String iss = c.getIssuer();
     String sub = c.getSubject();
     String clientId = c.getStringClaim("client_id");
@@ -74,32 +131,32 @@ public final class AccessTokenVerifier {
     List<String> aud = c.getAudience();
     if (iss == null || !iss.equals(issuer.get()) || sub == null || clientId == null || jti == null || iat == null
         || nbf == null || exp == null || aud == null || aud.isEmpty()) {
-      return Optional.empty();
+      return refused(Failure.INVALID_CLAIMS);
     }
     Instant now = clock.instant();
-    if (!now.isBefore(exp.toInstant()) || nbf.toInstant().isAfter(now.plus(MAX_NBF_SKEW))) {
-      return Optional.empty();
+    if (lifetime && (!now.isBefore(exp.toInstant()) || nbf.toInstant().isAfter(now.plus(MAX_NBF_SKEW)))) {
+      return refused(Failure.OUTSIDE_LIFETIME);
     }
     String x5t = null;
     String jkt = null;
     Map<String, Object> cnf = c.getJSONObjectClaim("cnf");
     if (cnf != null) {
       if (cnf.size() != 1) {
-        return Optional.empty();
+        return refused(Failure.INVALID_CLAIMS);
       }
       Object v = cnf.values().iterator().next();
       if (!(v instanceof String s) || s.isEmpty()) {
-        return Optional.empty();
+        return refused(Failure.INVALID_CLAIMS);
       }
       if (cnf.containsKey("x5t#S256")) {
         x5t = s;
       } else if (cnf.containsKey("jkt")) {
         jkt = s;
       } else {
-        return Optional.empty();
+        return refused(Failure.INVALID_CLAIMS);
       }
     }
-    return Optional.of(new VerifiedAccessToken(iss, sub, clientId, c.getStringClaim("scope"), aud, iat.toInstant(),
-        nbf.toInstant(), exp.toInstant(), jti, x5t, jkt));
+    return new Check(new VerifiedAccessToken(iss, sub, clientId, c.getStringClaim("scope"), aud, iat.toInstant(),
+        nbf.toInstant(), exp.toInstant(), jti, x5t, jkt), null);
   }
 }

@@ -14,9 +14,13 @@ import java.util.Optional;
 /**
  * Token introspection (RFC 7662): a token is active when {@link AccessTokenVerifier} accepts it and nothing has
  * revoked it since. In one read of the store it is inactive if a {@code token} revocation event names its
- * {@code jti}, an {@code x5t#S256} or {@code jkt} event names its {@code cnf} thumbprint, an {@code identity} or
- * {@code identity_locked} event for its {@code sub} took effect at or after its {@code iat}, or its identity is now unknown or not active. The
- * caller authenticates separately ({@link ResourceServerCallers}).
+ * {@code jti}, an {@code x5t#S256} or {@code jkt} event names its {@code cnf} thumbprint, an {@code identity} (or
+ * {@code identity_locked}) event
+ * for its {@code sub} took effect at or after its {@code iat}, or its identity is now unknown or not active. The
+ * caller authenticates separately ({@link ResourceServerCallers}); an operator is answered for every token, a
+ * resource server's identity only for a token whose {@code aud} names a resource server registered with that
+ * identity (RFC 7662 section 4: a resource server must not learn about tokens meant for others; RFC 8707). An
+ * identity linked to no resource server is answered inactive for every token.
  */
 public final class TokenIntrospection {
   private final AccessTokenVerifier verifier;
@@ -27,14 +31,28 @@ public final class TokenIntrospection {
     this.store = Objects.requireNonNull(store);
   }
 
-  /** The token if it is active; empty for {@code {"active":false}}. */
-  public Optional<VerifiedAccessToken> introspect(String token) {
+  /** The token if it is active for {@code caller}; empty for {@code {"active":false}}. */
+  public Optional<VerifiedAccessToken> introspect(String token, ResourceServerCallers.ResourceServerCaller caller) {
+    Objects.requireNonNull(caller);
     Optional<VerifiedAccessToken> verified = verifier.verify(token);
     if (verified.isEmpty()) {
       return verified;
     }
     VerifiedAccessToken t = verified.get();
-    return store.read(tx -> active(tx, t)) ? verified : Optional.empty();
+    return store.read(tx -> (caller.operator() || meantFor(tx, t, caller.actor())) && active(tx, t))
+        ? verified : Optional.empty();
+  }
+
+  /** True if one of the token's audiences is a resource server linked to the calling identity. */
+  private static boolean meantFor(Tx tx, VerifiedAccessToken t, String identity) {
+    IdentityId id;
+    try {
+      id = IdentityId.parse(identity);
+    } catch (RejectedException e) {
+      return false;
+    }
+    return tx.resourceServers().listForIdentity(id).stream()
+        .anyMatch(rs -> t.audiences().contains(rs.audience().value()));
   }
 
   private static boolean active(Tx tx, VerifiedAccessToken t) {

@@ -4,6 +4,8 @@ import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.identity.Scope;
 import dev.bindery.common.RejectedException;
+import dev.bindery.revocation.RevocationEvent;
+import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.Audience;
@@ -25,7 +27,8 @@ import java.util.function.ToIntFunction;
 /**
  * The {@code client_credentials} grant (RFC 6749 section 4.4) for an authenticated client: checks the request
  * against the identity and its token policy, and mints the access token. Nothing is written to the store: one
- * read of the token policy and the requested resource servers, then a signature.
+ * read of the token policy, the requested resource servers and the identity's latest revocation event, then a
+ * signature.
  *
  * <ul>
  *   <li>The identity must be active ({@code invalid_client}).
@@ -41,6 +44,10 @@ import java.util.function.ToIntFunction;
  *       which only an identity whose policy allows unbound tokens may receive ({@code invalid_request} for others).
  *   <li>Lifetime: the policy's or the default, capped by the maximum, and never beyond the expiry of the credential
  *       that authenticated the client.
+ *   <li>{@code iat}: now, or the second after the identity's latest {@code identity} (or {@code identity_locked})
+ *       revocation event if that event
+ *       is in this second or later ({@link #issuedAfter}), so that a token issued after a revocation is not refused
+ *       by it.
  * </ul>
  */
 public final class TokenService {
@@ -91,15 +98,17 @@ public final class TokenService {
     }
     Set<Scope> scopes = scopes(scope, identity, scopeMinLevel);
     List<Audience> requested = audiences(resources);
-    TokenPolicy policy = store.read(t -> {
+    Stored stored = store.read(t -> {
       for (Audience a : requested) {
         if (t.resourceServers().find(a).isEmpty()) {
           throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
               "resource '" + a.value() + "' is not a registered resource server");
         }
       }
-      return t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id()));
+      return new Stored(t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id())),
+          latestIdentityEvent(t, identity.id().value()));
     });
+    TokenPolicy policy = stored.policy();
     List<Audience> audiences = requested;
     if (audiences.isEmpty()) {
       if (settings.defaultAudience() == null) {
@@ -110,16 +119,48 @@ public final class TokenService {
     }
     Confirmation binding = binding(client, proof, policy);
     Instant now = clock.instant();
+    Instant issuedAt = issuedAfter(now, stored.identityCutoff());
     Instant expiry = now.plus(settings.lifetime(policy));
     Instant credentialExpiry = client.credential().notAfter();
     if (credentialExpiry.isBefore(expiry)) {
       expiry = credentialExpiry;
     }
-    if (expiry.getEpochSecond() <= now.getEpochSecond()) {
+    if (expiry.getEpochSecond() <= issuedAt.getEpochSecond()) {
       throw new OAuthException(OAuthError.INVALID_CLIENT, "credential_expiring",
           "the client's credential expires now; renew it");
     }
-    return issuer.mint(issuerUrl.get(), identity.id(), scopes, audiences, binding, now, expiry);
+    return issuer.mint(issuerUrl.get(), identity.id(), scopes, audiences, binding, issuedAt, expiry);
+  }
+
+  /** The latest {@code identity} or {@code identity_locked} event of the identity: both refuse older tokens. */
+  private static java.time.Instant latestIdentityEvent(dev.bindery.store.Tx t, String identity) {
+    java.time.Instant latest = null;
+    for (RevocationEventType type : new RevocationEventType[] {RevocationEventType.IDENTITY,
+        RevocationEventType.IDENTITY_LOCKED}) {
+      java.time.Instant at = t.revocationEvents().latest(type, identity).map(RevocationEvent::at).orElse(null);
+      if (at != null && (latest == null || at.isAfter(latest))) {
+        latest = at;
+      }
+    }
+    return latest;
+  }
+
+  /** What the grant reads in its one store read. {@code identityCutoff}: the latest identity event, or null. */
+  private record Stored(TokenPolicy policy, Instant identityCutoff) {}
+
+  /**
+   * The {@code iat} of a token issued at {@code now}. An {@code identity} revocation event refuses every token of the
+   * identity whose {@code iat} (whole seconds) is at or before the event; a token issued after the event but in the
+   * same second would be refused with them. Such a token gets the next second as its {@code iat} instead (at most one
+   * second ahead of now, well within the skew every verifier allows), so every token issued after a revocation is
+   * accepted.
+   */
+  static Instant issuedAfter(Instant now, Instant identityCutoff) {
+    Instant second = Instant.ofEpochSecond(now.getEpochSecond());
+    if (identityCutoff == null || identityCutoff.isBefore(second)) {
+      return now;
+    }
+    return Instant.ofEpochSecond(identityCutoff.getEpochSecond()).plusSeconds(1);
   }
 
   private static Confirmation binding(AuthenticatedClient client, DpopProof proof, TokenPolicy policy) {

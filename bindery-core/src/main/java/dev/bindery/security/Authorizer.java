@@ -38,6 +38,8 @@ import java.time.Instant;
  *   <li>Change requests (re-binding): made by {@code admin}, {@code security_officer} or an owner; cancelled by
  *       those or the requester; approvals and applies are checked by the change engine (roles acted in,
  *       self-approval, step-up), see {@link dev.bindery.change.ChangeRequestService}.
+ *   <li>Revoking access tokens: one token by its id, {@code admin} or {@code security_officer} (an id names no
+ *       identity, so there is no owner to check); every token of an identity, also an owner of it.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -168,6 +170,18 @@ public final class Authorizer {
   public void requireTokenPolicyChange(Caller c) {
     requireAnyRole(c, "only an admin or a security officer may change token policies", Role.ADMIN,
         Role.SECURITY_OFFICER);
+  }
+
+  /** Revoking one access token by its id: an admin or a security officer. */
+  public void requireRevokeToken(Caller c) {
+    requireAnyRole(c, "only an admin or a security officer may revoke an access token by its id", Role.ADMIN,
+        Role.SECURITY_OFFICER);
+  }
+
+  /** Revoking every access token of an identity: an admin, a security officer or an owner of the identity. */
+  public void requireRevokeIdentityTokens(Caller c, Identity identity) {
+    requireAdminOrOwner(c, identity, true,
+        "only an admin, a security officer or an owner of the identity may revoke its tokens");
   }
 
   /** Raising an identity's assurance level: an admin or an owner. */

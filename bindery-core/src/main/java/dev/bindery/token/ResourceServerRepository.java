@@ -1,5 +1,6 @@
 package dev.bindery.token;
 
+import dev.bindery.identity.IdentityId;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,4 +13,7 @@ public interface ResourceServerRepository {
 
   /** Every registered resource server, in audience order. */
   List<ResourceServer> list();
+
+  /** The resource servers linked to {@code identity}, in audience order. */
+  List<ResourceServer> listForIdentity(IdentityId identity);
 }

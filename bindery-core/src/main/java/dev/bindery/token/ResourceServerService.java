@@ -2,6 +2,8 @@ package dev.bindery.token;
 
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.RejectedException;
+import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
 import dev.bindery.store.AuditedTransactor;
@@ -14,7 +16,8 @@ import java.util.Objects;
 /**
  * The registry of resource servers (RFC 8707 audiences). Registering one is an admin's act, audited as
  * {@code resource_server.create}; any operator but a leak reporter may list them. A token can only be issued for
- * a registered audience (or the configured default audience).
+ * a registered audience (or the configured default audience). A resource server may be linked to the identity it
+ * authenticates as: introspection by that identity answers only for tokens issued to its audiences.
  */
 public final class ResourceServerService {
   static final String ACTION_CREATE = "resource_server.create";
@@ -26,18 +29,32 @@ public final class ResourceServerService {
     this.authz = Objects.requireNonNull(authz);
   }
 
-  /**
-   * Registers {@code audience} (an admin). Refusals: a malformed audience or name {@code invalid_field}, an
-   * audience already registered {@code resource_server_exists} (nothing written).
-   */
+  /** Registers {@code audience} linked to no identity; see {@link #register(Caller, String, String, IdentityId)}. */
   public ResourceServer register(Caller caller, String audience, String name) {
+    return register(caller, audience, name, null);
+  }
+
+  /**
+   * Registers {@code audience} (an admin), linked to {@code identity} if it is not null: the identity the resource
+   * server authenticates as when it introspects tokens. Refusals: a malformed audience or name {@code invalid_field},
+   * an unknown identity {@code identity_not_found}, a retired one {@code identity_retired}, an audience already
+   * registered {@code resource_server_exists} (nothing written).
+   */
+  public ResourceServer register(Caller caller, String audience, String name, IdentityId identity) {
     if (audience == null) {
       throw RejectedException.missing("audience");
     }
     Audience aud = new Audience(audience);
     return tx.write(caller, ACTION_CREATE, aud.value(), t -> {
       authz.requireAdmin(caller, "register resource servers");
-      ResourceServer server = new ResourceServer(aud, name, caller.actor(), tx.clock().instant());
+      if (identity != null) {
+        Identity i = t.identities().findById(identity)
+            .orElseThrow(() -> new RejectedException(ErrorCode.IDENTITY_NOT_FOUND, "no identity " + identity));
+        if (i.retired()) {
+          throw new RejectedException(ErrorCode.IDENTITY_RETIRED, "identity " + identity + " is retired");
+        }
+      }
+      ResourceServer server = new ResourceServer(aud, name, caller.actor(), tx.clock().instant(), identity);
       if (t.resourceServers().find(aud).isPresent()) {
         throw exists(aud);
       }
@@ -49,6 +66,9 @@ public final class ResourceServerService {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("audience", aud.value());
       d.put("name", server.name());
+      if (identity != null) {
+        d.put("identity_id", identity.value());
+      }
       tx.record(t, caller, ACTION_CREATE, aud.value(), d);
       return server;
     });

@@ -64,6 +64,33 @@ class TokenAdministrationTest {
   }
 
   @Test
+  void register_linkedToAnIdentity_storedListedForItAndAudited() {
+    Identity i = workload();
+    long seq = b.auditHead().seq();
+
+    ResourceServer rs = resourceServers.register(adminCaller, "https://orders.example/", "Orders", i.id());
+
+    assertThat(rs.identityId()).isEqualTo(i.id());
+    assertThat(b.store().read((dev.bindery.store.Tx t) -> t.resourceServers().listForIdentity(i.id())))
+        .containsExactly(rs);
+    assertThat(b.auditSince(seq).get(0).details()).isEqualTo(Map.of("audience", "https://orders.example/",
+        "name", "Orders", "identity_id", i.id().value()));
+  }
+
+  @Test
+  void register_linkedToAnUnknownOrRetiredIdentity_refusedAndNothingWritten() {
+    Identity retired = workload();
+    b.identities().retire(b.steppedUp(admin), retired.id(), retired.version(), "gone");
+    StoreState before = b.state();
+
+    assertRejected(() -> resourceServers.register(adminCaller, "urn:x", "X", IdentityId.parse("nhi_" + "c".repeat(26))),
+        ErrorCode.IDENTITY_NOT_FOUND);
+    assertRejected(() -> resourceServers.register(adminCaller, "urn:x", "X", retired.id()), ErrorCode.IDENTITY_RETIRED);
+
+    assertNothingWritten(b, before);
+  }
+
+  @Test
   void register_notAnAdmin_forbiddenOnlyADeniedEvent() {
     for (TestOperator op : List.of(securityOfficer, owner, auditor)) {
       Caller caller = b.caller(op);

@@ -32,7 +32,8 @@ public final class LeakCommands extends ClientGroup {
   @Command(name = "report", description = {
       "Report a leaked value (POST /api/v1/leaks; any operator, or the leak_reporter role): an API key, a"
           + " certificate PEM, a public key (PEM or JWK) or a Bindery access token. The credential it belongs"
-          + " to is revoked at once with reason key_compromise, and the answer says what was revoked.",
+          + " to is revoked at once with reason key_compromise, and the answer says what was revoked. An access"
+          + " token is revoked by its jti; its credential only with --revoke-bound-credential.",
       "Pass the value in a file (--file FILE) or on standard input (-), not with --value: a command-line"
           + " argument is visible to other local users and stays in shell history. The value is never"
           + " printed. The exit code is 0 whether or not it matched a credential; see 'matched'."})
@@ -46,19 +47,42 @@ public final class LeakCommands extends ClientGroup {
     @Parameters(arity = "0..1", paramLabel = "-", description = "Read the leaked value from standard input.")
     String stdinMarker;
 
+    @Option(names = "--revoke-bound-credential", description = "For a leaked access token: also revoke the"
+        + " credential it is bound to (key_compromise). Without it only the token is revoked.")
+    boolean revokeBoundCredential;
+
     @Override
     protected int run() {
       byte[] leaked = leakedValue();
       JsonNode answer;
       try {
-        answer = api().send(ApiRequest.post("leaks").body(Json.object()
-            .put("value", new String(leaked, StandardCharsets.UTF_8).strip()))).json();
+        var body = Json.object().put("value", new String(leaked, StandardCharsets.UTF_8).strip());
+        if (revokeBoundCredential) {
+          body.put("revoke_bound_credential", true);
+        }
+        answer = api().send(ApiRequest.post("leaks").body(body)).json();
       } finally {
         Arrays.fill(leaked, (byte) 0);
       }
       if (printer().isJson()) {
         printer().resource(answer);
-      } else if (answer.path("matched").asBoolean(false)) {
+        return ExitCodes.OK;
+      }
+      JsonNode token = answer.path("access_token");
+      boolean credentials = answer.path("revoked").size() + answer.path("already_revoked").size() > 0;
+      if (token.isObject()) {
+        printer().outcome(answer, "matched: access token " + token.path("jti").asText() + " of "
+            + token.path("identity_id").asText() + ": " + switch (token.path("status").asText()) {
+              case "revoked" -> "revoked";
+              case "already_revoked" -> "already revoked before this report";
+              case "expired" -> "expired, nothing to revoke";
+              default -> token.path("status").asText();
+            });
+        if (revokeBoundCredential && !credentials) {
+          printer().raw("no credential of its identity is bound to this token: no credential was revoked");
+        }
+      }
+      if (credentials) {
         int revoked = answer.path("revoked").size();
         printer().raw("matched: revoked " + revoked + " credential" + (revoked == 1 ? "" : "s")
             + " with reason key_compromise");
@@ -68,7 +92,7 @@ public final class LeakCommands extends ClientGroup {
           printer().raw("already revoked before this report: " + before + " credential" + (before == 1 ? "" : "s"));
           printer().rows(answer.path("already_revoked"), Columns.REVOKED_CREDENTIALS);
         }
-      } else {
+      } else if (!token.isObject()) {
         printer().raw("no credential matched this value: nothing was revoked");
       }
       return ExitCodes.OK;

@@ -11,8 +11,8 @@ public record Columns(List<String> fields) {
       new Columns(List.of("id", "name", "roles", "teams", "status", "version"));
   public static final Columns TOKENS = new Columns(
       List.of("id", "description", "created_at", "expires_at", "revoked_at", "last_used_at"));
-  public static final Columns RESOURCE_SERVERS = new Columns(List.of("audience", "name", "created_by",
-      "created_at"));
+  public static final Columns RESOURCE_SERVERS = new Columns(List.of("audience", "name", "identity_id",
+      "created_by", "created_at"));
   public static final Columns TEAMS = new Columns(List.of("id", "display_name", "created_at"));
   public static final Columns CREDENTIALS = new Columns(List.of("id", "identity_id", "type", "status", "usable",
       "generation", "key_type", "not_after", "last_used_at"));

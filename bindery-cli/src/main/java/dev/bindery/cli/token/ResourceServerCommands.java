@@ -28,11 +28,18 @@ public final class ResourceServerCommands extends ClientGroup {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Human name.")
     String name;
 
+    @Option(names = "--identity", paramLabel = "ID", description = "The identity (nhi_...) the resource server"
+        + " authenticates as to introspect tokens: it is answered only for tokens issued for its audiences.")
+    String identity;
+
     @Override
     protected int run() {
       ObjectNode body = Json.object();
       body.put("audience", audience);
       body.put("name", name);
+      if (identity != null) {
+        body.put("identity_id", identity);
+      }
       printer().resource(api().send(ApiRequest.post("resource-servers").body(body)).json());
       return ExitCodes.OK;
     }

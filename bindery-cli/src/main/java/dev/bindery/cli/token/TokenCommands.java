@@ -10,6 +10,7 @@ import dev.bindery.cli.ClientOptions;
 import dev.bindery.cli.ConnectionOptions;
 import dev.bindery.cli.ConnectionOptions.OutputFormat;
 import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;
 import dev.bindery.cli.pem.PemFiles;
 import dev.bindery.cli.workload.ClientCertificate;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code bindery token ...}: OAuth 2.0 access tokens from Bindery's authorization server. {@code get} is run by
  * a workload with its certificate (RFC 8705 mutual TLS, optionally DPoP, RFC 9449); {@code introspect}
- * (RFC 7662) and {@code revoke} (RFC 7009) by a client over mutual TLS or by an operator with a token.
+ * (RFC 7662) by a client over mutual TLS or by an operator with a token; {@code revoke} by the client holding the
+ * token (RFC 7009) or by an operator, one token by its jti or every token of an identity (operator API).
  */
 @Command(name = "token", description = "Get, introspect and revoke OAuth 2.0 access tokens.",
     subcommands = {TokenCommands.Get.class, TokenCommands.Introspect.class, TokenCommands.Revoke.class})
@@ -198,9 +200,6 @@ public final class TokenCommands extends ClientGroup {
   abstract static class OAuthCallCommand extends CliCommand {
     @Mixin ClientOptions options;
 
-    @Parameters(paramLabel = "TOKEN", description = "The access token; '-' reads it from standard input.")
-    String token;
-
     @Option(names = "--key", paramLabel = "FILE", description = "Authenticate with this key (with --cert).")
     Path keyFile;
 
@@ -213,12 +212,13 @@ public final class TokenCommands extends ClientGroup {
       return options.output();
     }
 
-    protected final JsonNode call(String path) {
-      return call(path, List.of());
+    /** POSTs {@code token} (the TOKEN argument: a token, or '-' for standard input) as a form to {@code path}. */
+    protected final JsonNode call(String path, String token) {
+      return call(path, token, List.of());
     }
 
-    /** Posts {@code token} followed by {@code clientForm} (client authentication parameters). */
-    protected final JsonNode call(String path, List<Map.Entry<String, String>> clientForm) {
+    /** POSTs {@code token} followed by {@code clientForm} (client authentication parameters) to {@code path}. */
+    protected final JsonNode call(String path, String token, List<Map.Entry<String, String>> clientForm) {
       if ((keyFile == null) != (certFile == null)) {
         throw CliFailure.usage("give --key and --cert together");
       }
@@ -249,11 +249,15 @@ public final class TokenCommands extends ClientGroup {
 
   @Command(name = "introspect", description = {
       "Ask Bindery whether a token is active (POST /oauth2/introspect, RFC 7662).",
-      "Authenticates with --key/--cert (an identity with the introspect scope) or the operator token."})
+      "Authenticates with --key/--cert (an identity with the introspect scope, answered only for tokens issued"
+          + " to its resource servers) or the operator token (answered for every token)."})
   static final class Introspect extends OAuthCallCommand {
+    @Parameters(paramLabel = "TOKEN", description = "The access token; '-' reads it from standard input.")
+    String token;
+
     @Override
     protected int run() {
-      JsonNode answer = call("/oauth2/introspect");
+      JsonNode answer = call("/oauth2/introspect", token);
       if (!answer.path("active").isBoolean()) {
         throw new CliFailure(ExitCodes.SERVER_ERROR, "the introspection answer has no boolean 'active'");
       }
@@ -262,23 +266,74 @@ public final class TokenCommands extends ClientGroup {
     }
   }
 
-  @Command(name = "revoke", description = {
-      "Revoke a token (POST /oauth2/revoke, RFC 7009). The server answers the same for unknown tokens.",
-      "Authenticates with --key/--cert (the client holding the token) or the operator token."})
+  @Command(name = "revoke", sortOptions = false, description = {
+      "Revoke access tokens, in one of three forms:",
+      "  TOKEN --key K --cert C: as the client holding the token (POST /oauth2/revoke, RFC 7009). The server"
+          + " answers the same for an unknown token or another client's.",
+      "  --id JTI --reason R: as an operator, one token by its jti (POST /api/v1/tokens/{jti}/revoke; admin or"
+          + " security_officer). Revoking a revoked token again answers its revocation unchanged.",
+      "  --identity ID --reason R: as an operator, every token issued to the identity until now"
+          + " (POST /api/v1/identities/{id}/tokens/revoke; owner, admin or security_officer). Tokens it gets"
+          + " afterwards are accepted.",
+      "An operator holding a leaked token itself reports it with 'bindery leak report'. Revoking a credential"
+          + " ('bindery credential revoke') also revokes every token bound to it."})
   static final class Revoke extends OAuthCallCommand {
+    @Parameters(arity = "0..1", paramLabel = "TOKEN",
+        description = "The access token (with --key and --cert); '-' reads it from standard input.")
+    String token;
+
+    @Option(names = "--id", paramLabel = "JTI", description = "Revoke the token with this jti (tok_...).")
+    String jti;
+
+    @Option(names = "--identity", paramLabel = "ID", description = "Revoke every token of this identity (nhi_...).")
+    String identity;
+
     @Option(names = "--client-id", paramLabel = "ID", description = "With --key/--cert: the identity id"
         + " (default: from the certificate's spiffe://.../nhi/<id> name).")
     String clientId;
+
+    @Option(names = "--reason", paramLabel = "TEXT",
+        description = "Why (with --id or --identity; kept in the audit log).")
+    String reason;
 
     @Override
     protected int run() {
       if (clientId != null && certFile == null) {
         throw CliFailure.usage("--client-id goes with --key and --cert");
       }
-      // the holder authenticates as at the token endpoint: RFC 8705 §2 requires client_id with mutual TLS
-      call("/oauth2/revoke", certFile == null ? List.of()
-          : List.of(Map.entry("client_id", clientId != null ? clientId : clientIdOf(certFile))));
-      printer().done("token revoked (or unknown to the server)");
+      int forms = (token != null ? 1 : 0) + (jti != null ? 1 : 0) + (identity != null ? 1 : 0);
+      if (forms != 1) {
+        throw CliFailure.usage("give exactly one of TOKEN (with --key and --cert), --id JTI or --identity ID");
+      }
+      if (token != null) {
+        if (certFile == null && keyFile == null) {
+          throw CliFailure.usage("revoking a token by its value is the holding client's (RFC 7009): give --key"
+              + " and --cert; as an operator, revoke it with --id JTI or report it with 'bindery leak report'");
+        }
+        if (reason != null) {
+          throw CliFailure.usage("--reason goes with --id or --identity; RFC 7009 revocation takes none");
+        }
+        // the holder authenticates as at the token endpoint: RFC 8705 §2 requires client_id with mutual TLS
+        call("/oauth2/revoke", token, certFile == null ? List.of()
+            : List.of(Map.entry("client_id", clientId != null ? clientId : clientIdOf(certFile))));
+        printer().done("token revoked (or unknown to the server)");
+        return ExitCodes.OK;
+      }
+      if (keyFile != null || certFile != null) {
+        throw CliFailure.usage("--key and --cert go with TOKEN; --id and --identity use the operator token");
+      }
+      if (reason == null || reason.isBlank()) {
+        throw CliFailure.usage("--reason is required with --id and --identity");
+      }
+      ApiRequest request = jti != null ? ApiRequest.post("tokens", jti, "revoke")
+          : ApiRequest.post("identities", identity, "tokens", "revoke");
+      URI server = options.server(context());
+      warnIfInClear(server, "the token");
+      JsonNode answer = options.connect(context()).send(request.body(Json.object().put("reason", reason))).json();
+      printer().outcome(answer, jti != null
+          ? "token " + answer.path("jti").asText() + " revoked at " + answer.path("revoked_at").asText()
+          : "every token of " + answer.path("identity_id").asText() + " issued at or before "
+              + answer.path("revoked_at").asText() + " is revoked");
       return ExitCodes.OK;
     }
   }

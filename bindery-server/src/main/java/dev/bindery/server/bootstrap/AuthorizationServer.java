@@ -1,6 +1,8 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.credential.CredentialService;
+import dev.bindery.credential.LeakedAccessTokens;
+import dev.bindery.oauth.AccessTokenLeaks;
 import dev.bindery.oauth.AccessTokenVerifier;
 import dev.bindery.oauth.ClientAuthentication;
 import dev.bindery.oauth.DpopNonces;
@@ -32,6 +34,7 @@ import dev.bindery.token.KeyRing;
 import dev.bindery.token.KeyRingSettings;
 import dev.bindery.token.ResourceServerService;
 import dev.bindery.token.TokenPolicyService;
+import dev.bindery.token.TokenRevocationService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -52,8 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The authorization server of one node (issue 4), wired from the core: the signing key ring (loaded, and rotated
  * when due, before the listener starts; then refreshed on a timer), client authentication by the mutual TLS methods,
- * DPoP verification with nonces derived from the master key, the client_credentials grant, and the routes (OAuth
- * endpoints and token administration).
+ * DPoP verification with nonces derived from the master key, the client_credentials grant, the routes (OAuth
+ * endpoints and token administration), and the recognition of its access tokens in leak reports.
  */
 final class AuthorizationServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationServer.class);
@@ -71,14 +74,16 @@ final class AuthorizationServer implements AutoCloseable {
   private final RevocationFeed revocationFeed;
   private final List<Route> routes;
   private final AtomicReference<URI> publicUrl;
+  private final LeakedAccessTokens leakedAccessTokens;
   private ScheduledExecutorService refresh;
 
   private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, List<Route> routes,
-      AtomicReference<URI> publicUrl) {
+      AtomicReference<URI> publicUrl, LeakedAccessTokens leakedAccessTokens) {
     this.keyRing = keyRing;
     this.revocationFeed = revocationFeed;
     this.routes = routes;
     this.publicUrl = publicUrl;
+    this.leakedAccessTokens = leakedAccessTokens;
   }
 
   /**
@@ -106,7 +111,7 @@ final class AuthorizationServer implements AutoCloseable {
     TokenService tokens = new TokenService(tx.transactor(), new AccessTokenIssuer(keyRing, random), oauth.tokens(),
         clock, () -> issuerUrl.get().toString());
     List<Route> routes = new ArrayList<>(new TokenAdminRoutes(new ResourceServerService(tx, authz),
-        new TokenPolicyService(tx, authz, oauth.tokens())).routes());
+        new TokenPolicyService(tx, authz, oauth.tokens()), new TokenRevocationService(tx, authz)).routes());
     routes.addAll(new OAuthRoutes(new TokenEndpoint(clients, dpop, tokens, metrics), keyRing, issuerUrl,
         clientCertificates, metrics).routes());
     RevocationFeed feed = new RevocationFeed(tx.transactor(), clock, oauth.tokens().maxLifetime());
@@ -115,7 +120,12 @@ final class AuthorizationServer implements AutoCloseable {
     AccessTokenVerifier verifier = new AccessTokenVerifier(keyRing, clock, () -> issuerUrl.get().toString());
     routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
         new TokenRevocation(verifier, tx.transactor(), clock), clients, clientCertificates).routes());
-    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl);
+    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl, new AccessTokenLeaks(verifier));
+  }
+
+  /** Recognises this server's access tokens in leak reports (the credential service asks it). */
+  LeakedAccessTokens leakedAccessTokens() {
+    return leakedAccessTokens;
   }
 
   KeyRing keyRing() {

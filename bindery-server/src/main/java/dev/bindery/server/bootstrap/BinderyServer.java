@@ -3,6 +3,7 @@ package dev.bindery.server.bootstrap;
 import dev.bindery.audit.AuditService;
 import dev.bindery.credential.CredentialRevocationRegistry;
 import dev.bindery.credential.CredentialService;
+import dev.bindery.credential.LeakedAccessTokens;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.OperatorService;
@@ -120,13 +121,18 @@ public final class BinderyServer implements AutoCloseable {
 
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
-      CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics);
+      // the authorization server authenticates clients through the credential service, and leak reports recognise
+      // its access tokens: bound once it exists, before the listener starts
+      AtomicReference<LeakedAccessTokens> leakedTokens = new AtomicReference<>(LeakedAccessTokens.NONE);
+      CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics,
+          value -> leakedTokens.get().recognise(value));
       credentialMetrics.bind(credentials);
       // retiring an identity revokes its credentials in the same transaction
       IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
           clientCertificates, registry, clock, random);
+      leakedTokens.set(oauth.leakedAccessTokens());
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates,

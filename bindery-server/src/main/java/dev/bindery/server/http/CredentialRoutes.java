@@ -1,6 +1,7 @@
 package dev.bindery.server.http;
 
 import static dev.bindery.server.http.BodySpec.Type.ANY_OBJECT;
+import static dev.bindery.server.http.BodySpec.Type.BOOLEAN;
 import static dev.bindery.server.http.BodySpec.Type.INTEGER;
 import static dev.bindery.server.http.BodySpec.Type.STRING;
 import static dev.bindery.server.http.BodySpec.optional;
@@ -93,10 +94,19 @@ public final class CredentialRoutes {
             .summary("Identities, not retired, with no active credential")
             .handle(c -> c.json(Views.items(credentials.identitiesWithoutCredential(c.caller()), Views::identity))),
         Route.post("/api/v1/leaks", "reportLeak").tag(TAG).access(Access.LEAK_REPORT)
-            .summary("Report a leaked value: what it matches is revoked (key_compromise)")
+            .summary("Report a leaked value: what it matches is revoked (key_compromise; an access token by its jti)")
             .body(BodySpec.of(required("value", STRING,
-                "an API key, a certificate PEM, a public key PEM or a JWK")))
-            .handle(c -> c.json(Views.leakReport(credentials.reportLeak(c.caller(), c.body().string("value"))))));
+                "an API key, a certificate PEM, a public key PEM, a JWK, or an access token of this server"),
+                optional("revoke_bound_credential", BOOLEAN,
+                    "access tokens only: also revoke the credential the token is bound to (default false)")))
+            .handle(this::reportLeak));
+  }
+
+  private void reportLeak(Call call) {
+    Body b = call.body();
+    Boolean revokeBound = b.bool("revoke_bound_credential");
+    call.json(Views.leakReport(credentials.reportLeak(call.caller(), b.string("value"),
+        Boolean.TRUE.equals(revokeBound))));
   }
 
   private static IdentityId identity(Call call) {

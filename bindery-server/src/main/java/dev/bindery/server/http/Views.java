@@ -166,12 +166,22 @@ public final class Views {
     return m;
   }
 
-  /** A value that matched nothing answers {@code matched: false} and two empty lists, nothing else. */
+  /**
+   * A value that matched nothing answers {@code matched: false} and two empty lists, nothing else; a reported access
+   * token adds {@code access_token} (its jti, identity and what became of it, never the token).
+   */
   public static Map<String, Object> leakReport(LeakReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("matched", report.matched());
     m.put("revoked", report.revoked().stream().map(Views::leakMatch).toList());
     m.put("already_revoked", report.alreadyRevoked().stream().map(Views::leakMatch).toList());
+    if (report.accessToken() != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("jti", report.accessToken().jti());
+      t.put("identity_id", report.accessToken().identityId().value());
+      t.put("status", report.accessToken().outcome().wire());
+      m.put("access_token", t);
+    }
     return m;
   }
 

@@ -98,9 +98,9 @@ public final class RevocationRoutes {
    * Authenticates a resource server caller: the operator token when one is sent (the client certificate is then not
    * read, so a forwarded header cannot spoil an operator's call), else the client certificate.
    */
-  static void authenticate(Context ctx, ResourceServerCallers callers, OAuthClientCertificates certificates,
-      String requestId) {
+  static ResourceServerCallers.ResourceServerCaller authenticate(Context ctx, ResourceServerCallers callers,
+      OAuthClientCertificates certificates, String requestId) {
     String operatorToken = bearer(ctx);
-    callers.authenticate(operatorToken, operatorToken == null ? certificates.leaf(ctx) : null, requestId);
+    return callers.authenticate(operatorToken, operatorToken == null ? certificates.leaf(ctx) : null, requestId);
   }
 }

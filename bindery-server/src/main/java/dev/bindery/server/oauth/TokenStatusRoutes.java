@@ -24,7 +24,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code POST /oauth2/introspect} (RFC 7662): the caller authenticates as {@link ResourceServerCallers} says
  *       (else 401 {@code invalid_client}); form {@code token} (required, else {@code invalid_request}),
- *       {@code token_type_hint} ignored. Answers {@code {"active":false}} or the active token's claims.
+ *       {@code token_type_hint} ignored. Answers {@code {"active":false}} or the active token's claims; a resource
+ *       server's identity only for tokens whose {@code aud} names one of its resource servers.
  *   <li>{@code POST /oauth2/revoke} (RFC 7009): the holding client authenticates as at the token endpoint
  *       ({@link ClientAuthentication}); form {@code token} (required). 200 with an empty body whether or not anything
  *       was revoked ({@link TokenRevocation}).
@@ -63,9 +64,10 @@ public final class TokenStatusRoutes {
   }
 
   private void introspect(Call call) {
-    RevocationRoutes.authenticate(call.ctx(), callers, certificates, call.requestId());
+    ResourceServerCallers.ResourceServerCaller caller =
+        RevocationRoutes.authenticate(call.ctx(), callers, certificates, call.requestId());
     String token = requiredToken(FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of()));
-    Map<String, Object> body = introspection.introspect(token).map(TokenStatusRoutes::active)
+    Map<String, Object> body = introspection.introspect(token, caller).map(TokenStatusRoutes::active)
         .orElseGet(() -> Map.of("active", false));
     OAuthErrors.noStore(call.ctx());
     call.json(200, body);

@@ -1,5 +1,6 @@
 package dev.bindery.server.store;
 
+import dev.bindery.identity.IdentityId;
 import dev.bindery.token.Audience;
 import dev.bindery.token.ResourceServer;
 import dev.bindery.token.ResourceServerRepository;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Registered resource servers over JDBC (table {@code resource_servers}, migration V5). */
+/** Registered resource servers over JDBC (table {@code resource_servers}, migrations V5 and V8). */
 final class JdbcResourceServerRepository implements ResourceServerRepository {
   private final Handle h;
 
@@ -20,11 +21,12 @@ final class JdbcResourceServerRepository implements ResourceServerRepository {
   @Override
   public void insert(ResourceServer s) {
     Sql.insertUnique("resource server", () -> h.createUpdate("INSERT INTO resource_servers (audience, name, "
-            + "created_by, created_at) VALUES (:audience, :name, :by, :at)")
+            + "created_by, created_at, identity_id) VALUES (:audience, :name, :by, :at, :identity)")
         .bind("audience", s.audience().value())
         .bind("name", s.name())
         .bind("by", s.createdBy())
         .bind("at", Sql.micros(s.createdAt()))
+        .bind("identity", s.identityId() == null ? null : s.identityId().value())
         .execute());
   }
 
@@ -43,8 +45,17 @@ final class JdbcResourceServerRepository implements ResourceServerRepository {
         .list();
   }
 
+  @Override
+  public List<ResourceServer> listForIdentity(IdentityId identity) {
+    return h.createQuery("SELECT * FROM resource_servers WHERE identity_id = :identity ORDER BY audience")
+        .bind("identity", identity.value())
+        .map((rs, ctx) -> map(rs))
+        .list();
+  }
+
   private static ResourceServer map(ResultSet rs) throws SQLException {
+    String identity = rs.getString("identity_id");
     return new ResourceServer(new Audience(rs.getString("audience")), rs.getString("name"), rs.getString("created_by"),
-        Sql.instant(rs.getLong("created_at")));
+        Sql.instant(rs.getLong("created_at")), identity == null ? null : IdentityId.parse(identity));
   }
 }

@@ -213,6 +213,10 @@ class AuthorizationMatrixTest {
     m.put("GET /api/v1/identities/{id}/token-policy", () -> new Req("GET", idPath() + "/token-policy", null));
     m.put("PUT /api/v1/identities/{id}/token-policy", () -> new Req("PUT", idPath() + "/token-policy",
         "{\"allow_unbound_tokens\":true}"));
+    m.put("POST /api/v1/tokens/{jti}/revoke", () -> new Req("POST", "/api/v1/tokens/tok_" + "a".repeat(26) + "/revoke",
+        "{\"reason\":\"stolen\"}"));
+    m.put("POST /api/v1/identities/{id}/tokens/revoke", () -> new Req("POST", idPath() + "/tokens/revoke",
+        "{\"reason\":\"stolen\"}"));
     return m;
   }
 
@@ -434,5 +438,7 @@ class AuthorizationMatrixTest {
     assertThat(s.get("/api/v1/resource-servers", s.adminToken).body()).doesNotContain("rogue");
     assertThat(s.get(idPath() + "/token-policy", s.adminToken).json().get("allow_unbound_tokens").asBoolean())
         .isFalse();
+    // no refused request revoked a token: the revocation feed is empty
+    assertThat(s.server.transactor().read((dev.bindery.store.Tx t) -> t.revocationEvents().since(0, 10))).isEmpty();
   }
 }

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /oauth2/introspect} (RFC 7662) and {@code POST /oauth2/revoke} (RFC 7009) over real HTTPS: who may
- * introspect, every reason a token is inactive, the claims of an active token, and revocation by the holding
- * client only (another client's token, an invalid token: 200 and nothing written).
+ * introspect (the introspecting identity is the resource server of {@link #API}), every reason a token is inactive,
+ * the claims of an active token, and revocation by the holding client only (another client's token, an invalid
+ * token: 200 and nothing written).
  */
 class OAuthIntrospectionRevocationTest {
   static final String API = "https://api.example.com/";
@@ -47,8 +48,9 @@ class OAuthIntrospectionRevocationTest {
   static void start() {
     s = TestServer.start(dir);
     o = new OAuthSupport(s);
-    o.resourceServer(API);
-    introspector = o.enrol(o.identity("introspect"));
+    String resourceServer = o.identity("introspect");
+    o.resourceServer(API, resourceServer);
+    introspector = o.enrol(resourceServer);
   }
 
   @AfterAll
@@ -154,6 +156,43 @@ class OAuthIntrospectionRevocationTest {
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("active").asBoolean()).isTrue();
+  }
+
+  @Test
+  void introspect_tokenForAnotherResourceServer_inactiveForThisOne_activeForAnOperator() {
+    String orders = "https://orders.example/";
+    String ordersServer = o.identity("introspect");
+    o.resourceServer(orders, ordersServer);
+    OAuthSupport.Client ordersIntrospector = o.enrol(ordersServer);
+    Holder h = holder();
+    TestServer.Response issued = o.token(h.client().http(),
+        "grant_type=client_credentials&client_id=" + h.id() + "&resource=" + enc(orders));
+    assertThat(issued.status()).as(issued.body()).isEqualTo(200);
+    String forOrders = issued.json().get("access_token").asText();
+    String forApi = token(h);
+
+    // the API's resource server (the introspector) asks about the orders token, and the reverse
+    assertInactive(forOrders);
+    assertThat(introspect(ordersIntrospector.http(), forApi).json().toString()).isEqualTo("{\"active\":false}");
+    // each resource server about its own token, and an operator about both
+    assertThat(introspect(ordersIntrospector.http(), forOrders).json().get("aud").asText()).isEqualTo(orders);
+    assertThat(introspected(forApi).get("active").asBoolean()).isTrue();
+    for (String t : List.of(forOrders, forApi)) {
+      TestServer.Response r = introspect(s.client, t, "Authorization", "Bearer " + s.adminToken);
+      assertThat(r.json().get("active").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void introspect_identityWithTheScopeButNoResourceServer_everyTokenInactive() {
+    OAuthSupport.Client unlinked = o.enrol(o.identity("introspect"));
+    String jwt = token(holder());
+
+    TestServer.Response r = introspect(unlinked.http(), jwt);
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"active\":false}");
+    assertThat(introspected(jwt).get("active").asBoolean()).isTrue();
   }
 
   @Test

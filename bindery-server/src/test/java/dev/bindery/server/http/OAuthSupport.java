@@ -142,6 +142,13 @@ final class OAuthSupport {
     assertThat(r.status()).as(r.body()).isIn(201, 409);
   }
 
+  /** Registers {@code audience} linked to {@code identity}, which then introspects the tokens issued for it. */
+  void resourceServer(String audience, String identity) {
+    TestServer.Response r = s.post("/api/v1/resource-servers", s.adminToken, "{\"audience\":\"" + audience
+        + "\",\"name\":\"rs " + COUNTER.incrementAndGet() + "\",\"identity_id\":\"" + identity + "\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
   /** POST /oauth2/token with a form body. */
   TestServer.Response token(HttpClient http, String form, String... headers) {
     return post(http, "/oauth2/token", FORM, form, headers);

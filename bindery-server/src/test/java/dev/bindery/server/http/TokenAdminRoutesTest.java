@@ -54,6 +54,43 @@ class TokenAdminRoutesTest {
   }
 
   @Test
+  void registerResourceServer_withIdentity_linkShownInTheAnswerAndTheList() {
+    String id = o.identity("introspect");
+
+    TestServer.Response r = s.post(RS, s.adminToken,
+        "{\"audience\":\"https://linked.example/\",\"name\":\"Linked\",\"identity_id\":\"" + id + "\"}");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.json().get("identity_id").asText()).isEqualTo(id);
+    assertThat(s.lastAuditEvent().details()).containsEntry("identity_id", id);
+    for (JsonNode item : s.get(RS, member.token()).json().get("items")) {
+      if (item.get("audience").asText().equals("https://linked.example/")) {
+        assertThat(item.get("identity_id").asText()).isEqualTo(id);
+      } else {
+        assertThat(item.get("identity_id").isNull()).as(item.toString()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void registerResourceServer_malformedOrUnknownIdentity_refusedAndNothingWritten() {
+    long head = s.auditHead();
+
+    TestServer.Response malformed = s.post(RS, s.adminToken,
+        "{\"audience\":\"urn:example:bad\",\"name\":\"Bad\",\"identity_id\":\"op_123\"}");
+    TestServer.Response unknown = s.post(RS, s.adminToken,
+        "{\"audience\":\"urn:example:bad\",\"name\":\"Bad\",\"identity_id\":\"nhi_" + "a".repeat(26) + "\"}");
+
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.code()).isEqualTo("invalid_field");
+    assertThat(malformed.json().get("field").asText()).isEqualTo("identity_id");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.code()).isEqualTo("identity_not_found");
+    assertThat(s.auditHead()).isEqualTo(head);
+    assertThat(s.get(RS, s.adminToken).body()).doesNotContain("urn:example:bad");
+  }
+
+  @Test
   void registerResourceServer_twice_conflictAndNothingWritten() {
     s.post(RS, s.adminToken, "{\"audience\":\"urn:example:twice\",\"name\":\"Once\"}");
     long head = s.auditHead();

@@ -164,6 +164,28 @@ public interface TokenRepositoryConformance {
     assertThat(tread((Tx t) -> t.resourceServers().list())).containsExactly(a);
   }
 
+  @Test
+  default void resourceServers_linkedToAnIdentity_listedForItOnlyInAudienceOrder() {
+    IdentityId id = tokenIdentity();
+    IdentityId other = tokenIdentity();
+    ResourceServer b = new ResourceServer(new Audience("https://b.example/"), "B", "op_x", K0, id);
+    ResourceServer a = new ResourceServer(new Audience("https://a.example/"), "A", "op_x", K0, id);
+    ResourceServer c = new ResourceServer(new Audience("https://c.example/"), "C", "op_x", K0, other);
+    ResourceServer unlinked = new ResourceServer(new Audience("https://d.example/"), "D", "op_x", K0);
+    twrite(t -> {
+      t.resourceServers().insert(b);
+      t.resourceServers().insert(a);
+      t.resourceServers().insert(c);
+      t.resourceServers().insert(unlinked);
+    });
+
+    assertThat(tread((Tx t) -> t.resourceServers().listForIdentity(id))).containsExactly(a, b);
+    assertThat(tread((Tx t) -> t.resourceServers().listForIdentity(other))).containsExactly(c);
+    assertThat(tread((Tx t) -> t.resourceServers().find(new Audience("https://b.example/")))).contains(b);
+    assertThat(tread((Tx t) -> t.resourceServers().find(new Audience("https://d.example/"))).orElseThrow()
+        .identityId()).isNull();
+  }
+
   // ---- token policies -----------------------------------------------------------------------------------
 
   @Test

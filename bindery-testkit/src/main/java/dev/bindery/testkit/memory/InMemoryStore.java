@@ -1102,6 +1102,11 @@ public final class InMemoryStore implements Transactor {
       public List<ResourceServer> list() {
         return List.copyOf(view(resourceServers).values());
       }
+
+      @Override
+      public List<ResourceServer> listForIdentity(IdentityId identity) {
+        return view(resourceServers).values().stream().filter(s -> identity.equals(s.identityId())).toList();
+      }
     };
 
     private final TokenPolicyRepository tokenPolicyRepository = new TokenPolicyRepository() {
