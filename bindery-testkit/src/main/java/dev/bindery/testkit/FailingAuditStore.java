@@ -135,6 +135,11 @@ public final class FailingAuditStore implements Transactor {
       public dev.bindery.revocation.RevocationEventRepository revocationEvents() {
         return t.revocationEvents();
       }
+
+      @Override
+      public dev.bindery.oauth.ClientAssertionRepository clientAssertions() {
+        return t.clientAssertions();
+      }
     };
   }
 }

@@ -6,6 +6,7 @@ import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
+import dev.bindery.oauth.ClientAssertionRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -96,5 +97,10 @@ final class JdbcTx implements Tx {
   @Override
   public RevocationEventRepository revocationEvents() {
     return new JdbcRevocationEventRepository(h, revocationCommitted);
+  }
+
+  @Override
+  public ClientAssertionRepository clientAssertions() {
+    return new JdbcClientAssertionRepository(h);
   }
 }
