@@ -42,8 +42,7 @@ final class JdbcClientAssertionRepository implements ClientAssertionRepository {
           .execute();
     } catch (StatementException e) {
       if (Sql.isUniqueViolation(e)) {
-        h.rollbackToSavepoint(SAVEPOINT);
-        h.releaseSavepoint(SAVEPOINT);
+        h.rollbackToSavepoint(SAVEPOINT); // Jdbi forgets the savepoint here: it must not be released again
         return false;
       }
       throw e;
