@@ -108,6 +108,24 @@ class PrivateKeyJwtTokenEndpointTest {
     assertThat(dpop.verify(List.of(proof), "POST", ENDPOINT)).as("the proof was not consumed").isNotNull();
   }
 
+  @Test
+  void token_registeredKeyAlsoTheDpopKey_revokingTheKeyRevokesTheToken() throws Exception {
+    ECKey registered = new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) key.key().getPublic())
+        .privateKey(key.key().getPrivate()).build();
+    String proof = DpopProofVerifierTest.sign(registered, JWSAlgorithm.ES256, new JWTClaimsSet.Builder()
+        .jwtID(UUID.randomUUID().toString()).claim("htm", "POST").claim("htu", ENDPOINT.toString())
+        .issueTime(Date.from(f.b.clock().instant())).build(), h -> { });
+    IssuedAccessToken t = endpoint.token(request(assertion(), List.of(), List.of(proof)));
+    assertThat(t.confirmation().dpopKey().value()).isEqualTo(key.kid());
+    TokenIntrospection introspection = new TokenIntrospection(new AccessTokenVerifier(f.keys, f.b.clock(),
+        () -> OAuthFixture.ISSUER), f.b.store());
+    assertThat(introspection.introspect(t.value().reveal())).isPresent();
+
+    f.credentials.revoke(f.adminCaller, key.credentialId(), RevocationReason.KEY_COMPROMISE);
+
+    assertThat(introspection.introspect(t.value().reveal())).as("a jkt revocation event for the key").isEmpty();
+  }
+
   // ---- interoperability: assertions built by jose4j -----------------------------------------------------
 
   String jose4j(KeyPair signingKey, String alg, String kid, String jti) throws Exception {
