@@ -182,6 +182,57 @@ class TokenCommandsTest {
   }
 
   @Test
+  void tokenGet_privateKeyJwt_sendsAnAssertionSignedByTheKeyWithoutAClientCertificate() throws Exception {
+    try (FakeBinderyServer plain = FakeBinderyServer.https(pki.serverContext)) {
+      plain.replyJson("GET", "/.well-known/oauth-authorization-server", 200, "{\"issuer\":\"" + plain.url()
+          + "\",\"token_endpoint\":\"" + plain.url() + "/oauth2/token\",\"jwks_uri\":\"" + plain.url()
+          + "/oauth2/jwks\"}");
+      plain.replyJson("POST", "/oauth2/token", 200, "{\"access_token\":\"" + TOKEN_JWT
+          + "\",\"token_type\":\"DPoP\",\"expires_in\":300}");
+      KeyPair registered = WorkloadCa.ecKey();
+      Path keyFile = WorkloadCa.writePkcs8(dir.resolve("client.key"), registered.getPrivate());
+
+      CliRun run = CliRun.run(Map.of("BINDERY_SERVER", plain.url(), "BINDERY_CA_FILE", caFile.toString()),
+          "token", "get", "--private-key-jwt", keyFile.toString(), "--client-id", WorkloadCa.IDENTITY, "--kid",
+          "key-1", "--dpop");
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out().strip()).isEqualTo(TOKEN_JWT);
+      Received request = plain.received().stream().filter(r -> r.pathAndQuery().equals("/oauth2/token"))
+          .findFirst().orElseThrow();
+      assertThat(request.clientCertificates()).isEmpty();
+      assertThat(request.header("DPoP")).isNotNull();
+      Map<String, List<String>> form = form(request.body());
+      assertThat(form.get("client_assertion_type"))
+          .containsExactly("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+      SignedJWT assertion = SignedJWT.parse(form.get("client_assertion").get(0));
+      assertThat(assertion.getHeader().getKeyID()).isEqualTo("key-1");
+      assertThat(assertion.getJWTClaimsSet().getIssuer()).isEqualTo(WorkloadCa.IDENTITY);
+      assertThat(assertion.getJWTClaimsSet().getSubject()).isEqualTo(WorkloadCa.IDENTITY);
+      assertThat(assertion.getJWTClaimsSet().getAudience()).containsExactly(plain.url());
+      assertThat(assertion.verify(new com.nimbusds.jose.crypto.ECDSAVerifier((ECPublicKey) registered.getPublic())))
+          .isTrue();
+    }
+  }
+
+  @Test
+  void tokenGet_privateKeyJwtWithCertificateOrWithoutClientId_refusedAsUsageBeforeAnyRequest() throws Exception {
+    Path keyFile = WorkloadCa.writePkcs8(dir.resolve("client.key"), WorkloadCa.ecKey().getPrivate());
+
+    CliRun both = tokenGet("--private-key-jwt", keyFile.toString(), "--client-id", WorkloadCa.IDENTITY);
+    CliRun noClientId = run("token", "get", "--private-key-jwt", keyFile.toString());
+    CliRun neither = run("token", "get", "--client-id", WorkloadCa.IDENTITY);
+
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(both.err()).contains("not both");
+    assertThat(noClientId.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noClientId.err()).contains("--private-key-jwt needs --client-id");
+    assertThat(neither.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(neither.err()).contains("give --key and --cert");
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
   void tokenGet_refused_exitsOneWithTheOAuthErrorAndPrintsNoToken() {
     server.replyJson("POST", "/oauth2/token", 400,
         "{\"error\":\"invalid_scope\",\"error_description\":\"scope not granted\"}");

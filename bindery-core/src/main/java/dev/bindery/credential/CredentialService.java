@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -43,7 +44,8 @@ import java.util.function.Function;
  * certificates, API keys, revocation, rotation policies and reports, leak response, and the cascade of an
  * identity's retirement. Every change and its audit event commit in one transaction.
  *
- * <p>Authentication of a credential ({@link #authenticateCertificate}, {@link #verifyApiKey}) refuses, with the
+ * <p>Authentication of a credential ({@link #authenticateCertificate}, {@link #authenticatePublicKey},
+ * {@link #verifyApiKey}) refuses, with the
  * contract's codes: an unknown credential ({@code credential_unknown}, not audited, so guessing cannot fill the
  * audit log), a revoked one ({@code credential_revoked}), one of a quarantined lineage
  * ({@code credential_quarantined}), an expired or not yet valid one ({@code credential_expired}), a superseded
@@ -270,7 +272,28 @@ public final class CredentialService {
     Thumbprint thumbprint = CredentialKeys.x5tS256(leaf);
     return authenticate(requestId, now, refusals, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID,
             thumbprint)
-        .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)));
+        .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)), NO_STEP);
+  }
+
+  /**
+   * Authenticates a registered public key ({@code public_key} credential) whose possession the caller has already
+   * proved (for example the signature of a {@code private_key_jwt} client assertion, verified with the stored key):
+   * the same checks and codes as {@link #authenticateCertificate}, on the credential as stored now (a key revoked
+   * since the caller read it is refused). {@code alsoInTransaction} runs in the same transaction once the credential
+   * is found usable and before its use is recorded; if it throws, the transaction rolls back and nothing is written
+   * (the token endpoint consumes the assertion's {@code jti} there, so a refused key consumes nothing and a replay
+   * records no use).
+   *
+   * @throws RejectedException {@code credential_unknown} if {@code id} is not a public key credential
+   */
+  public AuthenticatedCredential authenticatePublicKey(CredentialId id, Instant now, String requestId,
+      RefusalAudit refusals, Consumer<Tx> alsoInTransaction) {
+    Objects.requireNonNull(id);
+    Objects.requireNonNull(now);
+    Objects.requireNonNull(refusals);
+    Objects.requireNonNull(alsoInTransaction);
+    return authenticate(requestId, now, refusals, t -> t.credentials().findById(id)
+        .filter(c -> c.type() == CredentialType.PUBLIC_KEY), alsoInTransaction);
   }
 
   /**
@@ -285,11 +308,13 @@ public final class CredentialService {
     SecretHash hash = SecretHash.of(Secret.of(value));
     return authenticate(requestId, tx.clock().instant(), RefusalAudit.AUDITED, t -> t.credentials()
         .findBySecretHash(hash)
-        .filter(found -> found.secretHash().matches(hash)));
+        .filter(found -> found.secretHash().matches(hash)), NO_STEP);
   }
 
+  private static final Consumer<Tx> NO_STEP = t -> { };
+
   private AuthenticatedCredential authenticate(String requestId, Instant now, RefusalAudit refusals,
-      Function<Tx, Optional<Credential>> lookup) {
+      Function<Tx, Optional<Credential>> lookup, Consumer<Tx> alsoInTransaction) {
     Object outcome = tx.transactor().inTransaction(t -> {
       Credential c = lookup.apply(t).orElse(null);
       if (c == null) {
@@ -300,6 +325,7 @@ public final class CredentialService {
       if (refusal != null) {
         return refusal; // returned, not thrown: a quarantine made by the check must commit
       }
+      alsoInTransaction.accept(t);
       if (c.lastUsedAt() == null || c.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
         t.credentials().recordUse(c.id(), now);
         c = c.withLastUsedAt(now);

@@ -8,7 +8,10 @@ public enum ClientAuthenticationMethod {
   TLS_CLIENT_AUTH,
   /** A self-signed certificate registered for the client, matched by its x5t#S256 (RFC 8705 section 2.2). */
   SELF_SIGNED_TLS_CLIENT_AUTH,
-  /** A JWT signed with a key registered for the client (RFC 7523). Not supported yet: no authenticator exists. */
+  /**
+   * A JWT signed with a public key registered for the client (RFC 7523 sections 2.2 and 3), checked by
+   * {@link PrivateKeyJwtAuthenticator}.
+   */
   PRIVATE_KEY_JWT;
 
   public String wire() {

@@ -8,6 +8,7 @@ import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
+import dev.bindery.oauth.ClientAssertionRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -50,4 +51,7 @@ public interface Tx {
   ChangeRequestRepository changeRequests();
 
   ContinuityChallengeRepository continuityChallenges();
+
+  /** The jti values of accepted private_key_jwt client assertions (replay protection across nodes). */
+  ClientAssertionRepository clientAssertions();
 }

@@ -17,6 +17,8 @@ import dev.bindery.client.token.DPoPProofFactory;
 import dev.bindery.client.token.OAuthErrorException;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
+import dev.bindery.testkit.TestClientAssertion;
+import dev.bindery.testkit.pki.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,11 +28,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,8 +49,8 @@ import picocli.CommandLine;
 
 /**
  * The SDK against a real server, nothing faked: a workload enrols with the real {@code bindery} command line, gets
- * tokens with {@link BinderyTokenClient} over mutual TLS (and with DPoP), and a resource server's
- * {@link BinderyTokenVerifier} checks them with the certificate or proof the request would carry.
+ * tokens with {@link BinderyTokenClient} over mutual TLS (and with DPoP) or with private_key_jwt and DPoP, and a
+ * resource server's {@link BinderyTokenVerifier} checks them with the certificate or proof the request would carry.
  */
 class TokensEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -312,6 +317,39 @@ class TokensEndToEndTest {
     VerificationResult noProof = verifier.verify(get().authorization(token.authorizationHeader()).build());
     assertThat(noProof.isAccepted()).isFalse();
     assertThat(noProof.rejection().errorCode()).isEqualTo("invalid_dpop_proof");
+  }
+
+  @Test
+  void privateKeyJwt_registeredKeyAlsoTheDpopKey_boundToItAndRefusedOnceTheKeyIsRevoked() throws Exception {
+    String id = enrolledWorkload();
+    registerResourceServer();
+    KeyPair key = TestKeys.ecP256();
+    Path jwk = work.resolve("client.jwk");
+    Files.writeString(jwk, TestClientAssertion.publicJwk(key.getPublic()));
+    String credentialId = okJson("public-key", "register", id, "--jwk-file", jwk.toString(), "--expires-at",
+        Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS).toString()).get("id").asText();
+    DPoPProofFactory dpop = DPoPProofFactory.of(key, Clock.systemUTC());
+    BinderyTokenClient client = BinderyTokenClient.builder().issuer(server.baseUri().toString()).clientId(id)
+        .privateKeyJwt(key).trustedCaFile(server.caFile()).dpop(dpop).resources(AUDIENCE).build();
+
+    AccessToken token = client.token();
+
+    assertThat(token.type()).isEqualTo(AccessToken.Type.DPOP);
+    assertThat(claims(token.value()).get("sub").asText()).isEqualTo(id);
+    assertThat(claims(token.value()).at("/cnf/jkt").asText()).as("bound to the registered key itself")
+        .isEqualTo(TestClientAssertion.thumbprint(key.getPublic())).isEqualTo(dpop.jwkThumbprint());
+    URI uri = URI.create(AUDIENCE + "/orders/42");
+    VerificationResult accepted = verifier().verify(get().authorization(token.authorizationHeader())
+        .dpop(client.dpopProof("GET", uri, token, null)).build(), List.of("orders.read"));
+    assertThat(accepted.isAccepted()).as(String.valueOf(accepted)).isTrue();
+    // each request signs a new assertion (new jti): a second token is issued too
+    assertThat(client.requestNewToken().value()).isNotEqualTo(token.value());
+
+    ok("credential", "revoke", credentialId, "--reason", "key_compromise");
+    assertThatThrownBy(client::requestNewToken).isInstanceOfSatisfying(OAuthErrorException.class, e -> {
+      assertThat(e.error()).isEqualTo("invalid_client");
+      assertThat(e.status()).isEqualTo(401);
+    });
   }
 
   @Test

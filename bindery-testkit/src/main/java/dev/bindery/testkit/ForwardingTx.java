@@ -105,6 +105,11 @@ public class ForwardingTx implements Tx {
   }
 
   @Override
+  public dev.bindery.oauth.ClientAssertionRepository clientAssertions() {
+    return delegate.clientAssertions();
+  }
+
+  @Override
   public ChangeRequestRepository changeRequests() {
     return delegate.changeRequests();
   }

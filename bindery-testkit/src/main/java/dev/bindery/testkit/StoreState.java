@@ -15,6 +15,7 @@ import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityQuery;
 import dev.bindery.identity.SubjectLink;
+import dev.bindery.oauth.UsedClientAssertion;
 import dev.bindery.operator.Operator;
 import dev.bindery.operator.OperatorId;
 import dev.bindery.operator.OperatorToken;
@@ -40,7 +41,8 @@ import java.util.Objects;
  *
  * <p>Credentials, lineages and enrolment codes are captured per identity (so every stored one is reached
  * through the ports), rotation policies as stored; token signing keys, resource servers, and token policies (per
- * identity) as stored; change requests (with their approvals) by listing, continuity challenges per request.
+ * identity) as stored; the used client assertions (per identity); change requests (with their approvals) by
+ * listing, continuity challenges per request.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -60,6 +62,7 @@ public record StoreState(
     List<ResourceServer> resourceServers,
     List<TokenPolicy> tokenPolicies,
     List<dev.bindery.revocation.RevocationEvent> revocationEvents,
+    List<UsedClientAssertion> clientAssertions,
     List<ChangeRequest> changeRequests,
     List<ContinuityChallenge> continuityChallenges,
     ChainHead auditHead) {
@@ -148,8 +151,10 @@ public record StoreState(
         .toList();
     List<SigningKeyRow> signingKeys = t.signingKeys().list().stream().map(SigningKeyRow::of).toList();
     List<TokenPolicy> tokenPolicies = new ArrayList<>();
+    List<UsedClientAssertion> clientAssertions = new ArrayList<>();
     for (Identity i : identities) {
       t.tokenPolicies().find(i.id()).ifPresent(tokenPolicies::add);
+      clientAssertions.addAll(t.clientAssertions().listForClient(i.id()));
     }
     List<ChangeRequest> changes = new ArrayList<>();
     ChangeRequestId changeAfter = null;
@@ -168,13 +173,13 @@ public record StoreState(
     }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
         signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
-        changes, challenges, t.audit().head());
+        clientAssertions, changes, challenges, t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
-        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, changeRequests,
-        continuityChallenges, null);
+        rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, clientAssertions,
+        changeRequests, continuityChallenges, null);
   }
 }

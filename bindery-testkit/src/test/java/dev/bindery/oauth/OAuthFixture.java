@@ -1,6 +1,8 @@
 package dev.bindery.oauth;
 
+import dev.bindery.credential.CredentialId;
 import dev.bindery.credential.CredentialService;
+import dev.bindery.credential.CredentialView;
 import dev.bindery.credential.IssuedSvid;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
@@ -9,6 +11,7 @@ import dev.bindery.identity.TeamId;
 import dev.bindery.pki.Pem;
 import dev.bindery.security.Caller;
 import dev.bindery.testkit.TestBindery;
+import dev.bindery.testkit.TestClientAssertion;
 import dev.bindery.testkit.TestIdentities;
 import dev.bindery.testkit.TestOperator;
 import dev.bindery.testkit.pki.TestCsr;
@@ -53,6 +56,11 @@ final class OAuthFixture {
   final TlsClientAuthenticator tls = new TlsClientAuthenticator(credentials, b.pki().ca(), b.clock());
   final SelfSignedTlsClientAuthenticator selfSigned = new SelfSignedTlsClientAuthenticator(credentials, b.store(), b.clock());
   final ClientAuthentication clients = new ClientAuthentication(List.of(tls, selfSigned));
+  static final String TOKEN_PATH = "/oauth2/token";
+  final PrivateKeyJwtAuthenticator jwt = new PrivateKeyJwtAuthenticator(credentials, b.store(), b.clock(),
+      () -> ISSUER, TOKEN_PATH);
+  /** Every method, private_key_jwt included. */
+  final ClientAuthentication allClients = new ClientAuthentication(List.of(tls, selfSigned, jwt));
 
   OAuthFixture() {
     new ResourceServerService(b.auditedTransactor(), b.authorizer()).register(adminCaller, API, "API");
@@ -87,6 +95,30 @@ final class OAuthFixture {
     X509Certificate c = selfSignedCertificate(key, b.clock().instant());
     credentials.registerSelfSignedCertificate(adminCaller, id, Pem.certificate(c));
     return new Presented(key, c);
+  }
+
+  /** A key pair registered as a public key of the identity, its kid (RFC 7638 thumbprint) and credential. */
+  record RegisteredKey(KeyPair key, String kid, CredentialId credentialId) {}
+
+  /** Registers the public key of {@code key} for the identity, valid for 30 days. */
+  RegisteredKey registerKey(IdentityId id, KeyPair key) {
+    return registerKey(id, key, b.clock().instant().plus(Duration.ofDays(30)));
+  }
+
+  RegisteredKey registerKey(IdentityId id, KeyPair key, Instant expiresAt) {
+    CredentialView view = credentials.registerPublicKey(adminCaller, id,
+        TestClientAssertion.publicJwk(key.getPublic()), expiresAt);
+    return new RegisteredKey(key, TestClientAssertion.thumbprint(key.getPublic()), view.credential().id());
+  }
+
+  /** An assertion for {@code id} with aud = the issuer, at the fixture's now. */
+  TestClientAssertion assertion(IdentityId id) {
+    return TestClientAssertion.forClient(id.value(), ISSUER, b.clock().instant());
+  }
+
+  static ClientAuthenticationRequest jwtRequest(String clientId, String assertion) {
+    return new ClientAuthenticationRequest(clientId, List.of(), ClientAuthentication.JWT_BEARER_ASSERTION, assertion,
+        false, null, "req");
   }
 
   static X509Certificate selfSignedCertificate(KeyPair key, Instant now) {

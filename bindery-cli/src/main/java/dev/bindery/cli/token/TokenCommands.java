@@ -85,19 +85,30 @@ public final class TokenCommands extends ClientGroup {
 
   @Command(name = "get", sortOptions = false, description = {
       "Get an access token (POST /oauth2/token, client_credentials) over mutual TLS with this workload's"
-          + " certificate; no operator token is sent.",
+          + " certificate (--key, --cert), or with private_key_jwt (--private-key-jwt, --client-id); no operator"
+          + " token is sent.",
       "The token is bound to the certificate (cnf.x5t#S256) or, with --dpop-key/--dpop, to a DPoP key"
-          + " (cnf.jkt). Prints the token; with --decode its header and claims; with --output json the"
+          + " (cnf.jkt); with private_key_jwt and no DPoP key only an identity whose token policy allows unbound"
+          + " tokens gets one. Prints the token; with --decode its header and claims; with --output json the"
           + " token response."})
   static final class Get extends CliCommand {
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "The private key (PEM).")
+    @Option(names = "--key", paramLabel = "FILE", description = "The private key (PEM), with --cert.")
     Path keyFile;
 
-    @Option(names = "--cert", required = true, paramLabel = "FILE",
+    @Option(names = "--cert", paramLabel = "FILE",
         description = "The certificate (PEM), optionally followed by its chain, as 'enroll' writes it.")
     Path certFile;
+
+    @Option(names = "--private-key-jwt", paramLabel = "FILE", description = "Authenticate with private_key_jwt"
+        + " (RFC 7523) signed by this private key (PEM; EC P-256/P-384 or RSA), registered with 'public-key"
+        + " register'; needs --client-id. Instead of --key and --cert.")
+    Path assertionKeyFile;
+
+    @Option(names = "--kid", paramLabel = "KID", description = "With --private-key-jwt: the key's RFC 7638"
+        + " thumbprint, sent as kid (default: none; the server tries the identity's active keys).")
+    String kid;
 
     @Option(names = "--client-id", paramLabel = "ID",
         description = "The identity id (default: from the certificate's spiffe://.../nhi/<id> name).")
@@ -136,18 +147,42 @@ public final class TokenCommands extends ClientGroup {
     protected int run() {
       URI server = connection.server(context());
       if (!"https".equalsIgnoreCase(server.getScheme())) {
-        throw CliFailure.usage("token get authenticates with mutual TLS: --server must be an https:// URL");
+        throw CliFailure.usage("token get authenticates over TLS: --server must be an https:// URL");
       }
       if (decode && printer().isJson()) {
         throw CliFailure.usage("give either --decode or --output json, not both");
       }
       BinderyTokenClient.Builder builder = BinderyTokenClient.builder()
           .issuer(server.toString())
-          .clientId(clientId != null ? clientId : clientIdOf(certFile))
-          .mutualTls(mutualTls(connection, context(), keyFile, certFile))
           .scopes(scopes.toArray(new String[0]))
           .resources(resources.toArray(new String[0]))
           .timeout(context().requestTimeout());
+      if (assertionKeyFile != null) {
+        if (keyFile != null || certFile != null) {
+          throw CliFailure.usage("give either --private-key-jwt or --key and --cert, not both");
+        }
+        if (clientId == null) {
+          throw CliFailure.usage("--private-key-jwt needs --client-id");
+        }
+        SSLContext trust = connection.serverTrust(context());
+        try {
+          builder.clientId(clientId).privateKeyJwt(PemFiles.readPrivateKey(assertionKeyFile), kid)
+              .serverTrust(trust != null ? trust : SSLContext.getDefault());
+        } catch (IllegalArgumentException e) {
+          throw CliFailure.usage("--private-key-jwt: " + e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new CliFailure(ExitCodes.SERVER_ERROR, "no default TLS context: " + e.getMessage());
+        }
+      } else {
+        if (keyFile == null || certFile == null) {
+          throw CliFailure.usage("give --key and --cert (mutual TLS), or --private-key-jwt with --client-id");
+        }
+        if (kid != null) {
+          throw CliFailure.usage("--kid goes with --private-key-jwt");
+        }
+        builder.clientId(clientId != null ? clientId : clientIdOf(certFile))
+            .mutualTls(mutualTls(connection, context(), keyFile, certFile));
+      }
       if (dpop != null) {
         builder.dpop(dpop.ephemeral ? DPoPProofFactory.generate(Clock.systemUTC())
             : DPoPProofFactory.of(DPoPKeys.read(dpop.file), Clock.systemUTC()));

@@ -8,6 +8,9 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.bindery.client.issuer.AuthorizationServerMetadata;
@@ -15,13 +18,17 @@ import dev.bindery.client.issuer.BinderyClientException;
 import dev.bindery.client.issuer.Issuer;
 import dev.bindery.client.issuer.IssuerHttp;
 import dev.bindery.client.issuer.IssuerUnavailableException;
+import dev.bindery.client.jose.Thumbprints;
 import dev.bindery.client.tls.TlsContexts;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -334,6 +341,25 @@ public final class BinderyTokenClient {
         throw new IllegalArgumentException("unusable private_key_jwt key", e);
       }
       return this;
+    }
+
+    /**
+     * {@code private_key_jwt} with a registered key pair, named in each assertion by {@code kid} = the RFC 7638
+     * thumbprint of its public key (what Bindery registers it under). Passing the same key pair to
+     * {@link DPoPProofFactory#of} binds the tokens to the registered key itself, so revoking that key also revokes
+     * them at resource servers that follow the revocation feed ({@code jkt}).
+     */
+    public Builder privateKeyJwt(KeyPair keyPair) {
+      Objects.requireNonNull(keyPair, "keyPair");
+      JWK publicJwk;
+      if (keyPair.getPublic() instanceof ECPublicKey ec) {
+        publicJwk = new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).build();
+      } else if (keyPair.getPublic() instanceof RSAPublicKey rsa) {
+        publicJwk = new RSAKey.Builder(rsa).build();
+      } else {
+        throw new IllegalArgumentException("private_key_jwt needs an EC or RSA key pair");
+      }
+      return privateKeyJwt(keyPair.getPrivate(), Thumbprints.jkt(publicJwk));
     }
 
     /** TLS trust for the server when not authenticating by mutual TLS. */

@@ -254,6 +254,20 @@ class BinderyTokenClientTest {
   }
 
   @Test
+  void privateKeyJwt_keyPair_kidIsTheRfc7638ThumbprintOfItsPublicKey() throws Exception {
+    KeyPair registered = TestPki.ecKey();
+    String thumbprint = new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256,
+        (ECPublicKey) registered.getPublic()).build().computeThumbprint("SHA-256").toString();
+    f.issuer.registerAssertionKey(thumbprint, (ECPublicKey) registered.getPublic());
+    BinderyTokenClient client = BinderyTokenClient.builder().issuer(f.issuer.issuer()).clientId(CLIENT_ID)
+        .privateKeyJwt(registered).serverTrust(f.pki.trustContext()).dpop(f.dpopKey).clock(f.clock).build();
+
+    assertThat(client.token().type()).isEqualTo(AccessToken.Type.DPOP);
+    var assertion = SignedJWT.parse(f.issuer.tokenRequests.get(0).first("client_assertion"));
+    assertThat(assertion.getHeader().getKeyID()).isEqualTo(thumbprint);
+  }
+
+  @Test
   void privateKeyJwt_unregisteredKey_invalidClient() {
     BinderyTokenClient client = BinderyTokenClient.builder().issuer(f.issuer.issuer()).clientId(CLIENT_ID)
         .privateKeyJwt(TestPki.ecKey().getPrivate(), "unknown").serverTrust(f.pki.trustContext()).clock(f.clock)

@@ -8,6 +8,7 @@ import dev.bindery.oauth.ClientAuthentication;
 import dev.bindery.oauth.DpopNonces;
 import dev.bindery.oauth.DpopProofVerifier;
 import dev.bindery.oauth.DpopReplayCache;
+import dev.bindery.oauth.PrivateKeyJwtAuthenticator;
 import dev.bindery.oauth.ResourceServerCallers;
 import dev.bindery.oauth.SelfSignedTlsClientAuthenticator;
 import dev.bindery.oauth.TlsClientAuthenticator;
@@ -29,6 +30,7 @@ import dev.bindery.server.oauth.RevocationRoutes;
 import dev.bindery.server.oauth.TokenStatusRoutes;
 import dev.bindery.server.tls.ClientCertificates;
 import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Transactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.KeyRing;
 import dev.bindery.token.KeyRingSettings;
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The authorization server of one node (issue 4), wired from the core: the signing key ring (loaded, and rotated
- * when due, before the listener starts; then refreshed on a timer), client authentication by the mutual TLS methods,
+ * when due, before the listener starts; then refreshed on a timer), client authentication by the mutual TLS methods
+ * and private_key_jwt (whose expired jti records are pruned on the revocation feed's timer),
  * DPoP verification with nonces derived from the master key, the client_credentials grant, the routes (OAuth
  * endpoints and token administration), and the recognition of its access tokens in leak reports.
  */
@@ -72,15 +75,19 @@ final class AuthorizationServer implements AutoCloseable {
 
   private final KeyRing keyRing;
   private final RevocationFeed revocationFeed;
+  private final Transactor store;
+  private final Clock clock;
   private final List<Route> routes;
   private final AtomicReference<URI> publicUrl;
   private final LeakedAccessTokens leakedAccessTokens;
   private ScheduledExecutorService refresh;
 
-  private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, List<Route> routes,
-      AtomicReference<URI> publicUrl, LeakedAccessTokens leakedAccessTokens) {
+  private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, Transactor store, Clock clock,
+      List<Route> routes, AtomicReference<URI> publicUrl, LeakedAccessTokens leakedAccessTokens) {
     this.keyRing = keyRing;
     this.revocationFeed = revocationFeed;
+    this.store = store;
+    this.clock = clock;
     this.routes = routes;
     this.publicUrl = publicUrl;
     this.leakedAccessTokens = leakedAccessTokens;
@@ -103,7 +110,9 @@ final class AuthorizationServer implements AutoCloseable {
     OAuthMetrics metrics = new OAuthMetrics(registry);
     ClientAuthentication clients = new ClientAuthentication(List.of(
         new TlsClientAuthenticator(credentials, ca, clock),
-        new SelfSignedTlsClientAuthenticator(credentials, tx.transactor(), clock)));
+        new SelfSignedTlsClientAuthenticator(credentials, tx.transactor(), clock),
+        new PrivateKeyJwtAuthenticator(credentials, tx.transactor(), clock, () -> issuerUrl.get().toString(),
+            OAuthRoutes.TOKEN_PATH)));
     DpopProofVerifier dpop = new DpopProofVerifier(clock, oauth.dpopWindow(),
         new DpopNonces(nonceKey, DPOP_NONCE_WINDOW, clock), oauth.dpopNonceRequired(),
         new DpopReplayCache(oauth.dpopWindow().multipliedBy(2), DPOP_REPLAY_CAPACITY));
@@ -120,7 +129,8 @@ final class AuthorizationServer implements AutoCloseable {
     AccessTokenVerifier verifier = new AccessTokenVerifier(keyRing, clock, () -> issuerUrl.get().toString());
     routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
         new TokenRevocation(verifier, tx.transactor(), clock), clients, clientCertificates).routes());
-    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl, new AccessTokenLeaks(verifier));
+    return new AuthorizationServer(keyRing, feed, tx.transactor(), clock, List.copyOf(routes), publicUrl,
+        new AccessTokenLeaks(verifier));
   }
 
   /** Recognises this server's access tokens in leak reports (the credential service asks it). */
@@ -174,6 +184,21 @@ final class AuthorizationServer implements AutoCloseable {
         LOG.warn("event=revocation_prune_failed exception={}", e.getClass().getName(), e);
       }
     }, prune, prune, TimeUnit.MILLISECONDS);
+    refresh.scheduleWithFixedDelay(this::pruneClientAssertions, prune, prune, TimeUnit.MILLISECONDS);
+  }
+
+  /** Deletes the jti records of expired private_key_jwt client assertions (they can no longer be replayed). */
+  int pruneClientAssertions() {
+    try {
+      int dropped = store.inTransaction(t -> t.clientAssertions().deleteExpired(clock.instant()));
+      if (dropped > 0) {
+        LOG.info("event=client_assertions_pruned count={}", dropped);
+      }
+      return dropped;
+    } catch (RuntimeException e) {
+      LOG.warn("event=client_assertion_prune_failed exception={}", e.getClass().getName(), e);
+      return 0;
+    }
   }
 
   @Override

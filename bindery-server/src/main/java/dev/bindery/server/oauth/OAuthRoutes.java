@@ -6,6 +6,7 @@ import dev.bindery.oauth.ClientAuthenticationMethod;
 import dev.bindery.oauth.ClientAuthenticationRequest;
 import dev.bindery.oauth.DpopProofVerifier;
 import dev.bindery.oauth.OAuthEvents;
+import dev.bindery.oauth.PrivateKeyJwtAuthenticator;
 import dev.bindery.oauth.TokenEndpoint;
 import dev.bindery.oauth.TokenRequest;
 import dev.bindery.server.http.Access;
@@ -78,7 +79,8 @@ public final class OAuthRoutes {
             .summary("The token signing keys (RFC 7517): current, next and recently retired")
             .errors(otherErrors).handle(this::jwks),
         Route.post(TOKEN_PATH, "token").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
-            .summary("Token endpoint: client_credentials with mutual TLS client authentication, optional DPoP")
+            .summary("Token endpoint: client_credentials with mutual TLS or private_key_jwt client authentication, "
+                + "optional DPoP")
             .errors(tokenErrors).handle(this::token));
   }
 
@@ -99,12 +101,20 @@ public final class OAuthRoutes {
     Set<ClientAuthenticationMethod> methods = endpoint.clientAuthentication().methods();
     m.put("token_endpoint_auth_methods_supported", List.of(ClientAuthenticationMethod.values()).stream()
         .filter(methods::contains).map(ClientAuthenticationMethod::wire).toList());
+    if (methods.contains(ClientAuthenticationMethod.PRIVATE_KEY_JWT)) {
+      m.put("token_endpoint_auth_signing_alg_values_supported",
+          PrivateKeyJwtAuthenticator.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
+    }
     m.put("tls_client_certificate_bound_access_tokens", true);
     m.put("dpop_signing_alg_values_supported",
         DpopProofVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
     m.put("introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH);
     m.put("revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH);
     m.put("revocation_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
+    if (m.containsKey("token_endpoint_auth_signing_alg_values_supported")) {
+      m.put("revocation_endpoint_auth_signing_alg_values_supported",
+          m.get("token_endpoint_auth_signing_alg_values_supported"));
+    }
     m.put("mtls_endpoint_aliases", Map.of("token_endpoint", base + TOKEN_PATH,
         "introspection_endpoint", base + TokenStatusRoutes.INTROSPECT_PATH,
         "revocation_endpoint", base + TokenStatusRoutes.REVOKE_PATH));

@@ -8,6 +8,7 @@ import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
+import dev.bindery.oauth.ClientAssertionRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -108,5 +109,10 @@ final class JdbcTx implements Tx {
   @Override
   public ContinuityChallengeRepository continuityChallenges() {
     return new JdbcContinuityChallengeRepository(h);
+  }
+
+  @Override
+  public ClientAssertionRepository clientAssertions() {
+    return new JdbcClientAssertionRepository(h);
   }
 }

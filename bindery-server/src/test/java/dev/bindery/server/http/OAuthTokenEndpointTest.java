@@ -178,7 +178,11 @@ class OAuthTokenEndpointTest {
     assertThat(m.get("jwks_uri").asText()).isEqualTo(base + "/oauth2/jwks");
     assertThat(m.get("grant_types_supported").toString()).isEqualTo("[\"client_credentials\"]");
     assertThat(m.get("token_endpoint_auth_methods_supported").toString())
-        .isEqualTo("[\"tls_client_auth\",\"self_signed_tls_client_auth\"]");
+        .isEqualTo("[\"tls_client_auth\",\"self_signed_tls_client_auth\",\"private_key_jwt\"]");
+    assertThat(m.get("token_endpoint_auth_signing_alg_values_supported").toString())
+        .isEqualTo("[\"ES256\",\"ES384\",\"EdDSA\",\"Ed25519\",\"RS256\",\"PS256\"]");
+    assertThat(m.get("revocation_endpoint_auth_methods_supported"))
+        .isEqualTo(m.get("token_endpoint_auth_methods_supported"));
     assertThat(m.get("tls_client_certificate_bound_access_tokens").asBoolean()).isTrue();
     assertThat(m.get("dpop_signing_alg_values_supported").toString())
         .isEqualTo("[\"ES256\",\"ES384\",\"RS256\",\"PS256\"]");
@@ -316,7 +320,7 @@ class OAuthTokenEndpointTest {
   }
 
   @Test
-  void token_clientSecretOrAssertion_notSupported() {
+  void token_clientSecretOrMalformedAssertion_invalidClient() {
     assertInvalidClient(o.token(client.http(), form(id) + "&client_secret=s3cret"));
     assertInvalidClient(o.token(client.http(), form(id)
         + "&client_assertion_type=" + enc("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")

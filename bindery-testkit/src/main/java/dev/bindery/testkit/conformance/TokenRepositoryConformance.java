@@ -7,6 +7,7 @@ import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityKind;
 import dev.bindery.identity.TeamId;
+import dev.bindery.oauth.UsedClientAssertion;
 import dev.bindery.operator.Team;
 import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventType;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The storage contract of the token ports ({@link dev.bindery.token.SigningKeyRepository},
- * {@link dev.bindery.token.ResourceServerRepository}, {@link dev.bindery.token.TokenPolicyRepository}) as JUnit
- * test-interface methods. The {@link RepositoryConformanceSuite} implements it; a test class may implement it alone
+ * {@link dev.bindery.token.ResourceServerRepository}, {@link dev.bindery.token.TokenPolicyRepository},
+ * {@link dev.bindery.revocation.RevocationEventRepository}, {@link dev.bindery.oauth.ClientAssertionRepository})
+ * as JUnit test-interface methods. The {@link RepositoryConformanceSuite} implements it; a test class may implement it alone
  * (it only needs {@link #tokenStore()}, fresh per test). Instants have millisecond precision.
  */
 public interface TokenRepositoryConformance {
@@ -312,6 +314,102 @@ public interface TokenRepositoryConformance {
     assertThat(next).isEqualTo(recent + 1);
     assertThat(tread((Tx t) -> t.revocationEvents().since(0, 10))).extracting(RevocationEvent::value)
         .containsExactly("tok_new", "tok_next");
+  }
+
+  // ---- used client assertions (private_key_jwt jti replay) ----------------------------------------------
+
+  private static UsedClientAssertion used(IdentityId client, String jti, Instant at, Duration validFor) {
+    return new UsedClientAssertion(client, UsedClientAssertion.jtiHash(jti), at, at.plus(validFor));
+  }
+
+  @Test
+  default void clientAssertions_use_recordsOnceAndRoundTripsExactly() {
+    IdentityId client = tokenIdentity();
+    UsedClientAssertion first = used(client, "jti-1", K0, Duration.ofSeconds(90));
+    UsedClientAssertion second = used(client, "jti-2", K0.plusSeconds(1), Duration.ofSeconds(90));
+
+    assertThat(tcall((Tx t) -> t.clientAssertions().use(second))).isTrue();
+    assertThat(tcall((Tx t) -> t.clientAssertions().use(first))).isTrue();
+
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(client))).as("oldest use first")
+        .containsExactly(first, second);
+  }
+
+  @Test
+  default void clientAssertions_sameJtiBeforeItsExpiry_falseAndNothingWritten() {
+    IdentityId client = tokenIdentity();
+    UsedClientAssertion first = used(client, "jti-r", K0, Duration.ofSeconds(90));
+    tcall((Tx t) -> t.clientAssertions().use(first));
+
+    boolean replay = tcall((Tx t) -> t.clientAssertions().use(used(client, "jti-r", K0.plusSeconds(89),
+        Duration.ofSeconds(90))));
+
+    assertThat(replay).isFalse();
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(client))).containsExactly(first);
+  }
+
+  @Test
+  default void clientAssertions_replayInsideATransaction_leavesTheTransactionUsable() {
+    IdentityId client = tokenIdentity();
+    tcall((Tx t) -> t.clientAssertions().use(used(client, "jti-t", K0, Duration.ofSeconds(90))));
+
+    long seq = tcall((Tx t) -> {
+      assertThat(t.clientAssertions().use(used(client, "jti-t", K0.plusSeconds(1), Duration.ofSeconds(90))))
+          .isFalse();
+      // on PostgreSQL a failed statement would abort the transaction: the adapter must not leave it so
+      return t.revocationEvents().append(RevocationEventType.TOKEN, "tok_after_replay", K0);
+    });
+
+    assertThat(tread((Tx t) -> t.revocationEvents().since(seq - 1, 10))).extracting(RevocationEvent::value)
+        .containsExactly("tok_after_replay");
+  }
+
+  @Test
+  default void clientAssertions_sameJtiAfterItsExpiry_replacesTheRecord() {
+    IdentityId client = tokenIdentity();
+    tcall((Tx t) -> t.clientAssertions().use(used(client, "jti-e", K0, Duration.ofSeconds(90))));
+    UsedClientAssertion again = used(client, "jti-e", K0.plusSeconds(90), Duration.ofSeconds(90));
+
+    assertThat(tcall((Tx t) -> t.clientAssertions().use(again))).as("expired exactly at its expiry").isTrue();
+
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(client))).containsExactly(again);
+  }
+
+  @Test
+  default void clientAssertions_sameJtiOfAnotherClient_independent() {
+    IdentityId a = tokenIdentity();
+    IdentityId b = tokenIdentity();
+    tcall((Tx t) -> t.clientAssertions().use(used(a, "shared", K0, Duration.ofSeconds(90))));
+
+    assertThat(tcall((Tx t) -> t.clientAssertions().use(used(b, "shared", K0, Duration.ofSeconds(90))))).isTrue();
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(a))).hasSize(1);
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(b))).hasSize(1);
+  }
+
+  @Test
+  default void clientAssertions_rolledBack_leavesNothing() {
+    IdentityId client = tokenIdentity();
+    assertThatThrownBy(() -> twrite(t -> {
+      t.clientAssertions().use(used(client, "jti-lost", K0, Duration.ofSeconds(90)));
+      throw new IllegalArgumentException("abort");
+    })).hasMessage("abort");
+
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(client))).isEmpty();
+    assertThat(tcall((Tx t) -> t.clientAssertions().use(used(client, "jti-lost", K0, Duration.ofSeconds(90)))))
+        .isTrue();
+  }
+
+  @Test
+  default void clientAssertions_deleteExpired_dropsOnlyThoseExpiredAtNow() {
+    IdentityId client = tokenIdentity();
+    tcall((Tx t) -> t.clientAssertions().use(used(client, "old", K0, Duration.ofSeconds(60))));
+    UsedClientAssertion live = used(client, "live", K0, Duration.ofSeconds(61));
+    tcall((Tx t) -> t.clientAssertions().use(live));
+
+    int dropped = tcall((Tx t) -> t.clientAssertions().deleteExpired(K0.plusSeconds(60)));
+
+    assertThat(dropped).isEqualTo(1);
+    assertThat(tread((Tx t) -> t.clientAssertions().listForClient(client))).containsExactly(live);
   }
 
   private void twrite(Consumer<Tx> work) {

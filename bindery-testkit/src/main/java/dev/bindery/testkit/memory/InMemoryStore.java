@@ -48,6 +48,8 @@ import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.pki.RevokedCertificate;
+import dev.bindery.oauth.ClientAssertionRepository;
+import dev.bindery.oauth.UsedClientAssertion;
 import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.revocation.RevocationEventType;
@@ -130,6 +132,8 @@ public final class InMemoryStore implements Transactor {
   private final Table<ContinuityChallenge> challenges = new Table<>("continuity challenge");
   /** Keyed by the zero-padded sequence number, so key order is sequence order. */
   private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
+  /** Keyed by client id and jti hash. */
+  private final Table<UsedClientAssertion> clientAssertions = new Table<>("client assertion");
   /** The last sequence number drawn by a committed transaction (pruning does not lower it). */
   private long revocationSeq;
   private final List<Runnable> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -360,6 +364,40 @@ public final class InMemoryStore implements Transactor {
     public RevocationEventRepository revocationEvents() {
       return revocationEventRepository;
     }
+
+    @Override
+    public ClientAssertionRepository clientAssertions() {
+      return clientAssertionRepository;
+    }
+
+    private final ClientAssertionRepository clientAssertionRepository = new ClientAssertionRepository() {
+      @Override
+      public boolean use(UsedClientAssertion used) {
+        String key = used.clientId().value() + "\n" + used.jtiHash().value();
+        UsedClientAssertion stored = get(clientAssertions, key);
+        if (stored != null && stored.expiresAt().isAfter(used.usedAt())) {
+          return false;
+        }
+        put(clientAssertions, key, used);
+        return true;
+      }
+
+      @Override
+      public List<UsedClientAssertion> listForClient(IdentityId client) {
+        return view(clientAssertions).tailMap(client.value() + "\n").headMap(client.value() + "\u000b").values()
+            .stream().sorted(Comparator.comparing(UsedClientAssertion::usedAt)
+                .thenComparing(u -> u.jtiHash().value()))
+            .toList();
+      }
+
+      @Override
+      public int deleteExpired(Instant now) {
+        List<String> expired = view(clientAssertions).entrySet().stream()
+            .filter(e -> !e.getValue().expiresAt().isAfter(now)).map(Map.Entry::getKey).toList();
+        expired.forEach(k -> put(clientAssertions, k, null));
+        return expired.size();
+      }
+    };
 
     @Override
     public ChangeRequestRepository changeRequests() {
