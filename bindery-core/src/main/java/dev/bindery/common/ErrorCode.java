@@ -69,7 +69,11 @@ public enum ErrorCode {
   // too many refused attempts from one source (see RateLimitedException)
   RATE_LIMITED("rate_limited", Category.TOO_MANY_REQUESTS),
   // tokens (issue 4)
-  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT);
+  RESOURCE_SERVER_EXISTS("resource_server_exists", Category.CONFLICT),
+  // notifications (issue 5)
+  WEBHOOK_NOT_FOUND("webhook_not_found", Category.NOT_FOUND),
+  WEBHOOK_LIMIT_REACHED("webhook_limit_reached", Category.CONFLICT),
+  DISAVOW_LINK_INVALID("disavow_link_invalid", Category.NOT_FOUND);
 
   /** What kind of rejection a code is; the edge maps each to one status. */
   public enum Category {

@@ -6,6 +6,9 @@ import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
+import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.notify.NotificationRepository;
+import dev.bindery.notify.WebhookRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -44,4 +47,10 @@ public interface Tx {
   TokenPolicyRepository tokenPolicies();
 
   RevocationEventRepository revocationEvents();
+
+  WebhookRepository webhooks();
+
+  NotificationRepository notifications();
+
+  DisavowTokenRepository disavowTokens();
 }

@@ -135,6 +135,21 @@ public final class FailingAuditStore implements Transactor {
       public dev.bindery.revocation.RevocationEventRepository revocationEvents() {
         return t.revocationEvents();
       }
+
+      @Override
+      public dev.bindery.notify.WebhookRepository webhooks() {
+        return t.webhooks();
+      }
+
+      @Override
+      public dev.bindery.notify.NotificationRepository notifications() {
+        return t.notifications();
+      }
+
+      @Override
+      public dev.bindery.notify.DisavowTokenRepository disavowTokens() {
+        return t.disavowTokens();
+      }
     };
   }
 }

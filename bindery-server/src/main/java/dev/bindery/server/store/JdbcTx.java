@@ -6,6 +6,9 @@ import dev.bindery.credential.EnrolmentCodeRepository;
 import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
+import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.notify.NotificationRepository;
+import dev.bindery.notify.WebhookRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -96,5 +99,20 @@ final class JdbcTx implements Tx {
   @Override
   public RevocationEventRepository revocationEvents() {
     return new JdbcRevocationEventRepository(h, revocationCommitted);
+  }
+
+  @Override
+  public WebhookRepository webhooks() {
+    return new JdbcWebhookRepository(h);
+  }
+
+  @Override
+  public NotificationRepository notifications() {
+    return new JdbcNotificationRepository(h);
+  }
+
+  @Override
+  public DisavowTokenRepository disavowTokens() {
+    return new JdbcDisavowTokenRepository(h);
   }
 }

@@ -77,13 +77,14 @@ import org.junit.jupiter.api.Test;
  * only uses instants with millisecond precision, so a store may keep coarser-than-nanosecond times.
  *
  * <p>The credential repositories' cases are inherited from {@link CredentialRepositoryConformance}, the token
- * repositories' from {@link TokenRepositoryConformance}.
+ * repositories' from {@link TokenRepositoryConformance}, the notification repositories' from
+ * {@link NotificationRepositoryConformance}.
  *
  * <p>Where a port leaves an order unspecified (teams, a subject's links, an operator's tokens) the suite
  * compares contents, not order.
  */
 public abstract class RepositoryConformanceSuite implements CredentialRepositoryConformance,
-    TokenRepositoryConformance {
+    TokenRepositoryConformance, NotificationRepositoryConformance {
   /** A millisecond-precise instant all fixtures hang off. */
   protected static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123Z");
   protected static final TeamId PAYMENTS = new TeamId("payments");
@@ -112,6 +113,11 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
 
   @Override
   public final Transactor tokenStore() {
+    return store;
+  }
+
+  @Override
+  public final Transactor notificationStore() {
     return store;
   }
 
