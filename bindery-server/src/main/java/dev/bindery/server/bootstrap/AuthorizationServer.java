@@ -70,14 +70,16 @@ final class AuthorizationServer implements AutoCloseable {
   private final RevocationFeed revocationFeed;
   private final List<Route> routes;
   private final AtomicReference<URI> publicUrl;
+  private final Supplier<URI> issuerUrl;
   private ScheduledExecutorService refresh;
 
   private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, List<Route> routes,
-      AtomicReference<URI> publicUrl) {
+      AtomicReference<URI> publicUrl, Supplier<URI> issuerUrl) {
     this.keyRing = keyRing;
     this.revocationFeed = revocationFeed;
     this.routes = routes;
     this.publicUrl = publicUrl;
+    this.issuerUrl = issuerUrl;
   }
 
   /**
@@ -113,7 +115,7 @@ final class AuthorizationServer implements AutoCloseable {
     AccessTokenVerifier verifier = new AccessTokenVerifier(keyRing, clock, () -> issuerUrl.get().toString());
     routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
         new TokenRevocation(verifier, tx.transactor(), clock), clients).routes());
-    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl);
+    return new AuthorizationServer(keyRing, feed, List.copyOf(routes), publicUrl, issuerUrl);
   }
 
   KeyRing keyRing() {
@@ -127,6 +129,14 @@ final class AuthorizationServer implements AutoCloseable {
 
   List<Route> routes() {
     return routes;
+  }
+
+  /**
+   * The base URL clients use: {@code bindery.public-url}, or the listener once bound (the issuer). Links Bindery
+   * hands out, such as a notification's disavow link, are built on it.
+   */
+  URI publicUrl() {
+    return issuerUrl.get();
   }
 
   /**

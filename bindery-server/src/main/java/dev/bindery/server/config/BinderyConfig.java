@@ -39,6 +39,7 @@ import java.util.TreeMap;
  * @param caImport the files of an existing CA to import on first start, or null to generate one
  * @param oauth the authorization server's settings ({@code bindery.public-url}, {@code bindery.token.*},
  *     {@code bindery.oauth.*})
+ * @param notifications the webhook dispatcher's settings ({@code bindery.notify.*})
  */
 public record BinderyConfig(
     Path dataDir,
@@ -60,7 +61,8 @@ public record BinderyConfig(
     TrustDomain caTrustDomain,
     URI caPublicUrl,
     CaImportFiles caImport,
-    OAuthConfig oauth) {
+    OAuthConfig oauth,
+    NotifyConfig notifications) {
 
   /** An existing CA to import: its root certificate, its issuing intermediate and that intermediate's key. */
   public record CaImportFiles(Path rootCertFile, Path intermediateCertFile, Path intermediateKeyFile) {}
@@ -77,6 +79,19 @@ public record BinderyConfig(
    */
   public record OAuthConfig(URI publicUrl, TokenSettings tokens, Duration signingKeyRotation, Duration dpopWindow,
       boolean dpopNonceRequired) {}
+
+  /**
+   * The webhook dispatcher's settings.
+   *
+   * @param enabled whether this node delivers notifications (every node may: they share the work through the
+   *     database); a node with it off still queues them
+   * @param pollInterval how often the dispatcher looks for due notifications
+   * @param timeout how long one delivery may take (connect and answer)
+   * @param maxAttempts how many attempts a notification gets before it has failed
+   * @param allowLoopbackHttp whether a webhook may use plain http to a loopback host (tests, local development)
+   */
+  public record NotifyConfig(boolean enabled, Duration pollInterval, Duration timeout, int maxAttempts,
+      boolean allowLoopbackHttp) {}
 
   /** How the HTTPS listener gets its certificate. */
   public enum TlsMode {
@@ -114,6 +129,11 @@ public record BinderyConfig(
   public static final String TOKEN_SIGNING_KEY_ROTATION = "bindery.token.signing-key-rotation-seconds";
   public static final String DPOP_IAT_WINDOW = "bindery.oauth.dpop.iat-window-seconds";
   public static final String DPOP_NONCE_REQUIRED = "bindery.oauth.dpop.nonce-required";
+  public static final String NOTIFY_ENABLED = "bindery.notify.enabled";
+  public static final String NOTIFY_POLL_INTERVAL = "bindery.notify.poll-interval-seconds";
+  public static final String NOTIFY_TIMEOUT = "bindery.notify.timeout-seconds";
+  public static final String NOTIFY_MAX_ATTEMPTS = "bindery.notify.max-attempts";
+  public static final String NOTIFY_ALLOW_LOOPBACK_HTTP = "bindery.notify.allow-loopback-http";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -121,7 +141,8 @@ public record BinderyConfig(
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
-      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED);
+      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, NOTIFY_ENABLED,
+      NOTIFY_POLL_INTERVAL, NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS, NOTIFY_ALLOW_LOOPBACK_HTTP);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -237,7 +258,23 @@ public record BinderyConfig(
       }
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v));
+        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
+        notifications(v));
+  }
+
+  private static NotifyConfig notifications(Map<String, String> v) {
+    return new NotifyConfig(bool(v, NOTIFY_ENABLED, true), Duration.ofSeconds(number(v, NOTIFY_POLL_INTERVAL, 2, 1, 300)),
+        Duration.ofSeconds(number(v, NOTIFY_TIMEOUT, 10, 1, 60)),
+        (int) number(v, NOTIFY_MAX_ATTEMPTS, 12, 1, dev.bindery.notify.RetrySchedule.MAX_ATTEMPTS_LIMIT),
+        bool(v, NOTIFY_ALLOW_LOOPBACK_HTTP, false));
+  }
+
+  private static boolean bool(Map<String, String> v, String key, boolean def) {
+    return switch (v.getOrDefault(key, Boolean.toString(def))) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key + ": must be true or false");
+    };
   }
 
   private static OAuthConfig oauth(Map<String, String> v) {
@@ -275,11 +312,7 @@ public record BinderyConfig(
     long rotation = number(v, TOKEN_SIGNING_KEY_ROTATION, KeyRingSettings.DEFAULT_ROTATION_PERIOD.toSeconds(), 600,
         31_536_000);
     long window = number(v, DPOP_IAT_WINDOW, 60, 5, 300);
-    boolean nonce = switch (v.getOrDefault(DPOP_NONCE_REQUIRED, "false")) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(DPOP_NONCE_REQUIRED + ": must be true or false");
-    };
+    boolean nonce = bool(v, DPOP_NONCE_REQUIRED, false);
     return new OAuthConfig(publicUrl, new TokenSettings(Duration.ofSeconds(lifetime), Duration.ofSeconds(max), audience),
         Duration.ofSeconds(rotation), Duration.ofSeconds(window), nonce);
   }
@@ -355,6 +388,6 @@ public record BinderyConfig(
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
-        + (caImport != null) + ", oauth=" + oauth + "]";
+        + (caImport != null) + ", oauth=" + oauth + ", notifications=" + notifications + "]";
   }
 }
