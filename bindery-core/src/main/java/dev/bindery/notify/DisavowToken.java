@@ -7,7 +7,6 @@ import dev.bindery.identity.IdentityId;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A stored "this was not us" token: only its SHA-256 is kept. Bound to one change request of one identity, valid
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 public record DisavowToken(SecretHash hash, IdentityId identityId, String changeRequestId, Instant createdAt,
     Instant expiresAt, Instant usedAt) {
   public static final String PREFIX = "bnd_dis_";
-  private static final Pattern FORMAT = Pattern.compile(Pattern.quote(PREFIX) + "[a-z2-7]{52}");
 
   public DisavowToken {
     Objects.requireNonNull(hash);
@@ -35,14 +33,12 @@ public record DisavowToken(SecretHash hash, IdentityId identityId, String change
   }
 
   public static Secret generate(SecureRandom random) {
-    byte[] raw = new byte[32];
-    random.nextBytes(raw);
-    return Secret.of(PREFIX + RandomIds.base32(raw));
+    return RandomIds.secret(PREFIX, random);
   }
 
   /** True if {@code value} has the shape of a disavow token (says nothing about whether it exists). */
   public static boolean wellFormed(String value) {
-    return value != null && value.length() == PREFIX.length() + 52 && FORMAT.matcher(value).matches();
+    return RandomIds.wellFormedSecret(PREFIX, value);
   }
 
   public boolean used() {

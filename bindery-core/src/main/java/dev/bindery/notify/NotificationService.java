@@ -5,7 +5,6 @@ import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.Hashing;
 import dev.bindery.common.Page;
-import dev.bindery.common.RateLimitedException;
 import dev.bindery.common.RejectedException;
 import dev.bindery.common.Secret;
 import dev.bindery.credential.SecretHash;
@@ -280,36 +279,10 @@ public final class NotificationService {
   public Disavowal consumeDisavow(String token, Instant now, String source, String requestId) {
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(source, "source");
-    RefusalLimiter.Decision decision = disavowRefusals.acquire(source);
-    if (decision instanceof RefusalLimiter.Blocked blocked) {
-      RateLimitedException limited = new RateLimitedException(
-          "too many invalid disavow links from this address; try again later", blocked.retryAfter());
-      if (blocked.firstInWindow()) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("code", limited.code().code());
-        d.put("reason", limited.getMessage());
-        d.put("source", source);
-        d.put("retry_after_seconds", limited.retryAfterSeconds());
-        tx.transactor().inTransaction(t -> {
-          t.audit().append(new AuditRecord(ANONYMOUS, DISAVOW_ACTION, "", d, Outcome.DENIED, requestId),
-              tx.clock().instant());
-          return null;
-        });
-      }
-      throw limited;
-    }
-    RefusalLimiter.Permit permit = (RefusalLimiter.Permit) decision;
-    boolean refused = false;
-    try {
-      return follow(token, now, requestId);
-    } catch (RejectedException e) {
-      refused = e.code() == ErrorCode.DISAVOW_LINK_INVALID;
-      throw e;
-    } finally {
-      if (!refused) {
-        permit.release();
-      }
-    }
+    return disavowRefusals.attempt(source, "too many invalid disavow links from this address; try again later",
+        e -> e.code() == ErrorCode.DISAVOW_LINK_INVALID,
+        limited -> tx.recordRateLimited(ANONYMOUS, DISAVOW_ACTION, source, limited, requestId),
+        () -> follow(token, now, requestId));
   }
 
   private Disavowal follow(String token, Instant now, String requestId) {

@@ -33,13 +33,7 @@ public final class WebhookSignature {
   private WebhookSignature() {}
 
   public static Secret generateSecret(SecureRandom random) {
-    byte[] raw = new byte[32];
-    random.nextBytes(raw);
-    try {
-      return Secret.of(SECRET_PREFIX + RandomIds.base32(raw));
-    } finally {
-      Arrays.fill(raw, (byte) 0);
-    }
+    return RandomIds.secret(SECRET_PREFIX, random);
   }
 
   /** The header value for {@code body} posted at {@code unixSeconds}. */

@@ -1,4 +1,4 @@
-package dev.bindery.testkit.notify;
+package dev.bindery.testkit.service;
 
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityKind;
@@ -7,7 +7,6 @@ import dev.bindery.notify.Notification;
 import dev.bindery.notify.NotificationQuery;
 import dev.bindery.notify.NotificationService;
 import dev.bindery.notify.RegisteredWebhook;
-import dev.bindery.operator.Role;
 import dev.bindery.security.Caller;
 import dev.bindery.store.Tx;
 import dev.bindery.testkit.TestBindery;
@@ -18,23 +17,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Bindery with the cast the notification rules are about: an admin, a member of the owning team (payments), a
- * member of the backup team (platform), an outsider (team other), an auditor, a security officer and a leak
- * reporter; plus helpers to register webhooks and read the outbox.
+ * The cast of {@link CredentialFixture} (an admin, a member of the owning team payments, a member of the backup team
+ * platform, an outsider of team other, an auditor, a security officer and a leak reporter) with the notification
+ * service, and helpers to register webhooks and read the outbox.
  */
 final class NotificationFixture {
-  final TestBindery b = TestBindery.inMemory();
+  private final CredentialFixture cast = new CredentialFixture();
+  final TestBindery b = cast.b;
   final NotificationService service = b.notifications();
-  final TeamId payments = b.team("payments");
-  final TeamId platform = b.team("platform");
-  final TeamId other = b.team("other");
-  final TestOperator admin = b.admin();
-  final TestOperator owner = b.member(payments);
-  final TestOperator backupMember = b.member(platform);
-  final TestOperator outsider = b.member(other);
-  final TestOperator auditor = b.withRoles(Role.AUDITOR);
-  final TestOperator securityOfficer = b.withRoles(Role.SECURITY_OFFICER);
-  final TestOperator leakReporter = b.withRoles(Role.LEAK_REPORTER);
+  final TeamId payments = cast.payments;
+  final TeamId platform = cast.platform;
+  final TeamId other = cast.other;
+  final TestOperator admin = cast.admin;
+  final TestOperator owner = cast.owner;
+  final TestOperator backupMember = cast.backupMember;
+  final TestOperator outsider = cast.outsider;
+  final TestOperator auditor = cast.auditor;
+  final TestOperator securityOfficer = cast.securityOfficer;
+  final TestOperator leakReporter = cast.leakReporter;
 
   Caller caller(TestOperator op) {
     return b.caller(op);
@@ -46,8 +46,7 @@ final class NotificationFixture {
 
   /** A workload owned by payments with platform as backup team. */
   Identity workload() {
-    return b.identities().create(caller(admin), TestIdentities.of(IdentityKind.WORKLOAD).owner(payments)
-        .backupTeam(platform).build()).identity();
+    return cast.workload();
   }
 
   /** A workload owned by payments whose backup owner is an operator, not a team. */

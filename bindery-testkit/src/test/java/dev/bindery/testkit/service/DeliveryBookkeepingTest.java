@@ -1,4 +1,4 @@
-package dev.bindery.testkit.notify;
+package dev.bindery.testkit.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

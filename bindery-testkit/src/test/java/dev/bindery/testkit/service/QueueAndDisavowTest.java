@@ -1,4 +1,4 @@
-package dev.bindery.testkit.notify;
+package dev.bindery.testkit.service;
 
 import static dev.bindery.testkit.BinderyAssertions.assertNothingWritten;
 import static dev.bindery.testkit.BinderyAssertions.assertRejected;

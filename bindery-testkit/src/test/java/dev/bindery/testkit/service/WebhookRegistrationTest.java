@@ -1,4 +1,4 @@
-package dev.bindery.testkit.notify;
+package dev.bindery.testkit.service;
 
 import static dev.bindery.testkit.BinderyAssertions.assertAuditedSince;
 import static dev.bindery.testkit.BinderyAssertions.assertNothingWritten;
