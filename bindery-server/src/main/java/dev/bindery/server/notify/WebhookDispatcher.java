@@ -156,7 +156,8 @@ public final class WebhookDispatcher implements AutoCloseable {
       response.body().close();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      error = cause.getClass().getSimpleName();
+      String simple = cause.getClass().getSimpleName();
+      error = simple.isEmpty() ? cause.getClass().getName() : simple;
     } catch (TimeoutException e) {
       f.response().cancel(true);
       error = "HttpTimeoutException";
