@@ -87,7 +87,11 @@ public enum ErrorCode {
   ASSURANCE_TOO_LOW("assurance_too_low", Category.UNPROCESSABLE),
   REBINDING_RATE_EXCEEDED("rebinding_rate_exceeded", Category.TOO_MANY_REQUESTS),
   /** A leak report's access token whose signature does not verify with a signing key of this server. */
-  ACCESS_TOKEN_SIGNATURE_INVALID("access_token_signature_invalid", Category.INVALID);
+  ACCESS_TOKEN_SIGNATURE_INVALID("access_token_signature_invalid", Category.INVALID),
+  // notifications (issue 5)
+  WEBHOOK_NOT_FOUND("webhook_not_found", Category.NOT_FOUND),
+  WEBHOOK_LIMIT_REACHED("webhook_limit_reached", Category.CONFLICT),
+  DISAVOW_LINK_INVALID("disavow_link_invalid", Category.NOT_FOUND);
 
   /**
    * What kind of rejection a code is; the edge maps each to one status. {@code UNPROCESSABLE} is a well-formed

@@ -22,6 +22,40 @@ public final class RandomIds {
     return prefix + base32(bytes);
   }
 
+  /** Random bytes of a one-time secret ({@link #secret}): 256 bits. */
+  public static final int SECRET_BYTES = 32;
+  /** {@link #SECRET_BYTES} in base32. */
+  public static final int SECRET_ENCODED_LENGTH = 52;
+
+  /**
+   * A one-time secret shown once and stored only as a hash (an enrolment code, a disavow token, a webhook secret): a
+   * fixed prefix and 256 random bits in lowercase base32. The prefix lets secret scanners recognise it.
+   */
+  public static Secret secret(String prefix, SecureRandom random) {
+    Objects.requireNonNull(prefix);
+    byte[] raw = new byte[SECRET_BYTES];
+    random.nextBytes(raw);
+    try {
+      return Secret.of(prefix + base32(raw));
+    } finally {
+      java.util.Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /** True if {@code value} has the shape of a {@link #secret} with this prefix (says nothing about its existence). */
+  public static boolean wellFormedSecret(String prefix, String value) {
+    if (value == null || value.length() != prefix.length() + SECRET_ENCODED_LENGTH || !value.startsWith(prefix)) {
+      return false;
+    }
+    for (int i = prefix.length(); i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Base32 (RFC 4648 alphabet, lowercase, no padding). */
   public static String base32(byte[] bytes) {
     StringBuilder out = new StringBuilder((bytes.length * 8 + 4) / 5);

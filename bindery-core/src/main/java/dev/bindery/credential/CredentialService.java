@@ -157,37 +157,11 @@ public final class CredentialService {
    */
   public IssuedSvid enrol(String code, String csrPem, String source, String requestId) {
     Objects.requireNonNull(source, "source");
-    RefusalLimiter.Decision decision = enrolmentRefusals.acquire(source);
-    if (decision instanceof RefusalLimiter.Blocked blocked) {
-      RateLimitedException limited = new RateLimitedException(
-          "too many refused enrolment attempts from this address; try again later", blocked.retryAfter());
-      if (blocked.firstInWindow()) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("code", limited.code().code());
-        d.put("reason", limited.getMessage());
-        d.put("source", source);
-        d.put("retry_after_seconds", limited.retryAfterSeconds());
-        tx.transactor().inTransaction(t -> {
-          t.audit().append(new AuditRecord(ANONYMOUS, "credential.enrol", "", d, Outcome.DENIED, requestId),
-              tx.clock().instant());
-          return null;
-        });
-      }
-      throw limited;
-    }
-    RefusalLimiter.Permit permit = (RefusalLimiter.Permit) decision;
-    boolean refused = false;
-    try {
-      return redeem(code, csrPem, requestId);
-    } catch (RejectedException e) {
-      // every unauthenticated refusal of an enrolment is audited: those are what the limit counts
-      refused = e.code().category() == ErrorCode.Category.UNAUTHENTICATED;
-      throw e;
-    } finally {
-      if (!refused) {
-        permit.release();
-      }
-    }
+    // every unauthenticated refusal of an enrolment is audited: those are what the limit counts
+    return enrolmentRefusals.attempt(source, "too many refused enrolment attempts from this address; try again later",
+        e -> e.code().category() == ErrorCode.Category.UNAUTHENTICATED,
+        limited -> tx.recordRateLimited(ANONYMOUS, "credential.enrol", source, limited, requestId),
+        () -> redeem(code, csrPem, requestId));
   }
 
   private IssuedSvid redeem(String code, String csrPem, String requestId) {

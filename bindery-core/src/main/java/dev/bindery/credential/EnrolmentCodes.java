@@ -4,7 +4,6 @@ import dev.bindery.common.RandomIds;
 import dev.bindery.common.Secret;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The enrolment code format: {@code bnd_enr_} and 256 random bits in lowercase base32 (52 characters). Shown
@@ -14,18 +13,15 @@ public final class EnrolmentCodes {
   public static final String PREFIX = "bnd_enr_";
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
   public static final Duration MAX_TTL = Duration.ofMinutes(10);
-  private static final Pattern FORMAT = Pattern.compile(Pattern.quote(PREFIX) + "[a-z2-7]{52}");
 
   private EnrolmentCodes() {}
 
   public static Secret generate(SecureRandom random) {
-    byte[] raw = new byte[32];
-    random.nextBytes(raw);
-    return Secret.of(PREFIX + RandomIds.base32(raw));
+    return RandomIds.secret(PREFIX, random);
   }
 
   /** True if {@code value} has the shape of an enrolment code (says nothing about whether it exists). */
   public static boolean wellFormed(String value) {
-    return value != null && value.length() == PREFIX.length() + 52 && FORMAT.matcher(value).matches();
+    return RandomIds.wellFormedSecret(PREFIX, value);
   }
 }

@@ -40,6 +40,11 @@ import java.time.Instant;
  *       self-approval, step-up), see {@link dev.bindery.change.ChangeRequestService}.
  *   <li>Revoking access tokens: one token by its id, {@code admin} or {@code security_officer} (an id names no
  *       identity, so there is no owner to check); every token of an identity, also an owner of it.
+ *   <li>Webhooks of a team (where its identities' notifications go): registering and removing one, {@code admin}
+ *       or a member of the team, with a fresh step-up (the webhook is the independent channel that reports
+ *       re-bindings, so changing it is as sensitive as an ownership transfer). Reading them, and the notifications
+ *       of a team: {@code admin}, {@code security_officer}, {@code auditor} or a member of the team. The
+ *       notifications of an identity: {@code admin}, {@code security_officer}, {@code auditor} or an owner.
  * </ul>
  * An {@code auditor} holds no other role and no team, so none of the write rules can ever match one. A
  * {@code leak_reporter} holds no other role and no team either, and every rule but the leak report refuses it,
@@ -170,6 +175,31 @@ public final class Authorizer {
   public void requireTokenPolicyChange(Caller c) {
     requireAnyRole(c, "only an admin or a security officer may change token policies", Role.ADMIN,
         Role.SECURITY_OFFICER);
+  }
+
+  /** Registering or removing a team's webhook: an admin or a member of the team, with a fresh step-up. */
+  public void requireManageWebhooks(Caller c, TeamId team) {
+    if (!(c.has(Role.ADMIN) || (!c.isSystem() && c.memberOf(team)))) {
+      throw forbidden("only an admin or a member of team '" + team + "' may change its webhooks");
+    }
+    requireStepUp(c);
+  }
+
+  /** A team's webhooks and notifications: an admin, a security officer, an auditor or a member of the team. */
+  public void requireReadTeamNotifications(Caller c, TeamId team) {
+    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || c.has(Role.AUDITOR)
+        || (!c.isSystem() && c.memberOf(team)))) {
+      throw forbidden("only an admin, a security officer, an auditor or a member of team '" + team
+          + "' may read its webhooks and notifications");
+    }
+  }
+
+  /** An identity's notifications: an admin, a security officer, an auditor or an owner of the identity. */
+  public void requireReadIdentityNotifications(Caller c, Identity identity) {
+    if (!(c.has(Role.ADMIN) || c.has(Role.SECURITY_OFFICER) || c.has(Role.AUDITOR) || isOwner(c, identity))) {
+      throw forbidden("only an admin, a security officer, an auditor or an owner of the identity may read its "
+          + "notifications");
+    }
   }
 
   /** Revoking one access token by its id: an admin or a security officer. */

@@ -1,5 +1,7 @@
 package dev.bindery.security;
 
+import dev.bindery.common.RateLimitedException;
+import dev.bindery.common.RejectedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +9,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Counts refused attempts per source (a remote address) in fixed windows, so that an unauthenticated endpoint
@@ -100,6 +105,36 @@ public final class RefusalLimiter {
     }
     w.used++;
     return new Permit(source, w);
+  }
+
+  /**
+   * Runs one attempt of {@code source} under the limit: a blocked source gets a {@link RateLimitedException} with
+   * {@code limitedMessage} and the time until its window ends, before {@code attempt} runs ({@code firstBlocked} is
+   * told of the first such refusal of a window only, to record it); otherwise the attempt runs, and its slot is given
+   * back unless it threw a rejection that {@code counts}.
+   */
+  public <T> T attempt(String source, String limitedMessage, Predicate<RejectedException> counts,
+      Consumer<RateLimitedException> firstBlocked, Supplier<T> attempt) {
+    Decision decision = acquire(source);
+    if (decision instanceof Blocked blocked) {
+      RateLimitedException limited = new RateLimitedException(limitedMessage, blocked.retryAfter());
+      if (blocked.firstInWindow()) {
+        firstBlocked.accept(limited);
+      }
+      throw limited;
+    }
+    Permit permit = (Permit) decision;
+    boolean refused = false;
+    try {
+      return attempt.get();
+    } catch (RejectedException e) {
+      refused = counts.test(e);
+      throw e;
+    } finally {
+      if (!refused) {
+        permit.release();
+      }
+    }
   }
 
   /** How many sources are tracked now (for tests and metrics). */

@@ -2,6 +2,7 @@ package dev.bindery.store;
 
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.Outcome;
+import dev.bindery.common.RateLimitedException;
 import dev.bindery.common.RejectedException;
 import dev.bindery.security.Caller;
 import java.time.Clock;
@@ -97,6 +98,21 @@ public final class AuditedTransactor {
     public boolean securityRelevant() {
       return false;
     }
+  }
+
+  /**
+   * Records, in its own transaction, that {@code source} was refused for making too many refused attempts: a
+   * {@code denied} event with the code, the reason, the source and {@code retry_after_seconds}.
+   */
+  public void recordRateLimited(String actor, String action, String source, RateLimitedException limited,
+      String requestId) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("code", limited.code().code());
+    d.put("reason", limited.getMessage());
+    d.put("source", source);
+    d.put("retry_after_seconds", limited.retryAfterSeconds());
+    transactor.inTransaction(tx -> tx.audit().append(new AuditRecord(actor, action, "", d, Outcome.DENIED,
+        requestId), clock.instant()));
   }
 
   /** Records a refused security-relevant request in its own transaction. */

@@ -9,6 +9,9 @@ import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.oauth.ClientAssertionRepository;
+import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.notify.NotificationRepository;
+import dev.bindery.notify.WebhookRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -54,4 +57,10 @@ public interface Tx {
 
   /** The jti values of accepted private_key_jwt client assertions (replay protection across nodes). */
   ClientAssertionRepository clientAssertions();
+
+  WebhookRepository webhooks();
+
+  NotificationRepository notifications();
+
+  DisavowTokenRepository disavowTokens();
 }

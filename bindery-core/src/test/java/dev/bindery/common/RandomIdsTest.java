@@ -49,4 +49,21 @@ class RandomIdsTest {
     assertThat(RandomIds.pattern("a.b_").matcher("a.b_" + "a".repeat(26)).matches()).isTrue();
     assertThat(RandomIds.pattern("a.b_").matcher("axb_" + "a".repeat(26)).matches()).isFalse();
   }
+
+  @Test
+  void secret_prefixAnd256BitsInBase32_andOnlyThatShapeIsWellFormed() {
+    String secret = RandomIds.secret("bnd_x_", new SecureRandom()).reveal();
+
+    assertThat(secret).matches("bnd_x_[a-z2-7]{52}");
+    assertThat(RandomIds.wellFormedSecret("bnd_x_", secret)).isTrue();
+    assertThat(RandomIds.wellFormedSecret("bnd_y_", secret)).as("another prefix").isFalse();
+    assertThat(RandomIds.wellFormedSecret("bnd_x_", secret.toUpperCase(java.util.Locale.ROOT))).isFalse();
+    assertThat(RandomIds.wellFormedSecret("bnd_x_", secret + "a")).isFalse();
+    assertThat(RandomIds.wellFormedSecret("bnd_x_", secret.substring(0, secret.length() - 1))).isFalse();
+    for (char notBase32 : new char[] {'0', '1', '8', '9', '=', '-', ' '}) {
+      assertThat(RandomIds.wellFormedSecret("bnd_x_", "bnd_x_" + "a".repeat(51) + notBase32)).as("%s", notBase32)
+          .isFalse();
+    }
+    assertThat(RandomIds.wellFormedSecret("bnd_x_", null)).isFalse();
+  }
 }

@@ -110,6 +110,21 @@ public class ForwardingTx implements Tx {
   }
 
   @Override
+  public dev.bindery.notify.WebhookRepository webhooks() {
+    return delegate.webhooks();
+  }
+
+  @Override
+  public dev.bindery.notify.NotificationRepository notifications() {
+    return delegate.notifications();
+  }
+
+  @Override
+  public dev.bindery.notify.DisavowTokenRepository disavowTokens() {
+    return delegate.disavowTokens();
+  }
+
+  @Override
   public ChangeRequestRepository changeRequests() {
     return delegate.changeRequests();
   }

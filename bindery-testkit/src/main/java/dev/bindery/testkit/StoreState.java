@@ -16,6 +16,11 @@ import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityQuery;
 import dev.bindery.identity.SubjectLink;
 import dev.bindery.oauth.UsedClientAssertion;
+import dev.bindery.notify.DisavowToken;
+import dev.bindery.notify.Notification;
+import dev.bindery.notify.NotificationAttempt;
+import dev.bindery.notify.NotificationQuery;
+import dev.bindery.notify.Webhook;
 import dev.bindery.operator.Operator;
 import dev.bindery.operator.OperatorId;
 import dev.bindery.operator.OperatorToken;
@@ -42,7 +47,8 @@ import java.util.Objects;
  * <p>Credentials, lineages and enrolment codes are captured per identity (so every stored one is reached
  * through the ports), rotation policies as stored; token signing keys, resource servers, and token policies (per
  * identity) as stored; the used client assertions (per identity); change requests (with their approvals) by
- * listing, continuity challenges per request.
+ * listing, continuity challenges per request. Webhooks and notifications (with their attempts) are captured per
+ * team, disavow tokens per identity.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -65,7 +71,35 @@ public record StoreState(
     List<UsedClientAssertion> clientAssertions,
     List<ChangeRequest> changeRequests,
     List<ContinuityChallenge> continuityChallenges,
+    List<WebhookRow> webhooks,
+    List<NotificationRow> notifications,
+    List<NotificationAttempt> notificationAttempts,
+    List<DisavowToken> disavowTokens,
     ChainHead auditHead) {
+
+  /** A webhook's stored fields, sealed secret as hex. */
+  public record WebhookRow(String id, String team, String url, String sealedSecretHex, Instant createdAt,
+      String createdBy, Instant removedAt, String removedBy) {
+    static WebhookRow of(Webhook w) {
+      return new WebhookRow(w.id().value(), w.team().value(), w.url().value(),
+          HexFormat.of().formatHex(w.sealedSecret()), w.createdAt(), w.createdBy(), w.removedAt(), w.removedBy());
+    }
+  }
+
+  /** A notification's stored fields, sealed disavow token as hex. */
+  public record NotificationRow(String id, String team, String webhookId, String identityId, String event,
+      java.util.Map<String, String> details, String changeRequestId, String sealedDisavowTokenHex,
+      Instant disavowExpiresAt, Instant createdAt, String state, int attempts, Instant nextAttemptAt,
+      Instant lastAttemptAt, Integer lastStatus, String lastError, Instant completedAt) {
+    static NotificationRow of(Notification n) {
+      byte[] sealed = n.sealedDisavowToken();
+      return new NotificationRow(n.id().value(), n.team().value(), n.webhookId().value(),
+          n.identityId() == null ? null : n.identityId().value(), n.event(), n.details(), n.changeRequestId(),
+          sealed == null ? null : HexFormat.of().formatHex(sealed), n.disavowExpiresAt(), n.createdAt(),
+          n.state().wire(), n.attempts(), n.nextAttemptAt(), n.lastAttemptAt(), n.lastStatus(), n.lastError(),
+          n.completedAt());
+    }
+  }
 
   /** A token signing key's stored fields, sealed private key as hex. */
   public record SigningKeyRow(String kid, String algorithm, SigningKeyState state, String publicJwk,
@@ -171,15 +205,37 @@ public record StoreState(
     for (ChangeRequest r : changes) {
       challenges.addAll(t.continuityChallenges().listForRequest(r.id()));
     }
+    List<WebhookRow> webhooks = new ArrayList<>();
+    List<NotificationRow> notifications = new ArrayList<>();
+    List<NotificationAttempt> attempts = new ArrayList<>();
+    for (Team team : teams) {
+      t.webhooks().listForTeam(team.id(), true).stream().map(WebhookRow::of).forEach(webhooks::add);
+      NotificationQuery q = NotificationQuery.forTeam(team.id(), NotificationQuery.MAX_LIMIT);
+      while (true) {
+        List<Notification> page = t.notifications().list(q);
+        for (Notification n : page) {
+          notifications.add(NotificationRow.of(n));
+          attempts.addAll(t.notifications().attempts(n.id()));
+        }
+        if (page.size() < q.limit()) {
+          break;
+        }
+        q = q.after(NotificationQuery.Position.of(page.get(page.size() - 1)));
+      }
+    }
+    List<DisavowToken> disavowTokens = new ArrayList<>();
+    for (Identity i : identities) {
+      disavowTokens.addAll(t.disavowTokens().listForIdentity(i.id()));
+    }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
         signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
-        clientAssertions, changes, challenges, t.audit().head());
+        clientAssertions, changes, challenges, webhooks, notifications, attempts, disavowTokens, t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
   public StoreState withoutAudit() {
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
         rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, clientAssertions,
-        changeRequests, continuityChallenges, null);
+        changeRequests, continuityChallenges, webhooks, notifications, notificationAttempts, disavowTokens, null);
   }
 }

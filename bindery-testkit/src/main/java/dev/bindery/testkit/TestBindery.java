@@ -8,6 +8,8 @@ import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.Lineage;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.identity.TeamId;
+import dev.bindery.notify.NotificationService;
+import dev.bindery.notify.NotificationSettings;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.Operator;
 import dev.bindery.operator.OperatorService;
@@ -59,6 +61,8 @@ public final class TestBindery {
   private final IdentityService identities;
   private final OperatorService operators;
   private final AuditService audit;
+  private final FakeDisavowHandler disavowHandler = new FakeDisavowHandler();
+  private final NotificationService notifications;
   private final Totp totp = Totp.standard();
 
   public TestBindery(Transactor store, MutableClock clock) {
@@ -79,6 +83,7 @@ public final class TestBindery {
     this.identities = new IdentityService(audited, authorizer, random, credentials.lifecycleHook());
     this.operators = new OperatorService(audited, authorizer, random, sealer, ISSUER_LABEL);
     this.audit = new AuditService(audited, authorizer);
+    this.notifications = notifications(NotificationSettings.DEFAULT);
   }
 
   /** A fresh in-memory store and a clock at {@link MutableClock#DEFAULT_START}. */
@@ -131,6 +136,21 @@ public final class TestBindery {
 
   public AuditService audit() {
     return audit;
+  }
+
+  /** The notification service, with the default settings and {@link #disavowHandler()} as its handler. */
+  public NotificationService notifications() {
+    return notifications;
+  }
+
+  /** Another notification service over the same store, sealer and handler, with other settings. */
+  public NotificationService notifications(NotificationSettings settings) {
+    return new NotificationService(audited, authorizer, sealer, random, settings, disavowHandler);
+  }
+
+  /** The stand-in for the change-request engine that the notification services call on a disavow. */
+  public FakeDisavowHandler disavowHandler() {
+    return disavowHandler;
   }
 
   public Caller system() {

@@ -14,6 +14,9 @@ public record Columns(List<String> fields) {
   public static final Columns RESOURCE_SERVERS = new Columns(List.of("audience", "name", "identity_id",
       "created_by", "created_at"));
   public static final Columns TEAMS = new Columns(List.of("id", "display_name", "created_at"));
+  public static final Columns WEBHOOKS = new Columns(List.of("id", "team", "url", "created_by", "created_at"));
+  public static final Columns NOTIFICATIONS = new Columns(List.of("id", "event", "identity_id", "webhook_id", "state",
+      "attempt_count", "last_status", "last_error", "created_at"));
   public static final Columns CREDENTIALS = new Columns(List.of("id", "identity_id", "type", "status", "usable",
       "generation", "key_type", "not_after", "last_used_at"));
   public static final Columns REVOKED_CREDENTIALS = new Columns(List.of("credential_id", "identity_id", "type"));

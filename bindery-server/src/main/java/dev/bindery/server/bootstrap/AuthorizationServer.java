@@ -80,10 +80,12 @@ final class AuthorizationServer implements AutoCloseable {
   private final List<Route> routes;
   private final AtomicReference<URI> publicUrl;
   private final LeakedAccessTokens leakedAccessTokens;
+  private final Supplier<URI> issuerUrl;
   private ScheduledExecutorService refresh;
 
   private AuthorizationServer(KeyRing keyRing, RevocationFeed revocationFeed, Transactor store, Clock clock,
-      List<Route> routes, AtomicReference<URI> publicUrl, LeakedAccessTokens leakedAccessTokens) {
+      List<Route> routes, AtomicReference<URI> publicUrl, LeakedAccessTokens leakedAccessTokens,
+      Supplier<URI> issuerUrl) {
     this.keyRing = keyRing;
     this.revocationFeed = revocationFeed;
     this.store = store;
@@ -91,6 +93,7 @@ final class AuthorizationServer implements AutoCloseable {
     this.routes = routes;
     this.publicUrl = publicUrl;
     this.leakedAccessTokens = leakedAccessTokens;
+    this.issuerUrl = issuerUrl;
   }
 
   /**
@@ -130,7 +133,7 @@ final class AuthorizationServer implements AutoCloseable {
     routes.addAll(new TokenStatusRoutes(new TokenIntrospection(verifier, tx.transactor()), callers,
         new TokenRevocation(verifier, tx.transactor(), clock), clients, clientCertificates).routes());
     return new AuthorizationServer(keyRing, feed, tx.transactor(), clock, List.copyOf(routes), publicUrl,
-        new AccessTokenLeaks(verifier));
+        new AccessTokenLeaks(verifier), issuerUrl);
   }
 
   /** Recognises this server's access tokens in leak reports (the credential service asks it). */
@@ -149,6 +152,14 @@ final class AuthorizationServer implements AutoCloseable {
 
   List<Route> routes() {
     return routes;
+  }
+
+  /**
+   * The base URL clients use: {@code bindery.public-url}, or the listener once bound (the issuer). Links Bindery
+   * hands out, such as a notification's disavow link, are built on it.
+   */
+  URI publicUrl() {
+    return issuerUrl.get();
   }
 
   /**

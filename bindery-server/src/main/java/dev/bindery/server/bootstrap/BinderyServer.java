@@ -5,6 +5,10 @@ import dev.bindery.credential.CredentialRevocationRegistry;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.LeakedAccessTokens;
 import dev.bindery.identity.IdentityService;
+import dev.bindery.notify.DisavowHandler;
+import dev.bindery.notify.NotificationService;
+import dev.bindery.notify.NotificationSettings;
+import dev.bindery.notify.RetrySchedule;
 import dev.bindery.operator.IssuedToken;
 import dev.bindery.operator.OperatorService;
 import dev.bindery.pki.BcCertificateAuthority;
@@ -15,8 +19,11 @@ import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
 import dev.bindery.server.http.ApiApp;
 import dev.bindery.server.http.HttpMetrics;
+import dev.bindery.server.http.NotificationRoutes;
 import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
+import dev.bindery.server.notify.NotificationMetrics;
+import dev.bindery.server.notify.WebhookDispatcher;
 import dev.bindery.server.store.Database;
 import dev.bindery.server.store.JdbcCaMaterialStore;
 import dev.bindery.server.store.JdbcSettings;
@@ -38,6 +45,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -67,10 +75,21 @@ public final class BinderyServer implements AutoCloseable {
   private final BcCertificateAuthority identityCa;
   private final CredentialService credentials;
   private final AuthorizationServer oauth;
+  private final NotificationService notifications;
+  private final WebhookDispatcher dispatcher;
+
+  /**
+   * What a followed "this was not us" link does until the change-request engine is wired in: nothing can be
+   * disavowed yet, because only that engine issues disavow links. Fails loudly (500) if it is ever reached.
+   */
+  public static final DisavowHandler NO_CHANGE_REQUEST_ENGINE = (tx, changeRequest, identity, at) -> {
+    throw new IllegalStateException("no change-request engine is wired to act on disavow links");
+  };
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
-      CredentialService credentials, AuthorizationServer oauth) {
+      CredentialService credentials, AuthorizationServer oauth, NotificationService notifications,
+      WebhookDispatcher dispatcher) {
     this.config = config;
     this.database = database;
     this.javalin = javalin;
@@ -81,6 +100,8 @@ public final class BinderyServer implements AutoCloseable {
     this.identityCa = identityCa;
     this.credentials = credentials;
     this.oauth = oauth;
+    this.notifications = notifications;
+    this.dispatcher = dispatcher;
   }
 
   /**
@@ -89,6 +110,14 @@ public final class BinderyServer implements AutoCloseable {
    * @throws ConfigException for a configuration problem (message names the key)
    */
   public static BinderyServer start(BinderyConfig config, Clock clock) {
+    return start(config, clock, NO_CHANGE_REQUEST_ENGINE);
+  }
+
+  /**
+   * Starts a node whose followed disavow links call {@code disavowHandler} (the change-request engine; a fake in
+   * tests).
+   */
+  public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler) {
     SecureRandom random = new SecureRandom();
     try {
       SecureFiles.ensureDirectory(config.dataDir());
@@ -134,9 +163,15 @@ public final class BinderyServer implements AutoCloseable {
           clientCertificates, registry, clock, random);
       leakedTokens.set(oauth.leakedAccessTokens());
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
+      BinderyConfig.NotifyConfig notify = config.notifications();
+      NotificationService notifications = new NotificationService(tx, authz, sealer, random,
+          NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
+              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())), disavowHandler);
+      List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
+      more.addAll(new NotificationRoutes(notifications, clock).routes());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates,
-          oauth.routes());
+          more);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
@@ -145,9 +180,15 @@ public final class BinderyServer implements AutoCloseable {
         return c;
       }, config.maxBodyBytes());
       javalin.start();
+      AuthorizationServer started = oauth;
+      WebhookDispatcher dispatcher = new WebhookDispatcher(notifications, clock, notify.timeout(), started::publicUrl,
+          new NotificationMetrics(registry));
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
-          identityCa, credentials, oauth);
+          identityCa, credentials, oauth, notifications, dispatcher);
       oauth.started(s.baseUri());
+      if (notify.enabled()) {
+        dispatcher.start(notify.pollInterval());
+      }
       LOG.info("event=server_started url={} tls_mode={} client_certificates=\"{}\"", s.baseUri(),
           config.tlsMode().name().toLowerCase(), clientCertificates.describe());
       if (!config.oauth().trustedProxies().isEmpty() && config.oauth().publicUrl() == null) {
@@ -232,6 +273,16 @@ public final class BinderyServer implements AutoCloseable {
     return oauth.revocationFeed();
   }
 
+  /** The notification service of this node (webhooks, the outbox, disavow links). */
+  public NotificationService notifications() {
+    return notifications;
+  }
+
+  /** The webhook dispatcher of this node; tests with {@code bindery.notify.enabled=false} drive it by hand. */
+  public WebhookDispatcher webhookDispatcher() {
+    return dispatcher;
+  }
+
   /** The token signing keys of this node. */
   public KeyRing keyRing() {
     return oauth.keyRing();
@@ -261,6 +312,7 @@ public final class BinderyServer implements AutoCloseable {
 
   public void stop() {
     try {
+      dispatcher.close();
       oauth.close();
       javalin.stop();
     } finally {

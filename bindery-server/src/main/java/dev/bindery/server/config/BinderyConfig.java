@@ -45,6 +45,7 @@ import java.util.TreeMap;
  * @param attestationRoots the files and directories of trusted hardware attestation vendor roots
  *     ({@code bindery.attestation.roots}); empty when none is configured, and then no key is ever attested as
  *     hardware-held
+ * @param notifications the webhook dispatcher's settings ({@code bindery.notify.*})
  */
 public record BinderyConfig(
     Path dataDir,
@@ -67,7 +68,8 @@ public record BinderyConfig(
     URI caPublicUrl,
     CaImportFiles caImport,
     OAuthConfig oauth,
-    List<Path> attestationRoots) {
+    List<Path> attestationRoots,
+    NotifyConfig notifications) {
 
   public BinderyConfig {
     attestationRoots = List.copyOf(attestationRoots);
@@ -90,6 +92,19 @@ public record BinderyConfig(
    */
   public record OAuthConfig(URI publicUrl, TokenSettings tokens, Duration signingKeyRotation, Duration dpopWindow,
       boolean dpopNonceRequired, TrustedProxies trustedProxies, ClientCertificateHeader clientCertHeader) {}
+
+  /**
+   * The webhook dispatcher's settings.
+   *
+   * @param enabled whether this node delivers notifications (every node may: they share the work through the
+   *     database); a node with it off still queues them
+   * @param pollInterval how often the dispatcher looks for due notifications
+   * @param timeout how long one delivery may take (connect and answer)
+   * @param maxAttempts how many attempts a notification gets before it has failed
+   * @param allowLoopbackHttp whether a webhook may use plain http to a loopback host (tests, local development)
+   */
+  public record NotifyConfig(boolean enabled, Duration pollInterval, Duration timeout, int maxAttempts,
+      boolean allowLoopbackHttp) {}
 
   /** How the HTTPS listener gets its certificate. */
   public enum TlsMode {
@@ -130,6 +145,11 @@ public record BinderyConfig(
   public static final String TRUSTED_PROXIES = "bindery.oauth.trusted-proxies";
   public static final String CLIENT_CERT_HEADER = "bindery.oauth.client-cert-header";
   public static final String ATTESTATION_ROOTS = "bindery.attestation.roots";
+  public static final String NOTIFY_ENABLED = "bindery.notify.enabled";
+  public static final String NOTIFY_POLL_INTERVAL = "bindery.notify.poll-interval-seconds";
+  public static final String NOTIFY_TIMEOUT = "bindery.notify.timeout-seconds";
+  public static final String NOTIFY_MAX_ATTEMPTS = "bindery.notify.max-attempts";
+  public static final String NOTIFY_ALLOW_LOOPBACK_HTTP = "bindery.notify.allow-loopback-http";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -138,7 +158,8 @@ public record BinderyConfig(
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
       TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
-      CLIENT_CERT_HEADER, ATTESTATION_ROOTS);
+      CLIENT_CERT_HEADER, ATTESTATION_ROOTS, NOTIFY_ENABLED, NOTIFY_POLL_INTERVAL, NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS,
+      NOTIFY_ALLOW_LOOPBACK_HTTP);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -255,7 +276,7 @@ public record BinderyConfig(
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
         maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
-        attestationRoots(v));
+        attestationRoots(v), notifications(v));
   }
 
   /**
@@ -288,6 +309,21 @@ public record BinderyConfig(
       }
     }
     return List.copyOf(out);
+  }
+
+  private static NotifyConfig notifications(Map<String, String> v) {
+    return new NotifyConfig(bool(v, NOTIFY_ENABLED, true), Duration.ofSeconds(number(v, NOTIFY_POLL_INTERVAL, 2, 1, 300)),
+        Duration.ofSeconds(number(v, NOTIFY_TIMEOUT, 10, 1, 60)),
+        (int) number(v, NOTIFY_MAX_ATTEMPTS, 12, 1, dev.bindery.notify.RetrySchedule.MAX_ATTEMPTS_LIMIT),
+        bool(v, NOTIFY_ALLOW_LOOPBACK_HTTP, false));
+  }
+
+  private static boolean bool(Map<String, String> v, String key, boolean def) {
+    return switch (v.getOrDefault(key, Boolean.toString(def))) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key + ": must be true or false");
+    };
   }
 
   private static OAuthConfig oauth(Map<String, String> v) {
@@ -325,11 +361,7 @@ public record BinderyConfig(
     long rotation = number(v, TOKEN_SIGNING_KEY_ROTATION, KeyRingSettings.DEFAULT_ROTATION_PERIOD.toSeconds(), 600,
         31_536_000);
     long window = number(v, DPOP_IAT_WINDOW, 60, 5, 300);
-    boolean nonce = switch (v.getOrDefault(DPOP_NONCE_REQUIRED, "false")) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(DPOP_NONCE_REQUIRED + ": must be true or false");
-    };
+    boolean nonce = bool(v, DPOP_NONCE_REQUIRED, false);
     return new OAuthConfig(publicUrl, new TokenSettings(Duration.ofSeconds(lifetime), Duration.ofSeconds(max), audience),
         Duration.ofSeconds(rotation), Duration.ofSeconds(window), nonce, trustedProxies(v),
         clientCertHeader(v));
@@ -434,6 +466,7 @@ public record BinderyConfig(
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
-        + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + "]";
+        + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", notifications="
+        + notifications + "]";
   }
 }

@@ -6,7 +6,8 @@ package dev.bindery.server.http;
  * {@link #operatorToken() takes an operator token} needs one before its handler runs. The two routes of workloads
  * take none: {@link #ENROLMENT_CODE} (the code in the body is the authentication) and
  * {@link #WORKLOAD_CERTIFICATE} (the X.509-SVID presented in the TLS handshake is); neither does the OAuth token
- * endpoint ({@link #OAUTH_CLIENT}: the client authenticates as RFC 8705 says).
+ * endpoint ({@link #OAUTH_CLIENT}: the client authenticates as RFC 8705 says), nor the "this was not us" link
+ * ({@link #DISAVOW_TOKEN}: the one-time token in the path is the authentication).
  */
 public enum Access {
   PUBLIC("no authentication"),
@@ -14,6 +15,8 @@ public enum Access {
   WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID"),
   OAUTH_CLIENT("no operator token: OAuth client authentication by mutual TLS (tls_client_auth, "
       + "self_signed_tls_client_auth)"),
+  DISAVOW_TOKEN("no operator token: the one-time disavow token in the path, delivered in a notification, is the "
+      + "authentication"),
   RESOURCE_SERVER("an operator token (any operator but a leak reporter), or mutual TLS with a certificate of an "
       + "identity holding the introspect scope; the handler authenticates"),
   AUTHENTICATED("any authenticated operator but a leak reporter"),
@@ -27,7 +30,11 @@ public enum Access {
   ADMIN_OR_SECURITY_OFFICER("an admin or a security officer"),
   ADMIN("an admin"),
   ADMIN_STEP_UP("an admin, with a fresh TOTP step-up"),
-  AUDIT_READ("an admin, a security officer or an auditor");
+  AUDIT_READ("an admin, a security officer or an auditor"),
+  TEAM_WEBHOOK_MANAGE("an admin or a member of the team, with a fresh TOTP step-up"),
+  TEAM_WEBHOOK_READ("an admin, a security officer, an auditor, or a member of the team"),
+  NOTIFICATION_READ("an admin, a security officer or an auditor; an owner of the identity (identity=); a member "
+      + "of the team (team=)");
 
   private final String description;
 
@@ -42,6 +49,6 @@ public enum Access {
   /** True if the route needs an operator token ({@code Authorization: Bearer bnd_op_...}). */
   public boolean operatorToken() {
     return this != PUBLIC && this != ENROLMENT_CODE && this != WORKLOAD_CERTIFICATE && this != OAUTH_CLIENT
-        && this != RESOURCE_SERVER;
+        && this != RESOURCE_SERVER && this != DISAVOW_TOKEN;
   }
 }

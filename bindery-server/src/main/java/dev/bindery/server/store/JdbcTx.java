@@ -9,6 +9,9 @@ import dev.bindery.credential.LineageRepository;
 import dev.bindery.credential.RotationPolicyRepository;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.oauth.ClientAssertionRepository;
+import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.notify.NotificationRepository;
+import dev.bindery.notify.WebhookRepository;
 import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
@@ -114,5 +117,20 @@ final class JdbcTx implements Tx {
   @Override
   public ClientAssertionRepository clientAssertions() {
     return new JdbcClientAssertionRepository(h);
+  }
+
+  @Override
+  public WebhookRepository webhooks() {
+    return new JdbcWebhookRepository(h);
+  }
+
+  @Override
+  public NotificationRepository notifications() {
+    return new JdbcNotificationRepository(h);
+  }
+
+  @Override
+  public DisavowTokenRepository disavowTokens() {
+    return new JdbcDisavowTokenRepository(h);
   }
 }

@@ -47,6 +47,10 @@ class AuthorizationMatrixTest {
   static Workloads.Held svid;
   /** A well-formed enrolment code that was never issued. */
   static final String UNKNOWN_CODE = "bnd_enr_" + "a".repeat(52);
+  /** A well-formed disavow token that was never issued. */
+  static final String UNKNOWN_DISAVOW = "bnd_dis_" + "a".repeat(52);
+  /** The one webhook of team payments, registered by the admin before the matrix runs. */
+  static String webhookId;
 
   /** A request for one route, built just before it is sent (versions are read fresh). */
   record Req(String method, String path, String body, String... headers) {}
@@ -60,6 +64,10 @@ class AuthorizationMatrixTest {
     f.team("other");
     f.adminStepUp();
     adminId = s.get("/api/v1/operators/me", s.adminToken).json().get("id").asText();
+    TestServer.Response hook = s.post("/api/v1/teams/payments/webhooks", s.adminToken,
+        "{\"url\":\"https://127.0.0.1:9/matrix\"}");
+    assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+    webhookId = hook.json().get("id").asText();
     plain = f.operator("", "other");
     auditor = f.operator("auditor", "");
     serviceDesk = f.operator("service_desk", "other");
@@ -217,6 +225,14 @@ class AuthorizationMatrixTest {
         "{\"reason\":\"stolen\"}"));
     m.put("POST /api/v1/identities/{id}/tokens/revoke", () -> new Req("POST", idPath() + "/tokens/revoke",
         "{\"reason\":\"stolen\"}"));
+    // notifications: the webhooks of team payments, the notifications of the identity, and an unknown disavow link
+    m.put("POST /api/v1/teams/{team}/webhooks", () -> new Req("POST", "/api/v1/teams/payments/webhooks",
+        "{\"url\":\"https://127.0.0.1:9/rogue\"}"));
+    m.put("GET /api/v1/teams/{team}/webhooks", () -> new Req("GET", "/api/v1/teams/payments/webhooks", null));
+    m.put("DELETE /api/v1/teams/{team}/webhooks/{webhook_id}", () -> new Req("DELETE",
+        "/api/v1/teams/payments/webhooks/" + webhookId, null));
+    m.put("GET /api/v1/notifications", () -> new Req("GET", "/api/v1/notifications?identity=" + identity, null));
+    m.put("POST /api/v1/disavow/{token}", () -> new Req("POST", "/api/v1/disavow/" + UNKNOWN_DISAVOW, null));
     return m;
   }
 
@@ -277,6 +293,12 @@ class AuthorizationMatrixTest {
           expectedCode = "enrolment_code_invalid";
           actor = "anonymous";
         }
+        // the token in the path is the authentication: an unknown one is refused (404) and audited
+        case DISAVOW_TOKEN -> {
+          r = send(req, null);
+          expectedCode = "disavow_link_invalid";
+          actor = "anonymous";
+        }
         // open to every operator: only an unusable token is refused
         case AUTHENTICATED, SELF, LEAK_REPORT -> {
           r = send(req, revoked.token());
@@ -290,7 +312,11 @@ class AuthorizationMatrixTest {
           actor = plain.id();
         }
       }
-      int expectedStatus = expectedCode.equals("forbidden") ? 403 : 401;
+      int expectedStatus = switch (expectedCode) {
+        case "forbidden" -> 403;
+        case "disavow_link_invalid" -> 404;
+        default -> 401;
+      };
       if (r.status() != expectedStatus || !expectedCode.equals(r.code())) {
         failures.add(route.key() + ": expected " + expectedStatus + " " + expectedCode + ", got " + r.status() + " " + r.body());
         continue;
@@ -440,5 +466,8 @@ class AuthorizationMatrixTest {
         .isFalse();
     // no refused request revoked a token: the revocation feed is empty
     assertThat(s.server.transactor().read((dev.bindery.store.Tx t) -> t.revocationEvents().since(0, 10))).isEmpty();
+    JsonNode hooks = s.get("/api/v1/teams/payments/webhooks", s.adminToken).json().get("items");
+    assertThat(hooks.size()).isEqualTo(1);
+    assertThat(hooks.get(0).get("id").asText()).isEqualTo(webhookId);
   }
 }

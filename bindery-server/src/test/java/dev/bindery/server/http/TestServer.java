@@ -48,14 +48,24 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, overrides, BinderyServer.NO_CHANGE_REQUEST_ENGINE);
+  }
+
+  /**
+   * A server whose disavow links call {@code disavowHandler}. The webhook dispatcher does not run on its own unless
+   * {@code overrides} turn {@code bindery.notify.enabled} on: tests call its {@code runOnce()}.
+   */
+  public static TestServer start(Path dataDir, Map<String, String> overrides,
+      dev.bindery.notify.DisavowHandler disavowHandler) {
     Map<String, String> values = new HashMap<>();
+    values.put(BinderyConfig.NOTIFY_ENABLED, "false");
     values.put(BinderyConfig.DATA_DIR, dataDir.toString());
     values.put(BinderyConfig.HTTP_PORT, "0");
     values.put(BinderyConfig.DB_URL, "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
     MutableClock clock = new MutableClock(Instant.now());
-    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock);
+    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
       return new TestServer(clock, server, client(server.caFile()), token);

@@ -78,13 +78,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The credential repositories' cases are inherited from {@link CredentialRepositoryConformance}, the token
  * repositories' from {@link TokenRepositoryConformance}, the change requests' and continuity challenges' from
- * {@link ChangeRequestRepositoryConformance}.
+ * {@link ChangeRequestRepositoryConformance}, the notification repositories' from
+ * {@link NotificationRepositoryConformance}.
  *
  * <p>Where a port leaves an order unspecified (teams, a subject's links, an operator's tokens) the suite
  * compares contents, not order.
  */
 public abstract class RepositoryConformanceSuite implements CredentialRepositoryConformance,
-    TokenRepositoryConformance, ChangeRequestRepositoryConformance {
+    TokenRepositoryConformance, ChangeRequestRepositoryConformance, NotificationRepositoryConformance {
   /** A millisecond-precise instant all fixtures hang off. */
   protected static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123Z");
   protected static final TeamId PAYMENTS = new TeamId("payments");
@@ -118,6 +119,11 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
 
   @Override
   public final Transactor changeStore() {
+    return store;
+  }
+
+  @Override
+  public final Transactor notificationStore() {
     return store;
   }
 

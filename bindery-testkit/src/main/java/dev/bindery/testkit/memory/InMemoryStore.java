@@ -38,6 +38,17 @@ import dev.bindery.identity.IdentityQuery;
 import dev.bindery.identity.IdentityRepository;
 import dev.bindery.identity.SubjectLink;
 import dev.bindery.identity.TeamId;
+import dev.bindery.notify.DisavowToken;
+import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.notify.Notification;
+import dev.bindery.notify.NotificationAttempt;
+import dev.bindery.notify.NotificationId;
+import dev.bindery.notify.NotificationQuery;
+import dev.bindery.notify.NotificationRepository;
+import dev.bindery.notify.NotificationState;
+import dev.bindery.notify.Webhook;
+import dev.bindery.notify.WebhookId;
+import dev.bindery.notify.WebhookRepository;
 import dev.bindery.operator.Operator;
 import dev.bindery.operator.OperatorId;
 import dev.bindery.operator.OperatorRepository;
@@ -103,7 +114,8 @@ import java.util.function.Function;
  *   <li>Unique keys (identity id, (issuer, subject), operator id, team id, token id and token hash; credential
  *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
  *       slot; resource server audience; token policy identity; change request id and one open change request per
- *       identity; continuity challenge id) raise
+ *       identity; continuity challenge id; webhook id; notification id; (notification, attempt number); disavow
+ *       token hash) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -130,6 +142,11 @@ public final class InMemoryStore implements Transactor {
   private final Table<TokenPolicy> tokenPolicies = new Table<>("token policy");
   private final Table<ChangeRequest> changeRequests = new Table<>("change request");
   private final Table<ContinuityChallenge> challenges = new Table<>("continuity challenge");
+  private final Table<Webhook> webhooks = new Table<>("webhook");
+  private final Table<Notification> notifications = new Table<>("notification");
+  /** Keyed by notification id, newline, zero-padded attempt number. */
+  private final Table<NotificationAttempt> notificationAttempts = new Table<>("notification attempt");
+  private final Table<DisavowToken> disavowTokens = new Table<>("disavow token");
   /** Keyed by the zero-padded sequence number, so key order is sequence order. */
   private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
   /** Keyed by client id and jti hash. */
@@ -182,6 +199,10 @@ public final class InMemoryStore implements Transactor {
         revocationListeners.forEach(Runnable::run);
       }
     }
+  }
+
+  private static String attemptKey(NotificationId id, int number) {
+    return id.value() + "\n" + String.format(java.util.Locale.ROOT, "%010d", number);
   }
 
   private static String seqKey(long seq) {
@@ -519,6 +540,163 @@ public final class InMemoryStore implements Transactor {
         return view(challenges).values().stream().filter(c -> c.changeRequestId().equals(request))
             .sorted(Comparator.comparing(ContinuityChallenge::createdAt).thenComparing(c -> c.id().value()))
             .toList();
+      }
+    };
+
+    @Override
+    public WebhookRepository webhooks() {
+      return webhookRepository;
+    }
+
+    @Override
+    public NotificationRepository notifications() {
+      return notificationRepository;
+    }
+
+    @Override
+    public DisavowTokenRepository disavowTokens() {
+      return disavowTokenRepository;
+    }
+
+    private final WebhookRepository webhookRepository = new WebhookRepository() {
+      @Override
+      public void insert(Webhook webhook) {
+        if (get(webhooks, webhook.id().value()) != null) {
+          throw new UniqueViolation("webhook", null);
+        }
+        put(webhooks, webhook.id().value(), webhook);
+      }
+
+      @Override
+      public Optional<Webhook> findById(WebhookId id) {
+        return Optional.ofNullable(get(webhooks, id.value()));
+      }
+
+      @Override
+      public List<Webhook> listForTeam(TeamId team, boolean includeRemoved) {
+        return view(webhooks).values().stream().filter(w -> w.team().equals(team) && (includeRemoved || w.active()))
+            .sorted(Comparator.comparing(Webhook::createdAt).thenComparing(w -> w.id().value())).toList();
+      }
+
+      @Override
+      public List<Webhook> activeForTeams(Collection<TeamId> teams) {
+        return view(webhooks).values().stream().filter(w -> w.active() && teams.contains(w.team()))
+            .sorted(Comparator.comparing((Webhook w) -> w.team().value()).thenComparing(Webhook::createdAt)
+                .thenComparing(w -> w.id().value())).toList();
+      }
+
+      @Override
+      public boolean markRemoved(WebhookId id, Instant at, String by) {
+        Webhook w = get(webhooks, id.value());
+        if (w == null || !w.active()) {
+          return false;
+        }
+        put(webhooks, id.value(), w.removed(at, by));
+        return true;
+      }
+    };
+
+    private final NotificationRepository notificationRepository = new NotificationRepository() {
+      @Override
+      public void insert(Notification n) {
+        if (get(notifications, n.id().value()) != null) {
+          throw new UniqueViolation("notification", null);
+        }
+        put(notifications, n.id().value(), n);
+      }
+
+      @Override
+      public Optional<Notification> findById(NotificationId id) {
+        return Optional.ofNullable(get(notifications, id.value()));
+      }
+
+      @Override
+      public List<Notification> claimDue(Instant now, Instant leaseUntil, int limit) {
+        // transactions are serialized by the store's lock: no row can be held by another one
+        List<Notification> due = view(notifications).values().stream()
+            .filter(n -> n.state() == NotificationState.PENDING && !n.nextAttemptAt().isAfter(now))
+            .sorted(Comparator.comparing(Notification::nextAttemptAt).thenComparing(n -> n.id().value()))
+            .limit(limit).toList();
+        List<Notification> claimed = new ArrayList<>();
+        for (Notification n : due) {
+          Notification c = n.claimed(leaseUntil);
+          put(notifications, c.id().value(), c);
+          claimed.add(c);
+        }
+        return claimed;
+      }
+
+      @Override
+      public boolean finish(Notification next) {
+        Notification stored = get(notifications, next.id().value());
+        if (stored == null || stored.state() != NotificationState.PENDING || stored.attempts() != next.attempts()) {
+          return false;
+        }
+        put(notifications, next.id().value(), next);
+        return true;
+      }
+
+      @Override
+      public int cancelPending(WebhookId webhook, Instant at) {
+        List<Notification> pending = view(notifications).values().stream()
+            .filter(n -> n.webhookId().equals(webhook) && n.state() == NotificationState.PENDING).toList();
+        pending.forEach(n -> put(notifications, n.id().value(), n.cancelled(at)));
+        return pending.size();
+      }
+
+      @Override
+      public void insertAttempt(NotificationAttempt a) {
+        String key = attemptKey(a.notificationId(), a.number());
+        if (get(notificationAttempts, key) != null) {
+          throw new UniqueViolation("notification attempt", null);
+        }
+        put(notificationAttempts, key, a);
+      }
+
+      @Override
+      public List<NotificationAttempt> attempts(NotificationId id) {
+        return List.copyOf(view(notificationAttempts).subMap(id.value() + "\n", id.value() + "\u000b").values());
+      }
+
+      @Override
+      public List<Notification> list(NotificationQuery q) {
+        return view(notifications).values().stream()
+            .filter(n -> q.identity() != null ? q.identity().equals(n.identityId()) : q.team().equals(n.team()))
+            .filter(q::follows)
+            .sorted(Comparator.comparing(Notification::createdAt).thenComparing(n -> n.id().value()).reversed())
+            .limit(q.limit()).toList();
+      }
+    };
+
+    private final DisavowTokenRepository disavowTokenRepository = new DisavowTokenRepository() {
+      @Override
+      public void insert(DisavowToken token) {
+        if (get(disavowTokens, token.hash().hex()) != null) {
+          throw new UniqueViolation("disavow token", null);
+        }
+        put(disavowTokens, token.hash().hex(), token);
+      }
+
+      @Override
+      public Optional<DisavowToken> findByHash(SecretHash hash) {
+        return Optional.ofNullable(get(disavowTokens, hash.hex()));
+      }
+
+      @Override
+      public boolean markUsed(SecretHash hash, Instant at) {
+        DisavowToken t = get(disavowTokens, hash.hex());
+        if (t == null || t.used()) {
+          return false;
+        }
+        put(disavowTokens, hash.hex(), new DisavowToken(t.hash(), t.identityId(), t.changeRequestId(), t.createdAt(),
+            t.expiresAt(), at));
+        return true;
+      }
+
+      @Override
+      public List<DisavowToken> listForIdentity(IdentityId identity) {
+        return view(disavowTokens).values().stream().filter(t -> t.identityId().equals(identity))
+            .sorted(Comparator.comparing(DisavowToken::createdAt).thenComparing(t -> t.hash().hex())).toList();
       }
     };
 
