@@ -37,10 +37,12 @@ class ForgedClientCertificateHeaderTest {
     s = TestServer.start(dir, Map.of(BinderyConfig.TRUSTED_PROXIES, "10.0.0.0/8"));
     o = new OAuthSupport(s);
     w = new Workloads(s);
-    o.resourceServer(OAuthTokenEndpointTest.API);
+    // the introspector is the resource server's identity: introspection answers it only for tokens meant for it
+    String resourceServer = o.identity("introspect");
+    introspector = o.enrol(resourceServer);
+    o.resourceServer(OAuthTokenEndpointTest.API, resourceServer);
     id = o.identity("billing.read");
     victim = o.enrol(id);
-    introspector = o.enrol(o.identity("introspect"));
   }
 
   @AfterAll

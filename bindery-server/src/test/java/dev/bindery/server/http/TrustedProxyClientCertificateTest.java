@@ -45,6 +45,7 @@ class TrustedProxyClientCertificateTest {
   static Workloads w;
   static String id;
   static OAuthSupport.Client client;
+  static OAuthSupport.Client introspector;
 
   @BeforeAll
   static void start() {
@@ -52,7 +53,10 @@ class TrustedProxyClientCertificateTest {
         PUBLIC));
     o = new OAuthSupport(s);
     w = new Workloads(s);
-    o.resourceServer(OAuthTokenEndpointTest.API);
+    // the introspector is the resource server's identity: introspection answers it only for tokens meant for it
+    String resourceServer = o.identity("introspect");
+    introspector = o.enrol(resourceServer);
+    o.resourceServer(OAuthTokenEndpointTest.API, resourceServer);
     id = o.identity("billing.read");
     client = o.enrol(id);
   }
@@ -230,7 +234,6 @@ class TrustedProxyClientCertificateTest {
 
   @Test
   void introspectAndRevocationFeed_introspectorCertificateFromTrustedProxy_served() {
-    OAuthSupport.Client introspector = o.enrol(o.identity("introspect"));
     String token = viaProxy(id, client.certificate()).json().get("access_token").asText();
 
     TestServer.Response introspect = o.post(s.client, "/oauth2/introspect", OAuthSupport.FORM, "token=" + enc(token),
@@ -255,7 +258,6 @@ class TrustedProxyClientCertificateTest {
 
   @Test
   void revoke_holderCertificateFromTrustedProxy_revoked() {
-    OAuthSupport.Client introspector = o.enrol(o.identity("introspect"));
     String token = viaProxy(id, client.certificate()).json().get("access_token").asText();
 
     TestServer.Response r = o.post(s.client, "/oauth2/revoke", OAuthSupport.FORM, "client_id=" + id + "&token="
