@@ -789,10 +789,7 @@ public final class ChangeRequestService {
   }
 
   private static ChangeRequestView view(ChangeRequest r, Instant now) {
-    if (r.expiredAt(now)) {
-      return new ChangeRequestView(r, ChangeState.EXPIRED, List.of());
-    }
-    return new ChangeRequestView(r, r.state(), r.open() ? r.missing() : List.of());
+    return ChangeRequestView.at(r, now);
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------

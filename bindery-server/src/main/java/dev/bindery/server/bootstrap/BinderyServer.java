@@ -1,6 +1,9 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.change.AttestationVerifier;
+import dev.bindery.change.ChangeRequestService;
+import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.identity.IdentityService;
@@ -12,7 +15,9 @@ import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.config.RebindingPolicyFile;
 import dev.bindery.server.http.ApiApp;
+import dev.bindery.server.http.ChangeRequestRoutes;
 import dev.bindery.server.http.HttpMetrics;
 import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
@@ -37,6 +42,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -122,15 +128,24 @@ public final class BinderyServer implements AutoCloseable {
       CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
       CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics);
       credentialMetrics.bind(credentials);
-      // retiring an identity revokes its credentials in the same transaction
-      IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
+      // re-binding: the policy file and the attestation vendor roots are read and checked before anything listens
+      RebindingPolicy rebindingPolicy = RebindingPolicyFile.load(config.rebindingPolicyFile());
+      AttestationVerifier attestation = new HardwareKeyAttestation(AttestationRoots.load(config, clock));
+      // INTEGRATION: the notification outbox replaces this stand-in (both its notifier and its lock hook)
+      LogOnlyOwnerNotifications ownerNotifications = new LogOnlyOwnerNotifications();
+      // retiring an identity revokes its credentials in the same transaction; a lock notifies the owners after it
+      IdentityService identities = new IdentityService(tx, authz, random,
+          credentials.lifecycleHook().andThen(ownerNotifications.lockHook()));
+      ChangeRequestService changeRequests = new ChangeRequestService(tx, authz, random, identityCa, credentials,
+          identities, rebindingPolicy, attestation, ownerNotifications);
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
-          clientCertificates, registry, clock, random);
+          clientCertificates, registry, clock, random, rebindingPolicy::minLevel);
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
+      List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
+      more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
-          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates,
-          oauth.routes());
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates, more);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {

@@ -45,6 +45,8 @@ import java.util.TreeMap;
  * @param attestationRoots the files and directories of trusted hardware attestation vendor roots
  *     ({@code bindery.attestation.roots}); empty when none is configured, and then no key is ever attested as
  *     hardware-held
+ * @param rebindingPolicyFile the re-binding policy file ({@code bindery.rebinding.policy-file}), read and validated
+ *     at start by {@link RebindingPolicyFile}; null for the shipped defaults
  */
 public record BinderyConfig(
     Path dataDir,
@@ -67,7 +69,8 @@ public record BinderyConfig(
     URI caPublicUrl,
     CaImportFiles caImport,
     OAuthConfig oauth,
-    List<Path> attestationRoots) {
+    List<Path> attestationRoots,
+    Path rebindingPolicyFile) {
 
   public BinderyConfig {
     attestationRoots = List.copyOf(attestationRoots);
@@ -130,6 +133,7 @@ public record BinderyConfig(
   public static final String TRUSTED_PROXIES = "bindery.oauth.trusted-proxies";
   public static final String CLIENT_CERT_HEADER = "bindery.oauth.client-cert-header";
   public static final String ATTESTATION_ROOTS = "bindery.attestation.roots";
+  public static final String REBINDING_POLICY_FILE = "bindery.rebinding.policy-file";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -138,7 +142,7 @@ public record BinderyConfig(
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
       TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
-      CLIENT_CERT_HEADER, ATTESTATION_ROOTS);
+      CLIENT_CERT_HEADER, ATTESTATION_ROOTS, REBINDING_POLICY_FILE);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -255,7 +259,17 @@ public record BinderyConfig(
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
         maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
-        attestationRoots(v));
+        attestationRoots(v), rebindingPolicyFile(v));
+  }
+
+  /** The policy file must be a readable file; its content is validated at start ({@link RebindingPolicyFile}). */
+  private static Path rebindingPolicyFile(Map<String, String> v) {
+    if (!v.containsKey(REBINDING_POLICY_FILE) || v.get(REBINDING_POLICY_FILE).isBlank()) {
+      return null;
+    }
+    Path p = path(v, REBINDING_POLICY_FILE, null);
+    requireReadableFile(REBINDING_POLICY_FILE, p, "");
+    return p;
   }
 
   /**
@@ -434,6 +448,6 @@ public record BinderyConfig(
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
-        + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + "]";
+        + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", rebindingPolicyFile=" + rebindingPolicyFile + "]";
   }
 }

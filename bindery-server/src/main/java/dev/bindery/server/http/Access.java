@@ -27,7 +27,16 @@ public enum Access {
   ADMIN_OR_SECURITY_OFFICER("an admin or a security officer"),
   ADMIN("an admin"),
   ADMIN_STEP_UP("an admin, with a fresh TOTP step-up"),
-  AUDIT_READ("an admin, a security officer or an auditor");
+  AUDIT_READ("an admin, a security officer or an auditor"),
+  IDENTITY_ASSURANCE("raising the level: an admin or an owner of the identity; lowering it: a security officer, "
+      + "with a fresh TOTP step-up"),
+  SECURITY_OFFICER_STEP_UP("a security officer, with a fresh TOTP step-up"),
+  CHANGE_REQUEST_HOLDER("the requester of the change request, an admin, or an owner of its target identity"),
+  CHANGE_REQUEST_APPROVER("an operator other than the requester who holds the role approved in (owner: a member "
+      + "of the target's owning team; security_officer; supervisor), with a fresh TOTP step-up"),
+  CHANGE_REQUEST_REJECT("an admin, a security officer, or an operator who could approve the request"),
+  CHANGE_REQUEST_CANCEL("the requester, an admin, a security officer, or an owner of the target identity"),
+  CHANGE_REQUEST_APPLY("the requester of the change request, or an admin");
 
   private final String description;
 
