@@ -48,13 +48,22 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, overrides, Instant.now());
+  }
+
+  /**
+   * A server whose clock starts at {@code clockStart}. Start it in the past when a test moves the clock on by more
+   * than a little and then presents certificates over TLS: the handshake checks their validity against the real
+   * time, and an X.509-SVID is valid from the server clock's instant of issue.
+   */
+  public static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart) {
     Map<String, String> values = new HashMap<>();
     values.put(BinderyConfig.DATA_DIR, dataDir.toString());
     values.put(BinderyConfig.HTTP_PORT, "0");
     values.put(BinderyConfig.DB_URL, "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
-    MutableClock clock = new MutableClock(Instant.now());
+    MutableClock clock = new MutableClock(clockStart);
     BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
