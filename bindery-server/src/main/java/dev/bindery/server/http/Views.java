@@ -208,7 +208,10 @@ public final class Views {
     m.put("channel", r.channel().wire());
     m.put("target", r.target().value());
     m.put("target_version", r.targetVersion());
-    m.put("requester", Map.of("kind", r.requester().kind().wire(), "id", r.requester().id()));
+    Map<String, Object> requester = new LinkedHashMap<>();
+    requester.put("kind", r.requester().kind().wire());
+    requester.put("id", r.requester().id());
+    m.put("requester", requester);
     m.put("reason", r.reason());
     ProposedCredential p = r.proposed();
     Map<String, Object> proposed = new LinkedHashMap<>();
