@@ -86,7 +86,7 @@ public final class IdentityCommands extends ClientGroup {
     @Option(names = "--owner-team", paramLabel = "TEAM", description = "Only identities this team owns.")
     String ownerTeam;
 
-    @Option(names = "--status", description = "active, suspended or retired.")
+    @Option(names = "--status", description = "active, suspended, locked or retired.")
     String status;
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Only identities with this label.")

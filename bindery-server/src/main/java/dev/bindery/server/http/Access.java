@@ -11,7 +11,8 @@ package dev.bindery.server.http;
 public enum Access {
   PUBLIC("no authentication"),
   ENROLMENT_CODE("no operator token: the one-time enrolment code in the body authenticates the workload"),
-  WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID"),
+  WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID (the workload change "
+      + "request routes also take a registered self-signed certificate)"),
   OAUTH_CLIENT("no operator token: OAuth client authentication by mutual TLS (tls_client_auth, "
       + "self_signed_tls_client_auth)"),
   RESOURCE_SERVER("an operator token (any operator but a leak reporter), or mutual TLS with a certificate of an "
