@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -187,8 +188,18 @@ public record ChangeRequest(
    * ids sorted and joined by single spaces. Every part is a fixed-alphabet identifier, so the form is unambiguous.
    */
   public String digest() {
-    String canonical = String.join("\n", id.value(), type.wire(), target.value(), proposed.keyThumbprint().value(),
-        String.join(" ", replaces.stream().map(CredentialId::value).sorted().toList()));
+    return digest(id.value(), type.wire(), target.value(), proposed.keyThumbprint().value(),
+        replaces.stream().map(CredentialId::value).toList());
+  }
+
+  /**
+   * The request digest of {@link #digest()} from its parts as the API shows them, for a holder who checks what a
+   * challenge asks it to sign before signing (the command-line client does).
+   */
+  public static String digest(String id, String type, String target, String keyThumbprint,
+      Collection<String> replaces) {
+    String canonical = String.join("\n", id, type, target, keyThumbprint,
+        String.join(" ", replaces.stream().sorted().toList()));
     return Base64.getUrlEncoder().withoutPadding()
         .encodeToString(Hashing.sha256(canonical.getBytes(StandardCharsets.UTF_8)));
   }

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -754,11 +755,41 @@ public final class ChangeRequestService {
     });
   }
 
+  /**
+   * Every credential ever bound to the identity, oldest first (bound time, then id), each with its successor and
+   * the applied change request that replaced it, if any (any operator but a leak reporter). Nothing is deleted, so
+   * this is the identity's whole binding history.
+   */
+  public List<Binding> bindings(Caller caller, IdentityId identity) {
+    authz.requireAuthenticated(caller);
+    return tx.transactor().read(t -> {
+      Identity i = loadIdentity(t, identity);
+      Instant now = tx.clock().instant();
+      Map<CredentialId, ChangeRequest> replacedBy = new HashMap<>();
+      ChangeRequestQuery q = new ChangeRequestQuery(identity, Set.of(ChangeState.APPLIED), null, null, null,
+          ChangeRequestQuery.MAX_LIMIT);
+      while (true) {
+        Page<ChangeRequest> page = t.changeRequests().list(q);
+        page.items().forEach(r -> r.result().revoked().forEach(c -> replacedBy.put(c, r)));
+        if (page.nextCursor() == null || page.items().isEmpty()) {
+          break;
+        }
+        q = q.after(page.items().get(page.items().size() - 1).id());
+      }
+      List<Binding> out = new ArrayList<>();
+      for (Credential c : t.credentials().listForIdentity(identity)) {
+        ChangeRequest replacing = replacedBy.get(c.id());
+        CredentialId successor = c.supersededBy() != null ? c.supersededBy()
+            : replacing == null ? null : replacing.result().credentialId();
+        out.add(new Binding(new CredentialView(c, c.usable(i.status(), now)), successor,
+            replacing == null ? null : replacing.id()));
+      }
+      return out;
+    });
+  }
+
   private static ChangeRequestView view(ChangeRequest r, Instant now) {
-    if (r.expiredAt(now)) {
-      return new ChangeRequestView(r, ChangeState.EXPIRED, List.of());
-    }
-    return new ChangeRequestView(r, r.state(), r.open() ? r.missing() : List.of());
+    return ChangeRequestView.at(r, now);
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------

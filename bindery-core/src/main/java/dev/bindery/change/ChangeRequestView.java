@@ -1,5 +1,6 @@
 package dev.bindery.change;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,5 +14,13 @@ public record ChangeRequestView(ChangeRequest request, ChangeState state, List<S
     Objects.requireNonNull(request);
     Objects.requireNonNull(state);
     missing = List.copyOf(missing);
+  }
+
+  /** The request as it stands at {@code now}. */
+  public static ChangeRequestView at(ChangeRequest r, Instant now) {
+    if (r.expiredAt(now)) {
+      return new ChangeRequestView(r, ChangeState.EXPIRED, List.of());
+    }
+    return new ChangeRequestView(r, r.state(), r.open() ? r.missing() : List.of());
   }
 }

@@ -59,7 +59,7 @@ public final class PublicKeyCommands extends ClientGroup {
   }
 
   /** The one public JWK in {@code file}; a private key, a key set or anything but a JSON object is refused. */
-  static JsonNode readPublicJwk(Path file) {
+  public static JsonNode readPublicJwk(Path file) {
     String text;
     try {
       if (Files.size(file) > MAX_JWK_BYTES) {

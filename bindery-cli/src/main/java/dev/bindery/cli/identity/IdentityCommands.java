@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         IdentityCommands.Update.class, IdentityCommands.Suspend.class, IdentityCommands.Resume.class,
         IdentityCommands.Retire.class, IdentityCommands.Link.class, IdentityCommands.History.class,
         IdentityCommands.Subjects.class, IdentityCommands.Owners.class, IdentityCommands.Scopes.class,
-        IdentityCommands.Reprovision.class})
+        IdentityCommands.Reprovision.class, IdentityCommands.Bindings.class, IdentityCommands.Assurance.class,
+        IdentityCommands.Lock.class, IdentityCommands.Unlock.class})
 public final class IdentityCommands extends ClientGroup {
   public IdentityCommands(ClientContext context) {
     super(context);
@@ -85,7 +86,7 @@ public final class IdentityCommands extends ClientGroup {
     @Option(names = "--owner-team", paramLabel = "TEAM", description = "Only identities this team owns.")
     String ownerTeam;
 
-    @Option(names = "--status", description = "active, suspended or retired.")
+    @Option(names = "--status", description = "active, suspended, locked or retired.")
     String status;
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Only identities with this label.")
@@ -353,6 +354,86 @@ public final class IdentityCommands extends ClientGroup {
       printer().resource(api().send(ApiRequest.put("identities", id, "scopes").ifMatch(expected).body(body))
           .json());
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "bindings", description = {
+      "Every credential ever bound to an identity, oldest first, with what replaced it",
+      "(GET /api/v1/identities/{id}/bindings)."})
+  static final class Bindings extends ApiCommand {
+    @Parameters(paramLabel = "ID", description = "Identity id.")
+    String id;
+
+    @Override
+    protected int run() {
+      printer().list(api().send(ApiRequest.get("identities", id, "bindings")).json(), Columns.BINDINGS);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "assurance", description = {
+      "Set an identity's assurance level, 1 to 3 (PUT /api/v1/identities/{id}/assurance).",
+      "An admin or an owner raises it; only a security officer with a recent step-up lowers it."})
+  static final class Assurance extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "Identity id.")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "LEVEL", description = "1, 2 or 3.")
+    int level;
+
+    @Option(names = "--reason", description = "Why; kept in the audit log.")
+    String reason;
+
+    @Mixin VersionOption version;
+
+    @Override
+    protected int run() {
+      ObjectNode body = Json.object();
+      body.put("level", level);
+      if (reason != null) {
+        body.put("reason", reason);
+      }
+      long expected = versionToMatch(version.version, "identities", id);
+      printer().resource(api().send(ApiRequest.put("identities", id, "assurance").ifMatch(expected).body(body))
+          .json());
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "lock", description = {
+      "Lock an identity for security review (POST /api/v1/identities/{id}/lock; admin or security officer):",
+      "no tokens, renewals, enrolments or change requests until a security officer unlocks it."})
+  static final class Lock extends ReasonedChange {
+    @Override
+    protected int run() {
+      return change("lock");
+    }
+  }
+
+  @Command(name = "unlock", description = {
+      "Unlock a locked identity: it becomes active (POST /api/v1/identities/{id}/unlock;",
+      "a security officer with a recent step-up). Tokens issued before the lock stay refused."})
+  static final class Unlock extends ReasonedChange {
+    @Override
+    protected int run() {
+      return change("unlock");
+    }
+  }
+
+  /** A lifecycle change that needs a reason: {@code lock} and {@code unlock}. */
+  abstract static class ReasonedChange extends LifecycleChange {
+    @Parameters(paramLabel = "ID", description = "Identity id.")
+    String id;
+
+    @Option(names = "--reason", required = true, description = "Why; kept in the audit log.")
+    String reason;
+
+    @Mixin VersionOption version;
+
+    protected int change(String action) {
+      ObjectNode body = Json.object();
+      body.put("reason", reason);
+      return change(id, action, body, version);
     }
   }
 

@@ -40,6 +40,10 @@ public final class NewIdentityOptions {
   @Option(names = "--scope", paramLabel = "SCOPE", description = "A scope; repeat for several.")
   List<String> scopes = new ArrayList<>();
 
+  @Option(names = "--assurance-level", paramLabel = "LEVEL",
+      description = "1, 2 or 3 (server default 1): how strong a proof re-binding its credentials needs.")
+  Integer assuranceLevel;
+
   @Option(names = "--subject-issuer", paramLabel = "ISSUER",
       description = "Issuer of the federated subject to link (with --subject).")
   String subjectIssuer;
@@ -68,6 +72,9 @@ public final class NewIdentityOptions {
     }
     body.put("owner_team", ownerTeam);
     body.put("backup_owner", backupOwner);
+    if (assuranceLevel != null) {
+      body.put("assurance_level", assuranceLevel);
+    }
     if (!scopes.isEmpty()) {
       scopes.forEach(body.putArray("scopes")::add);
     }

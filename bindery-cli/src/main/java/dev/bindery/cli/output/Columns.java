@@ -22,6 +22,10 @@ public record Columns(List<String> fields) {
   public static final Columns REVOKED_CREDENTIALS = new Columns(List.of("credential_id", "identity_id", "type"));
   public static final Columns ROTATION_POLICIES = new Columns(List.of("identity_kind", "credential_type",
       "max_lifetime_seconds", "rotate_after_seconds"));
+  public static final Columns CHANGE_REQUESTS = new Columns(List.of("id", "type", "target", "state", "missing",
+      "requester", "expires_at"));
+  public static final Columns BINDINGS = new Columns(List.of("id", "type", "status", "bind_method", "bound_by",
+      "bound_at", "change_request_id", "revoked_at", "revocation_reason", "successor"));
   public static final Columns AUDIT_EVENTS =
       new Columns(List.of("seq", "time", "actor", "action", "target", "outcome", "request_id"));
 

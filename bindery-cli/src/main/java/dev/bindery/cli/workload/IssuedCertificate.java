@@ -11,6 +11,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The issued-certificate answer of {@code POST /api/v1/enrol} and {@code /api/v1/renew}
@@ -18,19 +19,24 @@ import java.util.List;
  * exactly one leaf certificate, for the key this process holds, signed by the first certificate of a
  * non-empty chain. Anything else breaks the API contract (exit 4) and nothing is written.
  */
-record IssuedCertificate(JsonNode answer, X509Certificate leaf, List<X509Certificate> chain) {
-  IssuedCertificate {
+public record IssuedCertificate(JsonNode answer, X509Certificate leaf, List<X509Certificate> chain) {
+  public IssuedCertificate {
     chain = List.copyOf(chain);
   }
 
   static IssuedCertificate check(JsonNode answer, PublicKey requestedKey) {
+    return check(answer, key -> MessageDigest.isEqual(key.getEncoded(), requestedKey.getEncoded()));
+  }
+
+  /** As {@link #check(JsonNode, PublicKey)}, for a caller who knows the requested key by a test of it only. */
+  public static IssuedCertificate check(JsonNode answer, Predicate<PublicKey> requestedKey) {
     List<X509Certificate> leaves = certificates(answer, "certificate_pem");
     if (leaves.size() != 1) {
       throw new ContractViolation("the server's certificate_pem holds " + leaves.size()
           + " certificates, not one");
     }
     X509Certificate leaf = leaves.get(0);
-    if (!MessageDigest.isEqual(leaf.getPublicKey().getEncoded(), requestedKey.getEncoded())) {
+    if (!requestedKey.test(leaf.getPublicKey())) {
       throw new ContractViolation("the server issued a certificate for another public key than the one"
           + " requested; nothing was written");
     }
@@ -48,14 +54,14 @@ record IssuedCertificate(JsonNode answer, X509Certificate leaf, List<X509Certifi
   }
 
   /** Leaf then chain, the full chain a TLS peer presents. */
-  List<X509Certificate> fullChain() {
+  public List<X509Certificate> fullChain() {
     List<X509Certificate> all = new ArrayList<>();
     all.add(leaf);
     all.addAll(chain);
     return all;
   }
 
-  JsonNode credential() {
+  public JsonNode credential() {
     return answer.path("credential");
   }
 

@@ -26,7 +26,7 @@ import java.util.Set;
  * <p>A private key is created {@code rw-------} (never readable by others, not even for an instant, and never
  * chmod-ed after writing); a new certificate file is {@code rw-r--r--}, a replaced one keeps its permissions.
  */
-final class PendingFile implements AutoCloseable {
+public final class PendingFile implements AutoCloseable {
   static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
 
@@ -49,7 +49,7 @@ final class PendingFile implements AutoCloseable {
    * @param ownerOnly true for a private key
    * @param replace true to replace an existing file; false refuses one (a usage error naming --force)
    */
-  static PendingFile prepare(Path target, String option, boolean ownerOnly, boolean replace) {
+  public static PendingFile prepare(Path target, String option, boolean ownerOnly, boolean replace) {
     Path absolute = target.toAbsolutePath().normalize();
     if (Files.isDirectory(absolute)) {
       throw CliFailure.usage(option + " " + target + " is a directory");
@@ -72,12 +72,12 @@ final class PendingFile implements AutoCloseable {
     }
   }
 
-  Path target() {
+  public Path target() {
     return target;
   }
 
   /** Writes and flushes the whole content to the temporary file. */
-  void write(byte[] content) throws IOException {
+  public void write(byte[] content) throws IOException {
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -94,7 +94,7 @@ final class PendingFile implements AutoCloseable {
   }
 
   /** Puts the written file in place, atomically. */
-  void commit() throws IOException {
+  public void commit() throws IOException {
     if (replace) {
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {

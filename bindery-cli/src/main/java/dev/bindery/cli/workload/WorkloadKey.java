@@ -26,7 +26,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * public key to Bindery and is written out only as an owner-only PKCS#8 file ({@link #pkcs8Pem()}); it has
  * no {@code toString} content.
  */
-final class WorkloadKey {
+public final class WorkloadKey {
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
 
@@ -35,7 +35,7 @@ final class WorkloadKey {
     this.publicKey = Objects.requireNonNull(publicKey);
   }
 
-  static WorkloadKey generate(KeyType type) {
+  public static WorkloadKey generate(KeyType type) {
     KeyPair pair = type.generate();
     return new WorkloadKey(pair.getPrivate(), pair.getPublic());
   }
@@ -44,7 +44,7 @@ final class WorkloadKey {
    * A key read from a file together with the public key of the certificate it belongs to; null when the two
    * do not form a pair (checked by signing and verifying a random challenge).
    */
-  static WorkloadKey pairedOrNull(PrivateKey privateKey, PublicKey certificateKey) {
+  public static WorkloadKey pairedOrNull(PrivateKey privateKey, PublicKey certificateKey) {
     WorkloadKey key = new WorkloadKey(privateKey, certificateKey);
     try {
       byte[] challenge = new byte[32];
@@ -58,7 +58,7 @@ final class WorkloadKey {
     }
   }
 
-  PublicKey publicKey() {
+  public PublicKey publicKey() {
     return publicKey;
   }
 
@@ -81,7 +81,7 @@ final class WorkloadKey {
    * A PKCS#10 request with an empty subject, no attributes and no extensions (the server decides every field
    * of the certificate), signed with this key, as PEM ({@code CERTIFICATE REQUEST}).
    */
-  String csrPem() {
+  public String csrPem() {
     try {
       PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(""), publicKey)
           .build(new JcaContentSignerBuilder(signatureAlgorithm()).build(privateKey));
@@ -99,7 +99,7 @@ final class WorkloadKey {
    * The private key as unencrypted PKCS#8 PEM ({@code PRIVATE KEY}), for the owner-only key file only. The
    * caller wipes the array once written (the JVM may still hold copies until they are collected).
    */
-  byte[] pkcs8Pem() {
+  public byte[] pkcs8Pem() {
     StringWriter pem = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
       writer.writeObject(new JcaPKCS8Generator(privateKey, null));

@@ -3,6 +3,7 @@ package dev.bindery.server.bootstrap;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.LeakedAccessTokens;
 import dev.bindery.oauth.AccessTokenLeaks;
+import dev.bindery.identity.Scope;
 import dev.bindery.oauth.AccessTokenVerifier;
 import dev.bindery.oauth.ClientAuthentication;
 import dev.bindery.oauth.DpopNonces;
@@ -51,6 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,10 +101,13 @@ final class AuthorizationServer implements AutoCloseable {
   /**
    * @param nonceKey the DPoP nonce key derived from the master key ({@link #DPOP_NONCE_KEY_LABEL}); zeroed here
    * @param clientCertificates how the endpoints read the client's certificate (TLS, or a trusted proxy's header)
+   * @param scopeMinLevel the lowest identity assurance level a scope is granted at (the re-binding policy's
+   *     {@code scope_min_level})
    */
   static AuthorizationServer create(BinderyConfig config, AuditedTransactor tx, Authorizer authz, SecretSealer sealer,
       byte[] nonceKey, CredentialService credentials, OperatorService operators, CertificateAuthority ca,
-      ClientCertificates clientCertificates, MeterRegistry registry, Clock clock, SecureRandom random) {
+      ClientCertificates clientCertificates, MeterRegistry registry, Clock clock, SecureRandom random,
+      ToIntFunction<Scope> scopeMinLevel) {
     BinderyConfig.OAuthConfig oauth = config.oauth();
     AtomicReference<URI> publicUrl = new AtomicReference<>(oauth.publicUrl());
     // until the listener is bound (port 0 is resolved at start), the configured listener address stands in
@@ -121,7 +126,7 @@ final class AuthorizationServer implements AutoCloseable {
         new DpopReplayCache(oauth.dpopWindow().multipliedBy(2), DPOP_REPLAY_CAPACITY));
     Arrays.fill(nonceKey, (byte) 0);
     TokenService tokens = new TokenService(tx.transactor(), new AccessTokenIssuer(keyRing, random), oauth.tokens(),
-        clock, () -> issuerUrl.get().toString());
+        clock, () -> issuerUrl.get().toString(), scopeMinLevel);
     List<Route> routes = new ArrayList<>(new TokenAdminRoutes(new ResourceServerService(tx, authz),
         new TokenPolicyService(tx, authz, oauth.tokens()), new TokenRevocationService(tx, authz)).routes());
     routes.addAll(new OAuthRoutes(new TokenEndpoint(clients, dpop, tokens, metrics), keyRing, issuerUrl,

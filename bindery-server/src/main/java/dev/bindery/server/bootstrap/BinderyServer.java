@@ -1,6 +1,9 @@
 package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
+import dev.bindery.change.AttestationVerifier;
+import dev.bindery.change.ChangeRequestService;
+import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.LeakedAccessTokens;
@@ -17,7 +20,9 @@ import dev.bindery.security.Authorizer;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.config.RebindingPolicyFile;
 import dev.bindery.server.http.ApiApp;
+import dev.bindery.server.http.ChangeRequestRoutes;
 import dev.bindery.server.http.HttpMetrics;
 import dev.bindery.server.http.NotificationRoutes;
 import dev.bindery.server.http.PkiRoutes;
@@ -156,11 +161,19 @@ public final class BinderyServer implements AutoCloseable {
       CredentialService credentials = new CredentialService(tx, authz, random, identityCa, credentialMetrics,
           value -> leakedTokens.get().recognise(value));
       credentialMetrics.bind(credentials);
-      // retiring an identity revokes its credentials in the same transaction
-      IdentityService identities = new IdentityService(tx, authz, random, credentials.lifecycleHook());
+      // re-binding: the policy file and the attestation vendor roots are read and checked before anything listens
+      RebindingPolicy rebindingPolicy = RebindingPolicyFile.load(config.rebindingPolicyFile());
+      AttestationVerifier attestation = new HardwareKeyAttestation(AttestationRoots.load(config, clock));
+      // INTEGRATION: the notification outbox replaces this stand-in (both its notifier and its lock hook)
+      LogOnlyOwnerNotifications ownerNotifications = new LogOnlyOwnerNotifications();
+      // retiring an identity revokes its credentials in the same transaction; a lock notifies the owners after it
+      IdentityService identities = new IdentityService(tx, authz, random,
+          credentials.lifecycleHook().andThen(ownerNotifications.lockHook()));
+      ChangeRequestService changeRequests = new ChangeRequestService(tx, authz, random, identityCa, credentials,
+          identities, rebindingPolicy, attestation, ownerNotifications);
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
-          clientCertificates, registry, clock, random);
+          clientCertificates, registry, clock, random, rebindingPolicy::minLevel);
       leakedTokens.set(oauth.leakedAccessTokens());
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
       BinderyConfig.NotifyConfig notify = config.notifications();
@@ -169,9 +182,9 @@ public final class BinderyServer implements AutoCloseable {
               .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())), disavowHandler);
       List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
       more.addAll(new NotificationRoutes(notifications, clock).routes());
+      more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
-          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates,
-          more);
+          db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates, more);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {

@@ -46,6 +46,8 @@ import java.util.TreeMap;
  *     ({@code bindery.attestation.roots}); empty when none is configured, and then no key is ever attested as
  *     hardware-held
  * @param notifications the webhook dispatcher's settings ({@code bindery.notify.*})
+ * @param rebindingPolicyFile the re-binding policy file ({@code bindery.rebinding.policy-file}), read and validated
+ *     at start by {@link RebindingPolicyFile}; null for the shipped defaults
  */
 public record BinderyConfig(
     Path dataDir,
@@ -69,7 +71,8 @@ public record BinderyConfig(
     CaImportFiles caImport,
     OAuthConfig oauth,
     List<Path> attestationRoots,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+    Path rebindingPolicyFile) {
 
   public BinderyConfig {
     attestationRoots = List.copyOf(attestationRoots);
@@ -150,6 +153,7 @@ public record BinderyConfig(
   public static final String NOTIFY_TIMEOUT = "bindery.notify.timeout-seconds";
   public static final String NOTIFY_MAX_ATTEMPTS = "bindery.notify.max-attempts";
   public static final String NOTIFY_ALLOW_LOOPBACK_HTTP = "bindery.notify.allow-loopback-http";
+  public static final String REBINDING_POLICY_FILE = "bindery.rebinding.policy-file";
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
@@ -159,7 +163,7 @@ public record BinderyConfig(
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
       TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
       CLIENT_CERT_HEADER, ATTESTATION_ROOTS, NOTIFY_ENABLED, NOTIFY_POLL_INTERVAL, NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS,
-      NOTIFY_ALLOW_LOOPBACK_HTTP);
+      NOTIFY_ALLOW_LOOPBACK_HTTP, REBINDING_POLICY_FILE);
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -276,7 +280,17 @@ public record BinderyConfig(
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
         maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
-        attestationRoots(v), notifications(v));
+        attestationRoots(v), notifications(v), rebindingPolicyFile(v));
+  }
+
+  /** The policy file must be a readable file; its content is validated at start ({@link RebindingPolicyFile}). */
+  private static Path rebindingPolicyFile(Map<String, String> v) {
+    if (!v.containsKey(REBINDING_POLICY_FILE) || v.get(REBINDING_POLICY_FILE).isBlank()) {
+      return null;
+    }
+    Path p = path(v, REBINDING_POLICY_FILE, null);
+    requireReadableFile(REBINDING_POLICY_FILE, p, "");
+    return p;
   }
 
   /**
@@ -467,6 +481,6 @@ public record BinderyConfig(
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
         + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", notifications="
-        + notifications + "]";
+        + notifications + ", rebindingPolicyFile=" + rebindingPolicyFile + "]";
   }
 }

@@ -64,13 +64,13 @@ public final class RebindingPolicyFile {
     byte[] bytes;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new ConfigException("bindery.rebinding.policy-file: " + file + " is larger than " + MAX_BYTES + " bytes");
+        throw new ConfigException(BinderyConfig.REBINDING_POLICY_FILE + ": " + file + " is larger than " + MAX_BYTES + " bytes");
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("bindery.rebinding.policy-file: cannot read " + file + ": " + e.getMessage(), e);
     }
-    return parse(bytes, file.toString());
+    return parse(bytes, BinderyConfig.REBINDING_POLICY_FILE + ": " + file);
   }
 
   /** Validates a policy document; {@code source} names it in messages. */

@@ -12,7 +12,8 @@ package dev.bindery.server.http;
 public enum Access {
   PUBLIC("no authentication"),
   ENROLMENT_CODE("no operator token: the one-time enrolment code in the body authenticates the workload"),
-  WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID"),
+  WORKLOAD_CERTIFICATE("no operator token: mutual TLS with the workload's current X.509-SVID (the workload change "
+      + "request routes also take a registered self-signed certificate)"),
   OAUTH_CLIENT("no operator token: OAuth client authentication by mutual TLS (tls_client_auth, "
       + "self_signed_tls_client_auth)"),
   DISAVOW_TOKEN("no operator token: the one-time disavow token in the path, delivered in a notification, is the "
@@ -34,7 +35,16 @@ public enum Access {
   TEAM_WEBHOOK_MANAGE("an admin or a member of the team, with a fresh TOTP step-up"),
   TEAM_WEBHOOK_READ("an admin, a security officer, an auditor, or a member of the team"),
   NOTIFICATION_READ("an admin, a security officer or an auditor; an owner of the identity (identity=); a member "
-      + "of the team (team=)");
+      + "of the team (team=)"),
+  IDENTITY_ASSURANCE("raising the level: an admin or an owner of the identity; lowering it: a security officer, "
+      + "with a fresh TOTP step-up"),
+  SECURITY_OFFICER_STEP_UP("a security officer, with a fresh TOTP step-up"),
+  CHANGE_REQUEST_HOLDER("the requester of the change request, an admin, or an owner of its target identity"),
+  CHANGE_REQUEST_APPROVER("an operator other than the requester who holds the role approved in (owner: a member "
+      + "of the target's owning team; security_officer; supervisor), with a fresh TOTP step-up"),
+  CHANGE_REQUEST_REJECT("an admin, a security officer, or an operator who could approve the request"),
+  CHANGE_REQUEST_CANCEL("the requester, an admin, a security officer, or an owner of the target identity"),
+  CHANGE_REQUEST_APPLY("the requester of the change request, or an admin");
 
   private final String description;
 

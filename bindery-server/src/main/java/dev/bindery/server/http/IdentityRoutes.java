@@ -1,5 +1,6 @@
 package dev.bindery.server.http;
 
+import static dev.bindery.server.http.BodySpec.Type.INTEGER;
 import static dev.bindery.server.http.BodySpec.Type.STRING;
 import static dev.bindery.server.http.BodySpec.Type.STRING_ARRAY;
 import static dev.bindery.server.http.BodySpec.Type.STRING_MAP;
@@ -48,6 +49,8 @@ public final class IdentityRoutes {
       required("owner_team", STRING, "owning team id"),
       required("backup_owner", STRING, "team:<team id> or operator:<operator id>"),
       optional("scopes", STRING_ARRAY, "OAuth scopes the identity may be granted"),
+      optional("assurance_level", INTEGER, "1, 2 or 3 (default 1): how strong a proof re-binding its credentials "
+          + "needs"),
       object("external_subject", false, SUBJECT, "external (issuer, subject) that makes the create idempotent"))
       .assignsId();
   private static final BodySpec REPROVISION = new BodySpec(CREATE.fields().stream()
@@ -77,7 +80,7 @@ public final class IdentityRoutes {
             .body(REPROVISION).handle(this::reprovision),
         Route.get(BASE, "listIdentities").tag(TAG).summary("List identities")
             .query("kind", "string", "identity kind").query("owner_team", "string", "owning team")
-            .query("status", "string", "active, suspended or retired").query("label", "string", "key=value")
+            .query("status", "string", "active, suspended, locked or retired").query("label", "string", "key=value")
             .query("tenant", "string", "tenant").query("name_prefix", "string", "case-sensitive name prefix")
             .query("limit", "integer", "1-500, default 50").query("cursor", "string", "next_cursor of the previous page")
             .handle(this::list),
@@ -101,6 +104,17 @@ public final class IdentityRoutes {
         Route.put(BASE + "/{id}/scopes", "setIdentityScopes").tag(TAG).access(Access.ADMIN_OR_SECURITY_OFFICER)
             .summary("Replace the scopes").body(BodySpec.of(required("scopes", STRING_ARRAY, "the new scopes"), version()))
             .handle(this::scopes),
+        Route.put(BASE + "/{id}/assurance", "setIdentityAssuranceLevel").tag(TAG).access(Access.IDENTITY_ASSURANCE)
+            .summary("Raise (admin or owner) or lower (security officer with step-up) the assurance level")
+            .body(BodySpec.of(required("level", INTEGER, "1, 2 or 3"), optional("reason", STRING, "why, kept in the "
+                + "audit log"), version()))
+            .handle(this::assurance),
+        Route.post(BASE + "/{id}/lock", "lockIdentity").tag(TAG).access(Access.ADMIN_OR_SECURITY_OFFICER)
+            .summary("Lock for security review: no tokens, renewals, enrolments or change requests until unlocked")
+            .body(BodySpec.of(required("reason", STRING, "why"), version())).handle(this::lock),
+        Route.post(BASE + "/{id}/unlock", "unlockIdentity").tag(TAG).access(Access.SECURITY_OFFICER_STEP_UP)
+            .summary("Unlock a locked identity: it becomes active")
+            .body(BodySpec.of(required("reason", STRING, "why"), version())).handle(this::unlock),
         Route.get(BASE + "/{id}/subjects", "listIdentitySubjects").tag(TAG).summary("External subjects linked")
             .handle(this::subjects),
         Route.post(BASE + "/{id}/subjects", "linkIdentitySubject").tag(TAG).access(Access.IDENTITY_OWNER).status(201)
@@ -132,10 +146,20 @@ public final class IdentityRoutes {
   private static NewIdentity newIdentity(Body b) {
     List<String> scopes = b.strings("scopes");
     Body subject = b.object("external_subject");
+    Long level = b.integer("assurance_level");
     return new NewIdentity(IdentityKind.parse("kind", b.string("kind")), b.string("name"), b.string("description"),
         b.string("tenant"), b.string("contact"), b.stringMap("labels"), ownership(b),
         scopes == null ? null : Scope.parseAll(scopes),
-        subject == null ? null : new FederatedSubject(subject.string("issuer"), subject.string("subject")));
+        subject == null ? null : new FederatedSubject(subject.string("issuer"), subject.string("subject")),
+        level == null ? Identity.DEFAULT_ASSURANCE_LEVEL : assuranceLevel("assurance_level", level));
+  }
+
+  /** 1, 2 or 3, checked as the JSON number it is (a huge number must not wrap into range). */
+  private static int assuranceLevel(String field, long value) {
+    if (value < Identity.MIN_ASSURANCE_LEVEL || value > Identity.MAX_ASSURANCE_LEVEL) {
+      throw RejectedException.invalid(field, "'" + field + "' must be 1, 2 or 3");
+    }
+    return (int) value;
   }
 
   private static Ownership ownership(Body b) {
@@ -256,6 +280,26 @@ public final class IdentityRoutes {
     Body b = call.body();
     long version = call.expectedVersion(b);
     respond(call, identities.setScopes(call.caller(), id, version, Scope.parseAll(b.strings("scopes"))));
+  }
+
+  private void assurance(Call call) {
+    IdentityId id = id(call);
+    Body b = call.body();
+    long version = call.expectedVersion(b);
+    int level = assuranceLevel("level", b.integer("level"));
+    respond(call, identities.setAssuranceLevel(call.caller(), id, version, level, b.string("reason")));
+  }
+
+  private void lock(Call call) {
+    IdentityId id = id(call);
+    Body b = call.body();
+    respond(call, identities.lock(call.caller(), id, call.expectedVersion(b), b.string("reason")));
+  }
+
+  private void unlock(Call call) {
+    IdentityId id = id(call);
+    Body b = call.body();
+    respond(call, identities.unlock(call.caller(), id, call.expectedVersion(b), b.string("reason")));
   }
 
   private static void respond(Call call, Identity i) {

@@ -1,6 +1,15 @@
 package dev.bindery.server.http;
 
 import dev.bindery.audit.AuditEvent;
+import dev.bindery.change.AppliedChange;
+import dev.bindery.change.Approval;
+import dev.bindery.change.ApproverRole;
+import dev.bindery.change.Binding;
+import dev.bindery.change.ChangeRequest;
+import dev.bindery.change.ChangeRequestView;
+import dev.bindery.change.IssuedChallenge;
+import dev.bindery.change.ProposedCredential;
+import dev.bindery.credential.CredentialId;
 import dev.bindery.credential.Credential;
 import dev.bindery.credential.CredentialType;
 import dev.bindery.credential.CredentialView;
@@ -19,6 +28,7 @@ import dev.bindery.operator.Role;
 import dev.bindery.operator.Team;
 import dev.bindery.pki.Pem;
 import dev.bindery.identity.TeamId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +54,7 @@ public final class Views {
     m.put("owner_team", i.ownership().owningTeam().value());
     m.put("backup_owner", i.ownership().backupOwner().wire());
     m.put("scopes", IdentityAudit.scopes(i));
+    m.put("assurance_level", i.assuranceLevel());
     m.put("status", i.status().wire());
     m.put("status_reason", i.statusReason());
     m.put("predecessor", i.predecessor() == null ? null : i.predecessor().value());
@@ -127,6 +138,7 @@ public final class Views {
     m.put("revocation_reason", c.revocationReason() == null ? null : c.revocationReason().apiName());
     m.put("superseded_by", c.supersededBy() == null ? null : c.supersededBy().value());
     m.put("display_prefix", c.displayPrefix());
+    m.put("change_request_id", c.changeRequestId() == null ? null : c.changeRequestId().value());
     return m;
   }
 
@@ -190,6 +202,138 @@ public final class Views {
     m.put("credential_id", match.credentialId().value());
     m.put("identity_id", match.identityId().value());
     m.put("type", match.type().wire());
+    return m;
+  }
+
+  /**
+   * A change request as approvers see it (docs/api.md, "Re-binding"): what it proposes by key thumbprint, type and
+   * level, what it replaces, what it needs and what it still misses. Never the CSR text, the JWK or the attestation
+   * chain: the thumbprint and the verified assurance stand for them.
+   */
+  public static Map<String, Object> changeRequest(ChangeRequestView view) {
+    ChangeRequest r = view.request();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id().value());
+    m.put("type", r.type().wire());
+    m.put("channel", r.channel().wire());
+    m.put("target", r.target().value());
+    m.put("target_version", r.targetVersion());
+    Map<String, Object> requester = new LinkedHashMap<>();
+    requester.put("kind", r.requester().kind().wire());
+    requester.put("id", r.requester().id());
+    m.put("requester", requester);
+    m.put("reason", r.reason());
+    ProposedCredential p = r.proposed();
+    Map<String, Object> proposed = new LinkedHashMap<>();
+    proposed.put("type", p.type().wire());
+    proposed.put("key_thumbprint", p.keyThumbprint().value());
+    proposed.put("key_type", p.keyType());
+    proposed.put("credential_level", p.level());
+    proposed.put("assurance", p.assurance().wire());
+    proposed.put("attested", p.attestationPem() != null);
+    proposed.put("expires_at", Json.time(p.expiresAt()));
+    m.put("proposed", proposed);
+    m.put("replaces", r.replaces().stream().map(CredentialId::value).toList());
+    m.put("revocation_reason", r.type().revocationReason().apiName());
+    m.put("downgrade", r.downgrade());
+    Map<String, Object> required = new LinkedHashMap<>();
+    required.put("continuity", r.required().continuity());
+    required.put("step_up_or_owner", r.required().stepUpOrOwner());
+    required.put("approvals", r.required().approvals().stream().map(ApproverRole::wire).toList());
+    required.put("attested_key", r.required().attestedKey());
+    m.put("required", required);
+    m.put("missing", view.missing());
+    if (r.continuity() == null) {
+      m.put("continuity", null);
+    } else {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("method", r.continuity().method().wire());
+      c.put("credential_id", r.continuity().credentialId() == null ? null : r.continuity().credentialId().value());
+      c.put("at", Json.time(r.continuity().at()));
+      m.put("continuity", c);
+    }
+    List<Object> approvals = new ArrayList<>();
+    for (Approval a : r.approvals()) {
+      Map<String, Object> am = new LinkedHashMap<>();
+      am.put("operator", a.operator().value());
+      am.put("role", a.role().wire());
+      am.put("at", Json.time(a.at()));
+      am.put("step_up_at", Json.time(a.stepUpAt()));
+      am.put("comment", a.comment());
+      approvals.add(am);
+    }
+    m.put("approvals", approvals);
+    m.put("requester_step_up_at", Json.time(r.requesterStepUpAt()));
+    m.put("state", view.state().wire());
+    m.put("created_at", Json.time(r.createdAt()));
+    m.put("expires_at", Json.time(r.expiresAt()));
+    m.put("resolved_at", Json.time(r.resolvedAt()));
+    m.put("resolved_by", r.resolvedBy());
+    if (r.result() == null) {
+      m.put("result", null);
+    } else {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("credential_id", r.result().credentialId().value());
+      result.put("revoked", r.result().revoked().stream().map(CredentialId::value).toList());
+      m.put("result", result);
+    }
+    m.put("version", r.version());
+    return m;
+  }
+
+  /**
+   * A continuity challenge, shown once: the holder signs {@code signing_input} plus {@code iat}. The nonce is the
+   * only secret-like value here (single use, ten minutes at most, bound to the request; only its hash is stored).
+   */
+  public static Map<String, Object> challenge(IssuedChallenge c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("challenge_id", c.id().value());
+    m.put("change_request_id", c.changeRequestId().value());
+    m.put("nonce", c.nonce());
+    m.put("expires_at", Json.time(c.expiresAt()));
+    m.put("signing_input", c.signingInput());
+    return m;
+  }
+
+  /**
+   * What applying did: the applied request, the new credential and the credentials revoked; for an X.509-SVID also
+   * the issued certificate and its chain, in the shape of an enrolment's answer.
+   */
+  public static Map<String, Object> appliedChange(AppliedChange applied, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("change_request", changeRequest(ChangeRequestView.at(applied.request(), now)));
+    m.put("credential", credential(applied.credential()));
+    m.put("revoked", applied.revoked().stream().map(CredentialId::value).toList());
+    if (applied.svid() != null) {
+      m.put("spiffe_id", applied.svid().spiffeId());
+      m.put("certificate_pem", Pem.certificate(applied.svid().certificate()));
+      m.put("chain_pem", Pem.certificates(applied.svid().chain()));
+    }
+    return m;
+  }
+
+  /** One entry of an identity's bindings history. */
+  public static Map<String, Object> binding(Binding b) {
+    Credential c = b.credential().credential();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.id().value());
+    m.put("type", c.type().wire());
+    m.put("thumbprint", c.thumbprint() == null ? null : c.thumbprint().value());
+    m.put("key_type", c.keyType());
+    m.put("serial", c.serialHex());
+    m.put("credential_level", c.level());
+    m.put("assurance", c.assurance().wire());
+    m.put("bind_method", c.bindMethod().wire());
+    m.put("bound_by", c.boundBy());
+    m.put("bound_at", Json.time(c.boundAt()));
+    m.put("change_request_id", c.changeRequestId() == null ? null : c.changeRequestId().value());
+    m.put("status", c.status().wire());
+    m.put("usable", b.credential().usable());
+    m.put("not_after", Json.time(c.notAfter()));
+    m.put("revoked_at", Json.time(c.revokedAt()));
+    m.put("revocation_reason", c.revocationReason() == null ? null : c.revocationReason().apiName());
+    m.put("successor", b.successor() == null ? null : b.successor().value());
+    m.put("replaced_by_change_request", b.replacedBy() == null ? null : b.replacedBy().value());
     return m;
   }
 

@@ -61,6 +61,29 @@ class BinderyConfigTest {
   }
 
   @Test
+  void rebindingPolicyFile_readableFile_kept_absentOrBlank_defaults() throws Exception {
+    Path policy = Files.writeString(dir.resolve("rebinding.json"), "{}");
+
+    assertThat(BinderyConfig.fromSources(Map.of(BinderyConfig.REBINDING_POLICY_FILE, policy.toString()), Map.of())
+        .rebindingPolicyFile()).isEqualTo(policy);
+    assertThat(BinderyConfig.fromSources(Map.of(), Map.of("BINDERY_REBINDING_POLICY_FILE", policy.toString()))
+        .rebindingPolicyFile()).isEqualTo(policy);
+    assertThat(BinderyConfig.fromSources(Map.of(), Map.of()).rebindingPolicyFile()).isNull();
+    assertThat(BinderyConfig.fromSources(Map.of(BinderyConfig.REBINDING_POLICY_FILE, " "), Map.of())
+        .rebindingPolicyFile()).isNull();
+  }
+
+  @Test
+  void rebindingPolicyFile_missingOrADirectory_rejectedNamingTheKey() {
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of(BinderyConfig.REBINDING_POLICY_FILE,
+        "/nonexistent/rebinding.json"), Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessage(BinderyConfig.REBINDING_POLICY_FILE + ": /nonexistent/rebinding.json is not a readable file");
+    assertThatThrownBy(() -> BinderyConfig.fromSources(Map.of(BinderyConfig.REBINDING_POLICY_FILE, dir.toString()),
+        Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(BinderyConfig.REBINDING_POLICY_FILE + ": ");
+  }
+
+  @Test
   void caKeys_validValues_parsed() throws Exception {
     Path root = Files.writeString(dir.resolve("root.pem"), "x");
     Path intermediate = Files.writeString(dir.resolve("intermediate.pem"), "x");

@@ -45,6 +45,16 @@ class AuthorizationMatrixTest {
   static Workloads w;
   /** An X.509-SVID of the identity, enrolled before the matrix runs; every refused revocation leaves it active. */
   static Workloads.Held svid;
+  /** A pending rotate of the identity, made by the admin; every refused action on it leaves it pending. */
+  static String changeRequest;
+  /** A continuity challenge of that request, asked for by the admin and never used. */
+  static String challengeId;
+  /**
+   * Routes whose refusal of an operator without the right carries a more precise code than {@code forbidden}: an
+   * approval is refused because the approver does not hold the role approved in.
+   */
+  static final Map<String, String> REFUSAL_CODES = Map.of(
+      "POST /api/v1/change-requests/{id}/approvals", "approver_not_entitled");
   /** A well-formed enrolment code that was never issued. */
   static final String UNKNOWN_CODE = "bnd_enr_" + "a".repeat(52);
   /** A well-formed disavow token that was never issued. */
@@ -78,6 +88,15 @@ class AuthorizationMatrixTest {
     leakReporter = f.operator("leak_reporter", "");
     w = new Workloads(s);
     svid = w.enrolled(identity);
+    TestServer.Response requested = s.post("/api/v1/change-requests", s.adminToken, Workloads.body(Map.of(
+        "type", "rotate", "target", identity, "reason", "scheduled rotation", "csr", TestCsr.ecP256Pem(),
+        "replaces", List.of(svid.credentialId()))));
+    assertThat(requested.status()).as(requested.body()).isEqualTo(201);
+    changeRequest = requested.json().get("id").asText();
+    TestServer.Response challenge = s.post("/api/v1/change-requests/" + changeRequest + "/challenges", s.adminToken,
+        "{}");
+    assertThat(challenge.status()).as(challenge.body()).isEqualTo(201);
+    challengeId = challenge.json().get("challenge_id").asText();
     revoked = f.operator("", "payments");
     String revokedTokenId = s.get("/api/v1/operators/" + revoked.id() + "/tokens", s.adminToken).json()
         .at("/items/0/id").asText();
@@ -233,6 +252,32 @@ class AuthorizationMatrixTest {
         "/api/v1/teams/payments/webhooks/" + webhookId, null));
     m.put("GET /api/v1/notifications", () -> new Req("GET", "/api/v1/notifications?identity=" + identity, null));
     m.put("POST /api/v1/disavow/{token}", () -> new Req("POST", "/api/v1/disavow/" + UNKNOWN_DISAVOW, null));
+    // re-binding: assurance and locks, change requests, and the workload's own requests over mutual TLS
+    m.put("PUT /api/v1/identities/{id}/assurance", () -> new Req("PUT", idPath() + "/assurance",
+        "{\"level\":2,\"reason\":\"payments\",\"version\":" + identityVersion() + "}"));
+    m.put("POST /api/v1/identities/{id}/lock", () -> new Req("POST", idPath() + "/lock",
+        "{\"reason\":\"review\",\"version\":" + identityVersion() + "}"));
+    m.put("POST /api/v1/identities/{id}/unlock", () -> new Req("POST", idPath() + "/unlock",
+        "{\"reason\":\"cleared\",\"version\":" + identityVersion() + "}"));
+    m.put("GET /api/v1/identities/{id}/bindings", () -> new Req("GET", idPath() + "/bindings", null));
+    String chg = "/api/v1/change-requests/" + changeRequest;
+    m.put("POST /api/v1/change-requests", () -> new Req("POST", "/api/v1/change-requests", Workloads.body(Map.of(
+        "type", "recover", "target", identity, "reason", "lost key", "csr", TestCsr.ecP256Pem(),
+        "replaces", List.of(svid.credentialId())))));
+    m.put("GET /api/v1/change-requests", () -> new Req("GET", "/api/v1/change-requests?target=" + identity, null));
+    m.put("GET /api/v1/change-requests/{id}", () -> new Req("GET", chg, null));
+    m.put("POST /api/v1/change-requests/{id}/challenges", () -> new Req("POST", chg + "/challenges", "{}"));
+    m.put("POST /api/v1/change-requests/{id}/continuity", () -> new Req("POST", chg + "/continuity",
+        "{\"challenge_id\":\"" + challengeId + "\",\"proof\":\"e30.e30.c2ln\"}"));
+    m.put("POST /api/v1/change-requests/{id}/approvals", () -> new Req("POST", chg + "/approvals",
+        "{\"role\":\"owner\",\"comment\":\"fine\"}"));
+    m.put("POST /api/v1/change-requests/{id}/reject", () -> new Req("POST", chg + "/reject", "{\"comment\":\"no\"}"));
+    m.put("POST /api/v1/change-requests/{id}/cancel", () -> new Req("POST", chg + "/cancel", "{\"comment\":\"no\"}"));
+    m.put("POST /api/v1/change-requests/{id}/apply", () -> new Req("POST", chg + "/apply", "{}"));
+    m.put("POST /api/v1/workload/change-requests", () -> new Req("POST", "/api/v1/workload/change-requests",
+        Workloads.body(Map.of("reason", "rotation", "csr", TestCsr.ecP256Pem()))));
+    m.put("POST /api/v1/workload/change-requests/{id}/apply", () -> new Req("POST",
+        "/api/v1/workload/change-requests/" + changeRequest + "/apply", "{}"));
     return m;
   }
 
@@ -308,15 +353,12 @@ class AuthorizationMatrixTest {
         // plain: no role, member of team "other" only; the identity is owned by "payments"/"platform"
         default -> {
           r = send(req, plain.token());
-          expectedCode = "forbidden";
+          expectedCode = REFUSAL_CODES.getOrDefault(route.key(), "forbidden");
           actor = plain.id();
         }
       }
-      int expectedStatus = switch (expectedCode) {
-        case "forbidden" -> 403;
-        case "disavow_link_invalid" -> 404;
-        default -> 401;
-      };
+      int expectedStatus = expectedCode.equals("forbidden") || REFUSAL_CODES.containsValue(expectedCode) ? 403
+          : expectedCode.equals("disavow_link_invalid") ? 404 : 401;
       if (r.status() != expectedStatus || !expectedCode.equals(r.code())) {
         failures.add(route.key() + ": expected " + expectedStatus + " " + expectedCode + ", got " + r.status() + " " + r.body());
         continue;
@@ -352,7 +394,7 @@ class AuthorizationMatrixTest {
       long audit = s.auditHead();
       TestServer.Response r = send(req, auditor.token());
       if (write) {
-        if (r.status() != 403 || !"forbidden".equals(r.code())) {
+        if (r.status() != 403 || !REFUSAL_CODES.getOrDefault(route.key(), "forbidden").equals(r.code())) {
           failures.add(route.key() + ": auditor got " + r.status() + " " + r.body());
         } else if (s.auditHead() != audit + 1 || s.lastAuditEvent().outcome() != Outcome.DENIED) {
           failures.add(route.key() + ": refusal not audited");
@@ -469,5 +511,14 @@ class AuthorizationMatrixTest {
     JsonNode hooks = s.get("/api/v1/teams/payments/webhooks", s.adminToken).json().get("items");
     assertThat(hooks.size()).isEqualTo(1);
     assertThat(hooks.get(0).get("id").asText()).isEqualTo(webhookId);
+    // re-binding: the level is the default, the admin's request is still pending with nothing given, and no other
+    // request was made
+    assertThat(i.json().get("assurance_level").asInt()).isEqualTo(1);
+    TestServer.Response request = s.get("/api/v1/change-requests/" + changeRequest, s.adminToken);
+    assertThat(request.json().get("state").asText()).isEqualTo("pending");
+    assertThat(request.json().get("approvals").size()).isZero();
+    assertThat(request.json().get("continuity").isNull()).isTrue();
+    assertThat(s.get("/api/v1/change-requests?target=" + identity, s.adminToken).json().get("items").size())
+        .isEqualTo(1);
   }
 }

@@ -35,7 +35,7 @@ class CredentialRoutesTest {
   static final List<String> CREDENTIAL_FIELDS = List.of("id", "identity_id", "type", "status", "usable", "lineage_id",
       "generation", "serial", "thumbprint", "key_type", "not_before", "not_after", "bound_by", "bound_at",
       "bind_method", "assurance", "last_used_at", "revoked_at", "revocation_reason", "superseded_by",
-      "display_prefix");
+      "display_prefix", "change_request_id");
   private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
 
   @TempDir static Path dir;

@@ -48,14 +48,29 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dataDir, Map<String, String> overrides) {
-    return start(dataDir, overrides, BinderyServer.NO_CHANGE_REQUEST_ENGINE);
+    return start(dataDir, overrides, Instant.now());
   }
 
   /**
-   * A server whose disavow links call {@code disavowHandler}. The webhook dispatcher does not run on its own unless
-   * {@code overrides} turn {@code bindery.notify.enabled} on: tests call its {@code runOnce()}.
+   * A server whose clock starts at {@code clockStart}. Start it in the past when a test moves the clock on by more
+   * than a little and then presents certificates over TLS: the handshake checks their validity against the real
+   * time, and an X.509-SVID is valid from the server clock's instant of issue.
+   */
+  public static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart) {
+    return start(dataDir, overrides, clockStart, null);
+  }
+
+  /**
+   * A server whose disavow links call {@code disavowHandler} (null: the change-request engine's). The webhook
+   * dispatcher does not run on its own unless {@code overrides} turn {@code bindery.notify.enabled} on: tests call
+   * its {@code runOnce()}.
    */
   public static TestServer start(Path dataDir, Map<String, String> overrides,
+      dev.bindery.notify.DisavowHandler disavowHandler) {
+    return start(dataDir, overrides, Instant.now(), disavowHandler);
+  }
+
+  private static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart,
       dev.bindery.notify.DisavowHandler disavowHandler) {
     Map<String, String> values = new HashMap<>();
     values.put(BinderyConfig.NOTIFY_ENABLED, "false");
@@ -64,7 +79,7 @@ public final class TestServer implements AutoCloseable {
     values.put(BinderyConfig.DB_URL, "jdbc:h2:mem:test-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
-    MutableClock clock = new MutableClock(Instant.now());
+    MutableClock clock = new MutableClock(clockStart);
     BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
