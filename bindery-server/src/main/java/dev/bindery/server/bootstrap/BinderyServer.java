@@ -2,6 +2,7 @@ package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
 import dev.bindery.change.AttestationVerifier;
+import dev.bindery.change.ChangeRequestId;
 import dev.bindery.change.ChangeRequestService;
 import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
@@ -82,14 +83,8 @@ public final class BinderyServer implements AutoCloseable {
   private final AuthorizationServer oauth;
   private final NotificationService notifications;
   private final WebhookDispatcher dispatcher;
-
-  /**
-   * What a followed "this was not us" link does until the change-request engine is wired in: nothing can be
-   * disavowed yet, because only that engine issues disavow links. Fails loudly (500) if it is ever reached.
-   */
-  public static final DisavowHandler NO_CHANGE_REQUEST_ENGINE = (tx, changeRequest, identity, at) -> {
-    throw new IllegalStateException("no change-request engine is wired to act on disavow links");
-  };
+  /** The actor of the changes a followed "this was not us" link makes (its holder is not an operator). */
+  static final String DISAVOW_ACTOR = "disavow_link";
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
@@ -115,12 +110,12 @@ public final class BinderyServer implements AutoCloseable {
    * @throws ConfigException for a configuration problem (message names the key)
    */
   public static BinderyServer start(BinderyConfig config, Clock clock) {
-    return start(config, clock, NO_CHANGE_REQUEST_ENGINE);
+    return start(config, clock, null);
   }
 
   /**
-   * Starts a node whose followed disavow links call {@code disavowHandler} (the change-request engine; a fake in
-   * tests).
+   * Starts a node whose followed disavow links call {@code disavowHandler}: null for the change-request engine
+   * (cancel or revoke, then lock), a fake in tests.
    */
   public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler) {
     SecureRandom random = new SecureRandom();
@@ -164,8 +159,8 @@ public final class BinderyServer implements AutoCloseable {
       // re-binding: the policy file and the attestation vendor roots are read and checked before anything listens
       RebindingPolicy rebindingPolicy = RebindingPolicyFile.load(config.rebindingPolicyFile());
       AttestationVerifier attestation = new HardwareKeyAttestation(AttestationRoots.load(config, clock));
-      // INTEGRATION: the notification outbox replaces this stand-in (both its notifier and its lock hook)
-      LogOnlyOwnerNotifications ownerNotifications = new LogOnlyOwnerNotifications();
+      // owners hear of re-bindings and locks through the notification outbox, bound below once it exists
+      OwnerNotifications ownerNotifications = new OwnerNotifications();
       // retiring an identity revokes its credentials in the same transaction; a lock notifies the owners after it
       IdentityService identities = new IdentityService(tx, authz, random,
           credentials.lifecycleHook().andThen(ownerNotifications.lockHook()));
@@ -179,7 +174,10 @@ public final class BinderyServer implements AutoCloseable {
       BinderyConfig.NotifyConfig notify = config.notifications();
       NotificationService notifications = new NotificationService(tx, authz, sealer, random,
           NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
-              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())), disavowHandler);
+              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())),
+          disavowHandler != null ? disavowHandler : (t, changeRequest, identity, at) ->
+              changeRequests.disavowInTransaction(t, ChangeRequestId.parse(changeRequest), DISAVOW_ACTOR, ""));
+      ownerNotifications.bind(notifications);
       List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
       more.addAll(new NotificationRoutes(notifications, clock).routes());
       more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
