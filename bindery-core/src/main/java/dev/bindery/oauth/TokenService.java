@@ -1,9 +1,11 @@
 package dev.bindery.oauth;
 
 import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.identity.Scope;
 import dev.bindery.common.RejectedException;
+import dev.bindery.store.StampedCache;
 import dev.bindery.store.Transactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.Audience;
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * The {@code client_credentials} grant (RFC 6749 section 4.4) for an authenticated client: checks the request
  * against the identity and its token policy, and mints the access token. Nothing is written to the store: one
- * read of the token policy and the requested resource servers, then a signature.
+ * read of the token policy and the requested resource servers (cached while the store is unchanged), then a
+ * signature.
  *
  * <ul>
  *   <li>The identity must be active ({@code invalid_client}).
@@ -45,11 +48,21 @@ import java.util.function.Supplier;
 public final class TokenService {
   public static final int MAX_RESOURCES = 10;
   public static final int MAX_SCOPES = 100;
+  /** Identities and resource lists whose token policy is kept at most (all dropped when full). */
+  static final int POLICY_CACHE_SIZE = 10_000;
   private final Transactor store;
   private final AccessTokenIssuer issuer;
   private final TokenSettings settings;
   private final Clock clock;
   private final Supplier<String> issuerUrl;
+  /**
+   * The token policy of an identity for a list of requested resource servers that all exist, reused only while
+   * the store is unchanged since it was read ({@link dev.bindery.store.StoreChanges}); an unknown resource server is
+   * never cached.
+   */
+  private final StampedCache<PolicyKey, TokenPolicy> policies;
+
+  private record PolicyKey(IdentityId identity, List<Audience> audiences) {}
 
   /**
    * @param issuerUrl the {@code iss} of every token: the configured public URL of this deployment
@@ -61,6 +74,7 @@ public final class TokenService {
     this.settings = Objects.requireNonNull(settings);
     this.clock = Objects.requireNonNull(clock);
     this.issuerUrl = Objects.requireNonNull(issuerUrl);
+    this.policies = new StampedCache<>(store.changes(), POLICY_CACHE_SIZE);
   }
 
   /**
@@ -79,15 +93,21 @@ public final class TokenService {
     }
     Set<Scope> scopes = scopes(scope, identity);
     List<Audience> requested = audiences(resources);
-    TokenPolicy policy = store.read(t -> {
-      for (Audience a : requested) {
-        if (t.resourceServers().find(a).isEmpty()) {
-          throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
-              "resource '" + a.value() + "' is not a registered resource server");
+    PolicyKey key = new PolicyKey(identity.id(), List.copyOf(requested));
+    TokenPolicy policy = policies.get(key);
+    if (policy == null) {
+      long stamp = policies.stamp();
+      policy = store.read(t -> {
+        for (Audience a : requested) {
+          if (t.resourceServers().find(a).isEmpty()) {
+            throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
+                "resource '" + a.value() + "' is not a registered resource server");
+          }
         }
-      }
-      return t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id()));
-    });
+        return t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id()));
+      });
+      policies.put(key, policy, stamp);
+    }
     List<Audience> audiences = requested;
     if (audiences.isEmpty()) {
       if (settings.defaultAudience() == null) {
