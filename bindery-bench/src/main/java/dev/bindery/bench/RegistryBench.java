@@ -503,13 +503,13 @@ public final class RegistryBench {
     Workers.log(s);
   }
 
-  private static void sql(String url, String user, String password, String statement) throws Exception {
+  static void sql(String url, String user, String password, String statement) throws Exception {
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
-  private static String serverVersion(String url) {
+  static String serverVersion(String url) {
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
         Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery(

@@ -1,18 +1,15 @@
 package dev.bindery.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.util.Base64URL;
 import dev.bindery.bench.RegistryBench.MachineFacts;
-import dev.bindery.client.tls.TlsContexts;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -22,11 +19,8 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +28,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Provider;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -90,11 +82,14 @@ public final class TokenApiBench {
   static final String USAGE = """
       usage: java -cp bindery-bench.jar dev.bindery.bench.TokenApiBench [options]
         --connections=8,32     kept-alive connections (one client thread each), one phase per value
+        --floor-connections=16 kept-alive connections of the floor phase: GET /health/live, the HTTP and TLS cost
+                               of a request without the token work (0 skips it)
         --handshake-threads=8  client threads of the no-keep-alive phase (0 skips it)
         --seconds=S            measured seconds per phase (default 10)
         --warmup=S             warm-up seconds before each phase (default 5)
         --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 20)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
+        --sign-only=true       only the raw signing measurements (no server)
         --client=process       process (a child JVM, default), in-process (threads of this JVM), or external
                                (prints the command that starts the client and waits for it)
         --client-java=PATH     the child's java (default: this JVM's)
@@ -102,7 +97,6 @@ public final class TokenApiBench {
         --client-cpus=LIST     pin the child with taskset -c LIST (start this JVM with taskset -c too)
         --role=client --handoff=DIR   (internal) the client side, as the child runs it""";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AUDIENCE = "https://orders.example";
   private static final Provider BC = new BouncyCastleProvider();
   private static final String RAW_BC = "ES256 sign, BouncyCastle via Nimbus ECDSASigner (the server's key ring)";
@@ -110,9 +104,6 @@ public final class TokenApiBench {
   private final Map<String, String> options;
   private final List<String[]> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
-  private URI base;
-  private HttpClient admin;
-  private String adminToken;
   /** Raw BouncyCastle ES256 signatures per CPU-second of the signing thread (1 thread), 0 if not measured. */
   private double rawSignPerCpuSecond;
 
@@ -155,6 +146,10 @@ public final class TokenApiBench {
     if (intOption(options, "sign-seconds", 5) > 0) {
       measureRawSigning();
     }
+    if (Boolean.parseBoolean(options.getOrDefault("sign-only", "false"))) {
+      printReport();
+      return;
+    }
     Path dir = Files.createTempDirectory("bindery-bench-token");
     Path handoff = Files.createTempDirectory("bindery-bench-token-client");
     try (BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(Map.of(
@@ -162,13 +157,10 @@ public final class TokenApiBench {
         BinderyConfig.HTTP_PORT, "0",
         BinderyConfig.TLS_MODE, "dev"), Map.of()), Clock.systemUTC());
         ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      base = server.baseUri();
-      admin = HttpClient.newBuilder().sslContext(TlsContexts.trusting(server.caFile()))
-          .version(HttpClient.Version.HTTP_1_1).build();
-      adminToken = Files.readString(server.bootstrapTokenFile()).strip();
       notes.add("server: started in this JVM as ./bindery dev does (dev TLS; embedded H2 "
           + org.h2.engine.Constants.FULL_VERSION + " file database in a temporary data directory)");
-      setUp(server.caFile(), handoff, control.getLocalPort());
+      setUp(new BenchApi(server.baseUri(), server.caFile(), Files.readString(server.bootstrapTokenFile()).strip()),
+          handoff, control.getLocalPort());
       Process child = null;
       Thread inProcess = null;
       switch (clientMode) {
@@ -208,7 +200,7 @@ public final class TokenApiBench {
 
   /** The options the client side needs, as arguments. */
   private String phaseOptions() {
-    return Stream.of("connections", "handshake-threads", "seconds", "warmup", "jit-warmup").filter(options::containsKey)
+    return Stream.of("connections", "floor-connections", "handshake-threads", "seconds", "warmup", "jit-warmup").filter(options::containsKey)
         .map(k -> "--" + k + "=" + options.get(k)).collect(Collectors.joining(" "));
   }
 
@@ -299,8 +291,23 @@ public final class TokenApiBench {
     double perSecond = ops / (elapsed / 1e9);
     double serverMs = serverCpu / 1e6 / Math.max(1, ops);
     double perServerCpuSecond = ops / Math.max(1e-9, serverCpu / 1e9);
-    String label = TokenLoadClient.KEEP_ALIVE.equals(kind) ? "keep-alive"
-        : "a new TLS connection and full handshake per token";
+    String label = switch (kind) {
+      case TokenLoadClient.KEEP_ALIVE -> "keep-alive";
+      case TokenLoadClient.FLOOR -> "floor: GET /health/live, keep-alive";
+      default -> "a new TLS connection and full handshake per token";
+    };
+    if (TokenLoadClient.FLOOR.equals(kind)) {
+      rows.add(new String[] {"requests, GET /health/live on the same mutual TLS connections (no token work)",
+          Workers.fmt(perSecond), "requests/s", threads});
+      rows.add(new String[] {"latency p50 / p99 (" + label + ")", p50 + " / " + p99, "ms", threads});
+      rows.add(new String[] {"server CPU per request (" + label + ")", String.format(Locale.ROOT, "%.3f", serverMs),
+          "ms", threads});
+      rows.add(new String[] {"server cores busy (" + label + ")",
+          String.format(Locale.ROOT, "%.2f", serverCpu / (double) wallNanos), "cores", threads});
+      logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos,
+          clientCpu, loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3));
+      return;
+    }
     rows.add(new String[] {"tokens issued, client_credentials over mutual TLS, " + label, Workers.fmt(perSecond),
         "tokens/s", threads});
     rows.add(new String[] {"latency p50 / p99 (" + label + ")", p50 + " / " + p99, "ms", threads});
@@ -314,50 +321,42 @@ public final class TokenApiBench {
     rows.add(new String[] {"client CPU per token (" + label + (clientInThisJvm ? ", threads of the server's JVM"
         : ", its own JVM") + ")", String.format(Locale.ROOT, "%.3f", clientCpu / 1e6 / Math.max(1, ops)), "ms",
         threads});
-    String byGroup = after.perOpByGroupSince(before, ops, 3);
-    Workers.log(String.format(Locale.ROOT, "  %d tokens in %.1f s = %.0f/s, p50 %s ms, p90 %s ms, p99 %s ms, "
-            + "max %s ms, failures %d; server CPU %.3f ms per token (%.2f cores), %.0f tokens per server CPU-s; "
-            + "client CPU %.3f ms per token (%.2f cores); load %s -> %s", ops, elapsed / 1e9, perSecond, p50, p90,
-        p99, max, failures, serverMs, serverCpu / (double) wallNanos, perServerCpuSecond,
-        clientCpu / 1e6 / Math.max(1, ops), clientCpu / (double) elapsed, loadBefore, loadAfter));
-    Workers.log("  server CPU per token by thread group (ms): " + byGroup);
-    notes.add(String.format(Locale.ROOT, "%s, %s client thread(s): %,d tokens in %.1f s, %d failures, p90 %s ms, "
-            + "max %s ms, load average %s -> %s; server CPU per token by thread group (ms): %s", label, threads, ops,
+    logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos, clientCpu,
+        loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3));
+  }
+
+  private void logPhase(String label, String threads, long ops, long elapsed, long failures, double perSecond,
+      String p50, String p90, String p99, String max, long serverCpu, long wallNanos, long clientCpu,
+      String loadBefore, String loadAfter, String byGroup) {
+    Workers.log(String.format(Locale.ROOT, "  %s: %d requests in %.1f s = %.0f/s, p50 %s ms, p90 %s ms, p99 %s ms, "
+            + "max %s ms, failures %d; server CPU %.3f ms per request (%.2f cores), %.0f per server CPU-s; "
+            + "client CPU %.3f ms per request (%.2f cores); load %s -> %s", label, ops, elapsed / 1e9, perSecond, p50,
+        p90, p99, max, failures, serverCpu / 1e6 / Math.max(1, ops), serverCpu / (double) wallNanos,
+        ops / Math.max(1e-9, serverCpu / 1e9), clientCpu / 1e6 / Math.max(1, ops), clientCpu / (double) elapsed,
+        loadBefore, loadAfter));
+    Workers.log("  server CPU per request by thread group (ms): " + byGroup);
+    notes.add(String.format(Locale.ROOT, "%s, %s client thread(s): %,d requests in %.1f s, %d failures, p90 %s ms, "
+            + "max %s ms, load average %s -> %s; server CPU per request by thread group (ms): %s", label, threads, ops,
         elapsed / 1e9, failures, p90, max, loadBefore, loadAfter, byGroup));
   }
 
   /** An identity with scopes, its enrolled certificate and key, a resource server; then the client's hand-off. */
-  private void setUp(Path tlsCaFile, Path handoff, int controlPort) throws Exception {
-    post("/api/v1/teams", Map.of("id", "bench-owners", "display_name", "Bench owners"), 201);
-    post("/api/v1/teams", Map.of("id", "bench-backup", "display_name", "Bench backup"), 201);
-    Map<String, Object> identity = new LinkedHashMap<>();
-    identity.put("kind", "workload");
-    identity.put("name", "token-bench-client");
-    identity.put("owner_team", "bench-owners");
-    identity.put("backup_owner", "team:bench-backup");
-    identity.put("scopes", List.of("orders.read", "orders.write"));
-    String id = post("/api/v1/identities", identity, 201).get("id").asText();
-    String code = post("/api/v1/identities/" + id + "/enrolment-codes", Map.of(), 201).get("code").asText();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair key = generator.generateKeyPair();
-    JsonNode issued = post("/api/v1/enrol", Map.of("code", code, "csr", EnrolmentApiBench.csr(key)), 201);
-    String certificatePem = issued.get("certificate_pem").asText();
-    X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
-    post("/api/v1/resource-servers", Map.of("audience", AUDIENCE, "name", "Orders"), 201);
+  private void setUp(BenchApi api, Path handoff, int controlPort) throws Exception {
+    String id = api.workload("token-bench-client", List.of("orders.read", "orders.write"));
+    BenchApi.Enrolled enrolled = api.enrol(id);
+    api.resourceServer(AUDIENCE, "Orders");
     byte[] tokenForm = ("grant_type=client_credentials&client_id=" + id + "&scope=orders.read&resource="
         + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
-    TokenLoadClient.writeHandoff(handoff, base, key.getPrivate(), certificatePem, issued.get("chain_pem").asText(),
-        tlsCaFile, tokenForm, controlPort);
+    TokenLoadClient.writeHandoff(handoff, api.base(), enrolled.key().getPrivate(), enrolled.certificatePem(),
+        enrolled.chainPem(), api.tlsCaFile(), tokenForm, controlPort);
 
     // one token, checked: bound to the enrolled certificate
     TokenLoadClient client = TokenLoadClient.fromHandoff(handoff);
     String body = new String(client.postToken(client.keepAliveClient()), StandardCharsets.UTF_8);
-    String jwt = JSON.readTree(body).get("access_token").asText();
-    JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    String jwt = BenchApi.JSON.readTree(body).get("access_token").asText();
+    JsonNode claims = BenchApi.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        MessageDigest.getInstance("SHA-256").digest(enrolled.leaf().getEncoded()));
     if (!expected.equals(claims.path("cnf").path("x5t#S256").asText())) {
       throw new IllegalStateException("the token is not bound to the client certificate: " + claims);
     }
@@ -426,18 +425,6 @@ public final class TokenApiBench {
     }
     notes.add("raw signing: " + seconds + " s per measurement after 2 s of warm-up, before the server started; "
         + "the per-CPU-second rate counts only the signing threads' own CPU time (close to the rate on an idle core)");
-  }
-
-  private JsonNode post(String path, Map<String, ?> body, int expected) throws Exception {
-    HttpResponse<byte[]> r = admin.send(HttpRequest.newBuilder(base.resolve(path))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != expected) {
-      throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": "
-          + new String(r.body(), StandardCharsets.UTF_8));
-    }
-    return JSON.readTree(r.body());
   }
 
   private void printReport() {

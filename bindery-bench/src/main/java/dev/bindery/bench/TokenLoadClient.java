@@ -43,6 +43,7 @@ import javax.net.ssl.SSLSocket;
 final class TokenLoadClient {
   static final String KEEP_ALIVE = "keep-alive";
   static final String HANDSHAKE = "handshake";
+  static final String FLOOR = "floor";
   private static final String BASE_FILE = "base-uri";
   private static final String KEY_FILE = "client-key.pem";
   private static final String CHAIN_FILE = "client-chain.pem";
@@ -83,7 +84,8 @@ final class TokenLoadClient {
   }
 
   /**
-   * The phases of {@code options} ({@code connections}, {@code handshake-threads}, {@code seconds}, {@code warmup}),
+   * The phases of {@code options} ({@code connections}, {@code floor-connections}, {@code handshake-threads},
+   * {@code seconds}, {@code warmup}),
    * after {@code jit-warmup} seconds of requests with the most connections, so that the first phase does not pay
    * for the JIT compiling the server.
    */
@@ -120,6 +122,14 @@ final class TokenLoadClient {
           clients.add(keepAliveClient());
         }
         phase(control, KEEP_ALIVE, n, warmup, seconds, t -> () -> postToken(clients.get(t)));
+      }
+      int floorConnections = TokenApiBench.intOption(options, "floor-connections", 16);
+      if (floorConnections > 0) {
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < floorConnections; i++) {
+          clients.add(keepAliveClient());
+        }
+        phase(control, FLOOR, floorConnections, warmup, seconds, t -> () -> getLive(clients.get(t)));
       }
       if (handshakeThreads > 0) {
         phase(control, HANDSHAKE, handshakeThreads, warmup, seconds, t -> this::postTokenOnNewConnection);
@@ -172,6 +182,26 @@ final class TokenLoadClient {
             + new String(r.body(), StandardCharsets.UTF_8));
       }
       return r.body();
+    } catch (IOException e) {
+      throw new IllegalStateException("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * {@code GET /health/live} on {@code client}'s kept-alive connection: the same TLS connection, HTTP stack, request
+   * id, metrics and logging as a token request, and no work behind it. The server's CPU per such request is the
+   * floor under the CPU per token.
+   */
+  void getLive(HttpClient client) {
+    try {
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/health/live"))
+          .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("/health/live answered " + r.statusCode());
+      }
     } catch (IOException e) {
       throw new IllegalStateException("request failed: " + e, e);
     } catch (InterruptedException e) {
