@@ -87,9 +87,12 @@ public final class TokenApiBench {
         --handshake-threads=8  client threads of the no-keep-alive phase (0 skips it)
         --seconds=S            measured seconds per phase (default 10)
         --warmup=S             warm-up seconds before each phase (default 5)
-        --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 20)
+        --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 60;
+                               the server's CPU per token keeps falling for about a minute while the JIT works)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
         --sign-only=true       only the raw signing measurements (no server)
+        --access-log=FILE      write the server's access log (one INFO line per request, the pattern of the server's
+                               logback.xml) to FILE, as a production server does to its stdout (default: off)
         --client=process       process (a child JVM, default), in-process (threads of this JVM), or external
                                (prints the command that starts the client and waits for it)
         --client-java=PATH     the child's java (default: this JVM's)
@@ -150,6 +153,10 @@ public final class TokenApiBench {
       printReport();
       return;
     }
+    String accessLog = options.get("access-log");
+    if (accessLog != null) {
+      enableAccessLog(Path.of(accessLog));
+    }
     Path dir = Files.createTempDirectory("bindery-bench-token");
     Path handoff = Files.createTempDirectory("bindery-bench-token-client");
     try (BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(Map.of(
@@ -196,6 +203,31 @@ public final class TokenApiBench {
       RegistryBench.deleteTree(handoff);
     }
     printReport();
+  }
+
+  /**
+   * Turns the server's access log on (the driver's logback.xml keeps it off): the logger
+   * {@code dev.bindery.server.http.access} at INFO, to a file, with the pattern of the server's own logback.xml.
+   */
+  private void enableAccessLog(Path file) {
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("time=%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} level=%level logger=%logger{36} "
+        + "request_id=%X{request_id:--} %msg%n");
+    encoder.start();
+    ch.qos.logback.core.FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.FileAppender<>();
+    appender.setContext(context);
+    appender.setFile(file.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    ch.qos.logback.classic.Logger access = context.getLogger("dev.bindery.server.http.access");
+    access.setLevel(ch.qos.logback.classic.Level.INFO);
+    access.setAdditive(false);
+    access.addAppender(appender);
+    notes.add("access log on: one line per request to " + file + " (logback FileAppender, the server's pattern)");
   }
 
   /** The options the client side needs, as arguments. */

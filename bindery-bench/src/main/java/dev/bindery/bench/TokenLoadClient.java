@@ -106,7 +106,7 @@ final class TokenLoadClient {
         }
         return answer;
       };
-      int jitWarmup = TokenApiBench.intOption(options, "jit-warmup", 20);
+      int jitWarmup = TokenApiBench.intOption(options, "jit-warmup", 60);
       if (jitWarmup > 0 && !connections.isEmpty()) {
         int n = connections.stream().mapToInt(Integer::intValue).max().orElseThrow();
         List<HttpClient> clients = new ArrayList<>();
