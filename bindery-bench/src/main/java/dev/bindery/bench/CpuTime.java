@@ -16,11 +16,21 @@ import java.util.stream.Collectors;
 final class CpuTime {
   private CpuTime() {}
 
-  /** The CPU time of this whole process and of each of its live Java threads at one moment. */
-  record Snapshot(long processNanos, Map<Long, ThreadCpu> threads) {
+  /**
+   * The CPU time of this whole process and of each of its live Java threads at one moment, and the JIT compilers'
+   * total compilation time (ms, -1 if the JVM does not tell).
+   */
+  record Snapshot(long processNanos, Map<Long, ThreadCpu> threads, long jitMillis) {
     static Snapshot now() {
       Map<Long, ThreadCpu> threads = threadCpu();
-      return new Snapshot(CpuTime.processNanos(), threads);
+      java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      long jitMillis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+      return new Snapshot(CpuTime.processNanos(), threads, jitMillis);
+    }
+
+    /** Milliseconds the JIT compilers worked since {@code before} (-1 if unknown). */
+    long jitMillisSince(Snapshot before) {
+      return jitMillis < 0 || before.jitMillis < 0 ? -1 : jitMillis - before.jitMillis;
     }
 
     /** Process CPU since {@code before}. */
@@ -40,7 +50,8 @@ final class CpuTime {
       for (Map.Entry<Long, ThreadCpu> e : threads.entrySet()) {
         ThreadCpu was = before.threads.get(e.getKey());
         long delta = e.getValue().nanos() - (was == null ? 0 : was.nanos());
-        groups.merge(e.getValue().name().replaceAll("\\d+", "#"), delta, Long::sum);
+        groups.merge(e.getValue().name().replaceAll("-acceptor-.*", "-acceptor").replaceAll("\\d+", "#"), delta,
+            Long::sum);
         listed += delta;
       }
       groups.put("other (JIT, GC, unlisted)", Math.max(0, processSince(before) - listed));

@@ -64,6 +64,7 @@ public final class RevocationPropagationBench {
         --warmup=20            unmeasured revocations per kind before them
         --kinds=token,credential
         --nodes=2              postgres only: 2 (revoke on node A, SDK follows node B) or 1
+        --pause-ms=250         a random pause of 0..N ms before each revocation (outside the figures)
         --pg-sync=on --pg-fsync=on   embedded PostgreSQL durability (as in production)""";
   static final int POLL_MICROS = 50;
   private static final String AUDIENCE = "https://orders.example";
@@ -84,15 +85,7 @@ public final class RevocationPropagationBench {
       System.err.println(USAGE);
       System.exit(2);
     }
-    Map<String, String> options = new HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("unknown argument: " + a + "\n" + USAGE);
-        System.exit(2);
-      }
-      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> options = Workers.options(args, 1, USAGE);
     new RevocationPropagationBench(args[0], options).run();
     System.exit(0); // the SDK's feed and HTTP client threads
   }
@@ -186,6 +179,8 @@ public final class RevocationPropagationBench {
     api.resourceServer(AUDIENCE, "Orders");
     int revocations = TokenApiBench.intOption(options, "revocations", 200);
     int warmup = TokenApiBench.intOption(options, "warmup", 20);
+    int pauseMillis = TokenApiBench.intOption(options, "pause-ms", 250);
+    java.util.Random random = new java.util.Random();
     List<String> kinds = Stream.of(options.getOrDefault("kinds", "token,credential").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
 
@@ -198,7 +193,8 @@ public final class RevocationPropagationBench {
       BinderyTokenVerifier verifier = BinderyTokenVerifier.builder().issuer(issuer).audience(AUDIENCE)
           .sslContext(trustFollowed).revocationFeed(feed).build();
       notes.add("SDK: BinderyTokenVerifier (JDK provider) following the revocation feed of " + issuer
-          + " with a 25 s long poll; checked every " + POLL_MICROS + " µs after the revoke call answered");
+          + " with a 25 s long poll; checked every " + POLL_MICROS + " µs after the revoke call answered; a random "
+          + "pause of 0.." + pauseMillis + " ms before each revocation");
       for (String kind : kinds) {
         Workers.log(kind + ": " + warmup + " warm-up revocations, then " + revocations + "; load="
             + MachineFacts.loadAverage());
@@ -222,6 +218,11 @@ public final class RevocationPropagationBench {
           VerificationResult before = verifier.verify(request);
           if (!before.isAccepted()) {
             throw new IllegalStateException("the SDK refused a fresh token: " + before.rejection().errorCode());
+          }
+          // a random pause, so revocations do not fall at the same point of the other node's 200 ms re-read
+          // (back to back, each would start right after the re-read that delivered the one before)
+          if (pauseMillis > 0) {
+            LockSupport.parkNanos(random.nextInt(pauseMillis + 1) * 1_000_000L);
           }
           long t0 = System.nanoTime();
           if (kind.equals("token")) {

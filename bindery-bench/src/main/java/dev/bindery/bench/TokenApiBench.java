@@ -115,14 +115,7 @@ public final class TokenApiBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String a : args) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("unknown argument: " + a + "\n" + USAGE);
-        System.exit(2);
-      }
-      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> options = Workers.options(args, 0, USAGE);
     if ("client".equals(options.get("role"))) {
       String handoff = options.get("handoff");
       if (handoff == null) {
@@ -310,14 +303,18 @@ public final class TokenApiBench {
     long elapsed = Long.parseLong(f[4]);
     long failures = Long.parseLong(f[5]);
     long clientCpu = Long.parseLong(f[6]);
-    String p50 = Workers.ms(Long.parseLong(f[7]));
-    String p90 = Workers.ms(Long.parseLong(f[8]));
-    String p99 = Workers.ms(Long.parseLong(f[9]));
-    String max = Workers.ms(Long.parseLong(f[10]));
+    long workerCpu = Long.parseLong(f[7]);
+    String p50 = Workers.ms(Long.parseLong(f[8]));
+    String p90 = Workers.ms(Long.parseLong(f[9]));
+    String p99 = Workers.ms(Long.parseLong(f[10]));
+    String max = Workers.ms(Long.parseLong(f[11]));
     long serverCpu = after.processSince(before);
     if (clientInThisJvm) {
-      serverCpu -= after.byGroupSince(before).entrySet().stream()
+      // the client's threads here: its workers (started and ended inside the phase, so no snapshot lists them) and
+      // the JDK HttpClient's threads (listed); JIT and GC work for both sides stay in the server's figure
+      clientCpu = workerCpu + after.byGroupSince(before).entrySet().stream()
           .filter(e -> CLIENT_THREADS.matcher(e.getKey()).matches()).mapToLong(Map.Entry::getValue).sum();
+      serverCpu -= clientCpu;
     }
     String loadAfter = MachineFacts.loadAverage();
     double perSecond = ops / (elapsed / 1e9);
@@ -337,7 +334,7 @@ public final class TokenApiBench {
       rows.add(new String[] {"server cores busy (" + label + ")",
           String.format(Locale.ROOT, "%.2f", serverCpu / (double) wallNanos), "cores", threads});
       logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos,
-          clientCpu, loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3));
+          clientCpu, loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3), after.jitMillisSince(before));
       return;
     }
     rows.add(new String[] {"tokens issued, client_credentials over mutual TLS, " + label, Workers.fmt(perSecond),
@@ -354,22 +351,24 @@ public final class TokenApiBench {
         : ", its own JVM") + ")", String.format(Locale.ROOT, "%.3f", clientCpu / 1e6 / Math.max(1, ops)), "ms",
         threads});
     logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos, clientCpu,
-        loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3));
+        loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3), after.jitMillisSince(before));
   }
 
   private void logPhase(String label, String threads, long ops, long elapsed, long failures, double perSecond,
       String p50, String p90, String p99, String max, long serverCpu, long wallNanos, long clientCpu,
-      String loadBefore, String loadAfter, String byGroup) {
+      String loadBefore, String loadAfter, String byGroup, long jitMillis) {
     Workers.log(String.format(Locale.ROOT, "  %s: %d requests in %.1f s = %.0f/s, p50 %s ms, p90 %s ms, p99 %s ms, "
             + "max %s ms, failures %d; server CPU %.3f ms per request (%.2f cores), %.0f per server CPU-s; "
             + "client CPU %.3f ms per request (%.2f cores); load %s -> %s", label, ops, elapsed / 1e9, perSecond, p50,
         p90, p99, max, failures, serverCpu / 1e6 / Math.max(1, ops), serverCpu / (double) wallNanos,
         ops / Math.max(1e-9, serverCpu / 1e9), clientCpu / 1e6 / Math.max(1, ops), clientCpu / (double) elapsed,
         loadBefore, loadAfter));
-    Workers.log("  server CPU per request by thread group (ms): " + byGroup);
+    Workers.log("  server CPU per request by thread group (ms): " + byGroup + "; JIT compilation during the phase: "
+        + jitMillis + " ms");
     notes.add(String.format(Locale.ROOT, "%s, %s client thread(s): %,d requests in %.1f s, %d failures, p90 %s ms, "
-            + "max %s ms, load average %s -> %s; server CPU per request by thread group (ms): %s", label, threads, ops,
-        elapsed / 1e9, failures, p90, max, loadBefore, loadAfter, byGroup));
+            + "max %s ms, load average %s -> %s; server CPU per request by thread group (ms): %s; the server's JIT "
+            + "compiled for %d ms during the phase%s", label, threads, ops, elapsed / 1e9, failures, p90, max, loadBefore,
+        loadAfter, byGroup, jitMillis, jitMillis > 1000 ? " (still warming up: its CPU is in \"other\")" : ""));
   }
 
   /** An identity with scopes, its enrolled certificate and key, a resource server; then the client's hand-off. */

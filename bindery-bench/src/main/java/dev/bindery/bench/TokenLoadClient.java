@@ -38,7 +38,8 @@ import javax.net.ssl.SSLSocket;
  * for the server side's answer, so the server side can read its own CPU time exactly around the measured interval;
  * after the phase it sends its figures, including this process's CPU time. Control lines (client, then answer):
  * {@code start <kind> <threads>} / {@code go}; {@code end <kind> <threads> <ops> <elapsed ns> <failures>
- * <client CPU ns> <p50 ns> <p90 ns> <p99 ns> <max ns>} / {@code ok}; {@code bye} / {@code bye}.
+ * <client process CPU ns> <worker threads' CPU ns> <p50 ns> <p90 ns> <p99 ns> <max ns>} / {@code ok};
+ * {@code bye} / {@code bye}.
  */
 final class TokenLoadClient {
   static final String KEEP_ALIVE = "keep-alive";
@@ -154,6 +155,7 @@ final class TokenLoadClient {
     var h = r.latency();
     expect(control.call(String.join(" ", "end", kind, Integer.toString(threads), Long.toString(r.ops()),
         Long.toString(r.elapsedNanos()), Long.toString(r.failures()), Long.toString(cpu),
+        Long.toString(r.workerCpuNanos()),
         Long.toString(h.getValueAtPercentile(50)), Long.toString(h.getValueAtPercentile(90)),
         Long.toString(h.getValueAtPercentile(99)), Long.toString(h.getMaxValue()))), "ok");
     Workers.log(String.format(Locale.ROOT, "client: %s, %d threads: %d tokens in %.1f s, client CPU %.3f ms per token",

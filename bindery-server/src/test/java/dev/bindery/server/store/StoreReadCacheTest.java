@@ -1,5 +1,6 @@
 package dev.bindery.server.store;
 
+import static dev.bindery.testkit.BinderyAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bindery.common.ErrorCode;
@@ -25,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.junit.jupiter.api.Test;
@@ -47,17 +47,6 @@ class StoreReadCacheTest {
 
   private static JdbcSettings settings(String kind) {
     return kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
-  }
-
-  private static ErrorCode code(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (RejectedException e) {
-      return e.code();
-    } catch (Throwable t) {
-      throw new AssertionError("unexpected " + t, t);
-    }
-    throw new AssertionError("not rejected");
   }
 
   /** A node's services on a database, a workload identity and one enrolled certificate of it. */
@@ -90,6 +79,19 @@ class StoreReadCacheTest {
     }
   }
 
+  /**
+   * A watched node on {@code db} whose enrolled certificate was authenticated twice: the first records its first
+   * use (a write, which drops the cache), the second reads it again and caches it.
+   */
+  private static Node cachedNode(Database db) {
+    db.readHeadOnce();
+    Node node = new Node(db, MutableClock.standard());
+    node.enrolWorkload("payments");
+    node.authenticate(node.certificate());
+    node.authenticate(node.certificate());
+    return node;
+  }
+
   /** Counts the statements the store runs (every handle of this Jdbi). */
   private static final class StatementCounter implements StatementCustomizer {
     final AtomicInteger count = new AtomicInteger();
@@ -104,11 +106,7 @@ class StoreReadCacheTest {
   @MethodSource("stores")
   void authenticate_twiceWithNothingChanged_secondRunsNoStatement(String kind) {
     try (Database db = Database.open(settings(kind))) {
-      db.readHeadOnce();
-      Node node = new Node(db, MutableClock.standard());
-      node.enrolWorkload("payments");
-      node.authenticate(node.certificate()); // records the first use: a write, which drops the cache
-      node.authenticate(node.certificate()); // read and cached
+      Node node = cachedNode(db);
       StatementCounter statements = new StatementCounter();
       db.jdbi().addCustomizer(statements);
 
@@ -124,16 +122,12 @@ class StoreReadCacheTest {
   @MethodSource("stores")
   void authenticate_revokedOnThisNodeAfterBeingCached_refusedAtOnce(String kind) {
     try (Database db = Database.open(settings(kind))) {
-      db.readHeadOnce();
-      Node node = new Node(db, MutableClock.standard());
-      node.enrolWorkload("payments");
-      node.authenticate(node.certificate());
-      node.authenticate(node.certificate());
+      Node node = cachedNode(db);
 
       node.b.credentials().revoke(Caller.system("test"), node.svid.credential().credential().id(),
           RevocationReason.KEY_COMPROMISE);
 
-      assertThat(code(() -> node.authenticate(node.certificate()))).isEqualTo(ErrorCode.CREDENTIAL_REVOKED);
+      assertRejected(() -> node.authenticate(node.certificate()), ErrorCode.CREDENTIAL_REVOKED);
     }
   }
 
@@ -141,64 +135,68 @@ class StoreReadCacheTest {
   @MethodSource("stores")
   void authenticate_identitySuspendedOnThisNodeAfterBeingCached_refusedAtOnce(String kind) {
     try (Database db = Database.open(settings(kind))) {
-      db.readHeadOnce();
-      Node node = new Node(db, MutableClock.standard());
-      node.enrolWorkload("payments");
-      node.authenticate(node.certificate());
-      node.authenticate(node.certificate());
+      Node node = cachedNode(db);
 
       node.b.identities().suspend(node.b.caller(node.admin), node.identity.id(), node.identity.version(), "incident");
 
-      assertThat(code(() -> node.authenticate(node.certificate()))).isEqualTo(ErrorCode.IDENTITY_NOT_ACTIVE);
+      assertRejected(() -> node.authenticate(node.certificate()), ErrorCode.IDENTITY_NOT_ACTIVE);
+    }
+  }
+
+  /**
+   * Two nodes on one database, their watchers' clock standing still (a read of the head stays fresh until the test
+   * moves {@code nanos}); node A enrols a certificate, node B authenticates it twice (cached), then node A revokes it.
+   */
+  private static final class TwoNodes implements AutoCloseable {
+    final AtomicLong nanos = new AtomicLong();
+    final Database dbA;
+    final Database dbB;
+    final Node a;
+    final Node b;
+
+    TwoNodes(JdbcSettings shared) {
+      dbA = Database.open(shared, nanos::get);
+      dbB = Database.open(shared, nanos::get);
+      dbA.readHeadOnce();
+      dbB.readHeadOnce();
+      MutableClock clock = MutableClock.standard();
+      a = new Node(dbA, clock);
+      a.enrolWorkload("payments");
+      b = new Node(dbB, clock);
+      b.authenticate(a.certificate());
+      b.authenticate(a.certificate());
+      a.b.credentials().revoke(Caller.system("test"), a.svid.credential().credential().id(),
+          RevocationReason.KEY_COMPROMISE);
+    }
+
+    @Override
+    public void close() {
+      dbB.close();
+      dbA.close();
     }
   }
 
   @ParameterizedTest
   @MethodSource("stores")
   void authenticate_revokedOnAnotherNode_refusedFromThisNodesNextReadOfTheHead(String kind) {
-    JdbcSettings shared = settings(kind);
-    AtomicLong nanos = new AtomicLong(); // the watchers' clock stands still: their reads never go stale here
-    try (Database dbA = Database.open(shared, nanos::get); Database dbB = Database.open(shared, nanos::get)) {
-      dbA.readHeadOnce();
-      dbB.readHeadOnce();
-      MutableClock clock = MutableClock.standard();
-      Node a = new Node(dbA, clock);
-      a.enrolWorkload("payments");
-      Node b = new Node(dbB, clock);
-      b.authenticate(a.certificate());
-      b.authenticate(a.certificate());
-
-      a.b.credentials().revoke(Caller.system("test"), a.svid.credential().credential().id(),
-          RevocationReason.KEY_COMPROMISE);
-
+    try (TwoNodes n = new TwoNodes(settings(kind))) {
       // node A refuses at once; node B has not read the head since the revocation committed on A, and nothing on
       // B told it: this is the bounded delay across nodes (at most the watch interval plus one query)
-      assertThat(code(() -> a.authenticate(a.certificate()))).isEqualTo(ErrorCode.CREDENTIAL_REVOKED);
-      assertThat(b.authenticate(a.certificate()).identity().id()).isEqualTo(a.identity.id());
-      dbB.readHeadOnce();
-      assertThat(code(() -> b.authenticate(a.certificate()))).isEqualTo(ErrorCode.CREDENTIAL_REVOKED);
+      assertRejected(() -> n.a.authenticate(n.a.certificate()), ErrorCode.CREDENTIAL_REVOKED);
+      assertThat(n.b.authenticate(n.a.certificate()).identity().id()).isEqualTo(n.a.identity.id());
+
+      n.dbB.readHeadOnce();
+
+      assertRejected(() -> n.b.authenticate(n.a.certificate()), ErrorCode.CREDENTIAL_REVOKED);
     }
   }
 
   @Test
   void authenticate_watcherSilentLongerThanMaxSilence_readsTheStoreEveryTime() {
-    JdbcSettings shared = settings("h2");
-    AtomicLong nanos = new AtomicLong();
-    try (Database dbA = Database.open(shared, nanos::get); Database dbB = Database.open(shared, nanos::get)) {
-      dbA.readHeadOnce();
-      dbB.readHeadOnce();
-      MutableClock clock = MutableClock.standard();
-      Node a = new Node(dbA, clock);
-      a.enrolWorkload("payments");
-      Node b = new Node(dbB, clock);
-      b.authenticate(a.certificate());
-      b.authenticate(a.certificate());
-      a.b.credentials().revoke(Caller.system("test"), a.svid.credential().credential().id(),
-          RevocationReason.KEY_COMPROMISE);
+    try (TwoNodes n = new TwoNodes(settings("h2"))) {
+      n.nanos.addAndGet(Database.WATCH_MAX_SILENCE.toNanos() + 1); // B's watcher stopped reading
 
-      nanos.addAndGet(Database.WATCH_MAX_SILENCE.toNanos() + 1); // B's watcher stopped reading
-
-      assertThat(code(() -> b.authenticate(a.certificate()))).isEqualTo(ErrorCode.CREDENTIAL_REVOKED);
+      assertRejected(() -> n.b.authenticate(n.a.certificate()), ErrorCode.CREDENTIAL_REVOKED);
     }
   }
 
@@ -226,11 +224,7 @@ class StoreReadCacheTest {
   @MethodSource("stores")
   void authenticate_racingARevocation_noneStartedAfterItReturnedSucceeds(String kind) throws Exception {
     try (Database db = Database.open(settings(kind))) {
-      db.readHeadOnce();
-      Node node = new Node(db, MutableClock.standard());
-      node.enrolWorkload("payments");
-      node.authenticate(node.certificate());
-      node.authenticate(node.certificate());
+      Node node = cachedNode(db);
       AtomicBoolean revoked = new AtomicBoolean();
       AtomicInteger refusedAfter = new AtomicInteger();
       AtomicInteger acceptedAfter = new AtomicInteger();
