@@ -7,7 +7,6 @@ import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,14 +93,7 @@ public final class EnrolmentApiBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String a : args) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("unknown argument: " + a + "\n" + USAGE);
-        System.exit(2);
-      }
-      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> options = Workers.options(args, 0, USAGE);
     new EnrolmentApiBench(options).run();
   }
 
@@ -190,11 +182,11 @@ public final class EnrolmentApiBench {
 
       ConcurrentLinkedQueue<byte[]> measured = prepare(codes);
       String loadBefore = MachineFacts.loadAverage();
-      Map<Long, ThreadCpu> threadsBefore = threadCpu();
-      long cpuBefore = processCpuNanos();
+      CpuTime.Snapshot cpuBefore = CpuTime.Snapshot.now();
       Workers.Result r = Workers.run(threads, seconds, measured.size(), t -> () -> enrol(measured));
-      long cpu = processCpuNanos() - cpuBefore;
-      String byThread = cpuByThreadGroup(threadsBefore, threadCpu(), cpu, r.ops());
+      CpuTime.Snapshot cpuAfter = CpuTime.Snapshot.now();
+      long cpu = cpuAfter.processSince(cpuBefore);
+      String byThread = cpuAfter.perOpByGroupSince(cpuBefore, r.ops(), 2);
       Workers.log("  process CPU per certificate by thread group: " + byThread);
       notes.add(threads + " thread(s): process CPU per certificate by thread group: " + byThread);
       String loadAfter = MachineFacts.loadAverage();
@@ -325,52 +317,6 @@ public final class EnrolmentApiBench {
 
   private static boolean contains(byte[] haystack, String needle) {
     return new String(haystack, StandardCharsets.UTF_8).contains(needle);
-  }
-
-  private record ThreadCpu(String name, long nanos) {}
-
-  /** CPU time of every live Java thread of this process. */
-  private static Map<Long, ThreadCpu> threadCpu() {
-    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<Long, ThreadCpu> out = new HashMap<>();
-    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (info != null) {
-        long nanos = mx.getThreadCpuTime(info.getThreadId());
-        if (nanos >= 0) {
-          out.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), nanos));
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Where the process CPU of a phase went, in ms per certificate, by thread name with digits folded ({@code qtp#-#}
-   * are Jetty's request threads, {@code bench-worker-#} the client threads); the rest of the process CPU (JIT
-   * compiler, GC and other threads the JVM does not list) is "other".
-   */
-  private static String cpuByThreadGroup(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, long processNanos,
-      long ops) {
-    Map<String, Long> groups = new HashMap<>();
-    long listed = 0;
-    for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
-      ThreadCpu was = before.get(e.getKey());
-      long delta = e.getValue().nanos() - (was == null ? 0 : was.nanos());
-      groups.merge(e.getValue().name().replaceAll("\\d+", "#"), delta, Long::sum);
-      listed += delta;
-    }
-    groups.put("other (JIT, GC, unlisted)", Math.max(0, processNanos - listed));
-    double perOp = Math.max(1, ops) * 1e6;
-    return groups.entrySet().stream().filter(e -> e.getValue() / perOp >= 0.05)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / perOp))
-        .collect(java.util.stream.Collectors.joining(", "));
-  }
-
-  /** CPU time of this whole process (every thread, server and client alike). */
-  static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private void printReport() {

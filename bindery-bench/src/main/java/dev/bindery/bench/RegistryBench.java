@@ -35,7 +35,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,15 +106,7 @@ public final class RegistryBench {
       System.err.println(USAGE);
       System.exit(2);
     }
-    Map<String, String> options = new HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("unknown argument: " + a + "\n" + USAGE);
-        System.exit(2);
-      }
-      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> options = Workers.options(args, 1, USAGE);
     new RegistryBench(args[0], options).run();
   }
 
@@ -503,13 +494,13 @@ public final class RegistryBench {
     Workers.log(s);
   }
 
-  private static void sql(String url, String user, String password, String statement) throws Exception {
+  static void sql(String url, String user, String password, String statement) throws Exception {
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
-  private static String serverVersion(String url) {
+  static String serverVersion(String url) {
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
         Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery(

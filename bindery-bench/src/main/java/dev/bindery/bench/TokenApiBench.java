@@ -1,28 +1,26 @@
 package dev.bindery.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.util.Base64URL;
 import dev.bindery.bench.RegistryBench.MachineFacts;
-import dev.bindery.client.tls.Pem;
-import dev.bindery.client.tls.TlsContexts;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URI;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +28,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Provider;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,14 +38,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Access tokens issued per second through {@code POST /oauth2/token}: {@code client_credentials} over mutual TLS
- * (RFC 8705 {@code tls_client_auth}), each token bound to the client certificate ({@code cnf.x5t#S256}).
+ * (RFC 8705 {@code tls_client_auth}), each token bound to the client certificate ({@code cnf.x5t#S256}), and the
+ * server's CPU time per token, so that issuance can be compared with the raw signing rate per core.
  *
  * <p>Before the clock starts, and outside the figures: a workload identity with two scopes is created through the
  * API, enrols an EC P-256 certificate with a one-time code (as {@code ./bindery enroll} does), and a resource server
@@ -59,119 +54,340 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * certificate's URI SAN, the credential's state in the store), the identity's token policy and the resource server
  * lookup, the RFC 9068 claims, the ES256 signature and the JSON answer.
  *
+ * <p>The server runs in this JVM as {@code ./bindery dev} does (dev TLS, embedded H2 in a temporary data directory,
+ * deleted at the end). The client ({@link TokenLoadClient}) runs, with {@code --client=}:
+ *
+ * <ul>
+ *   <li>{@code process} (default): in a child JVM started by this one (same java and class path, or
+ *       {@code --client-java}, {@code --client-jvm-args}, and {@code --client-cpus} to pin it with {@code taskset}),
+ *       so its CPU time is its own and is reported apart from the server's;
+ *   <li>{@code external}: started by hand with the printed command (on other cores, another JDK, ...);
+ *   <li>{@code in-process}: as threads of this JVM (the earlier set-up; the server's CPU then excludes only the
+ *       client's own threads).
+ * </ul>
+ *
  * <p>Phases: with keep-alive, {@code --connections} values (default 8 and 32), one JDK {@link HttpClient} per
  * worker thread, so one kept-alive HTTP/1.1 connection per worker after its first request and no handshake measured;
- * without keep-alive, {@code --handshake-threads} workers (default 8) that each open a new {@link SSLSocket} per
- * token, do a full TLS handshake presenting the client certificate (the client session is invalidated after each
- * request, so nothing is resumed), send the request with {@code Connection: close} and read to the end.
+ * without keep-alive, {@code --handshake-threads} workers (default 8) that each open a new TLS socket per token with
+ * a full handshake. For each phase the server side reads its own process CPU (and by thread group) exactly around
+ * the measured interval, announced on a loopback control connection, and reports CPU per token, the cores it used,
+ * tokens per server CPU-second and that rate as a share of the raw ES256 signatures per CPU-second.
  *
  * <p>Also, in the same run and before the server is loaded, the raw ES256 signing rate of the provider the server's
  * key ring signs with (BouncyCastle through Nimbus {@link ECDSASigner}, exactly as {@code SigningKeyMaterial}) and of
- * the JDK's SunEC, on 1 thread and on as many threads as there are processors, over a 430-byte signing input.
- *
- * <p>The server runs in this JVM as {@code ./bindery dev} does (dev TLS, embedded H2 in a temporary data directory,
- * deleted at the end); the client threads share the JVM and the cores. Usage:
+ * the JDK's SunEC, on 1 thread and on as many threads as there are processors, over a 430-byte signing input. Usage:
  * {@code java -cp bindery-bench.jar dev.bindery.bench.TokenApiBench [--key=value ...]}.
  */
 public final class TokenApiBench {
   static final String USAGE = """
       usage: java -cp bindery-bench.jar dev.bindery.bench.TokenApiBench [options]
         --connections=8,32     kept-alive connections (one client thread each), one phase per value
+        --floor-connections=16 kept-alive connections of the floor phase: GET /health/live, the HTTP and TLS cost
+                               of a request without the token work (0 skips it)
         --handshake-threads=8  client threads of the no-keep-alive phase (0 skips it)
         --seconds=S            measured seconds per phase (default 10)
         --warmup=S             warm-up seconds before each phase (default 5)
-        --sign-seconds=S       seconds of each raw signing measurement (default 5)""";
+        --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 60;
+                               the server's CPU per token keeps falling for about a minute while the JIT works)
+        --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
+        --sign-only=true       only the raw signing measurements (no server)
+        --access-log=FILE      write the server's access log (one INFO line per request, the pattern of the server's
+                               logback.xml) to FILE, as a production server does to its stdout (default: off)
+        --client=process       process (a child JVM, default), in-process (threads of this JVM), or external
+                               (prints the command that starts the client and waits for it)
+        --client-java=PATH     the child's java (default: this JVM's)
+        --client-jvm-args=A    the child's JVM options, space-separated (default none)
+        --client-cpus=LIST     pin the child with taskset -c LIST (start this JVM with taskset -c too)
+        --role=client --handoff=DIR   (internal) the client side, as the child runs it""";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AUDIENCE = "https://orders.example";
   private static final Provider BC = new BouncyCastleProvider();
+  private static final String RAW_BC = "ES256 sign, BouncyCastle via Nimbus ECDSASigner (the server's key ring)";
 
   private final Map<String, String> options;
   private final List<String[]> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
-  private URI base;
-  private HttpClient admin;
-  private String adminToken;
-  private SSLContext mutualTls;
-  private byte[] tokenForm;
+  /** Raw BouncyCastle ES256 signatures per CPU-second of the signing thread (1 thread), 0 if not measured. */
+  private double rawSignPerCpuSecond;
 
   private TokenApiBench(Map<String, String> options) {
     this.options = options;
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String a : args) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("unknown argument: " + a + "\n" + USAGE);
+    Map<String, String> options = Workers.options(args, 0, USAGE);
+    if ("client".equals(options.get("role"))) {
+      String handoff = options.get("handoff");
+      if (handoff == null) {
+        System.err.println("--role=client needs --handoff=DIR\n" + USAGE);
         System.exit(2);
       }
-      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      TokenLoadClient.fromHandoff(Path.of(handoff)).run(options);
+      return;
     }
     new TokenApiBench(options).run();
   }
 
-  private int intOption(String key, int dflt) {
+  static int intOption(Map<String, String> options, String key, int dflt) {
     return Integer.parseInt(options.getOrDefault(key, Integer.toString(dflt)).replace("_", ""));
   }
 
   private void run() throws Exception {
     Workers.log("machine: " + String.join("; ", MachineFacts.lines()));
     Workers.log("options=" + options + " load=" + MachineFacts.loadAverage());
-    measureRawSigning();
+    String clientMode = options.getOrDefault("client", "process");
+    if (!List.of("process", "in-process", "external").contains(clientMode)) {
+      throw new IllegalArgumentException("--client must be process, in-process or external\n" + USAGE);
+    }
+    if (intOption(options, "sign-seconds", 5) > 0) {
+      measureRawSigning();
+    }
+    if (Boolean.parseBoolean(options.getOrDefault("sign-only", "false"))) {
+      printReport();
+      return;
+    }
+    String accessLog = options.get("access-log");
+    if (accessLog != null) {
+      enableAccessLog(Path.of(accessLog));
+    }
     Path dir = Files.createTempDirectory("bindery-bench-token");
+    Path handoff = Files.createTempDirectory("bindery-bench-token-client");
     try (BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(Map.of(
         BinderyConfig.DATA_DIR, dir.toString(),
         BinderyConfig.HTTP_PORT, "0",
-        BinderyConfig.TLS_MODE, "dev"), Map.of()), Clock.systemUTC())) {
-      base = server.baseUri();
-      admin = HttpClient.newBuilder().sslContext(TlsContexts.trusting(server.caFile()))
-          .version(HttpClient.Version.HTTP_1_1).build();
-      adminToken = Files.readString(server.bootstrapTokenFile()).strip();
+        BinderyConfig.TLS_MODE, "dev"), Map.of()), Clock.systemUTC());
+        ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       notes.add("server: started in this JVM as ./bindery dev does (dev TLS; embedded H2 "
-          + org.h2.engine.Constants.FULL_VERSION + " file database in a temporary data directory); "
-          + "the client threads share the JVM and the cores");
-      setUp(server.caFile());
-      runPhases();
+          + org.h2.engine.Constants.FULL_VERSION + " file database in a temporary data directory)");
+      setUp(new BenchApi(server.baseUri(), server.caFile(), Files.readString(server.bootstrapTokenFile()).strip()),
+          handoff, control.getLocalPort());
+      Process child = null;
+      Thread inProcess = null;
+      switch (clientMode) {
+        case "process" -> child = startClientProcess(handoff);
+        case "in-process" -> {
+          TokenLoadClient client = TokenLoadClient.fromHandoff(handoff);
+          inProcess = new Thread(() -> {
+            try {
+              client.run(options);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }, "bench-client");
+          inProcess.start();
+          notes.add("client: threads of the server's JVM (--client=in-process); the server's CPU excludes the "
+              + "client's own threads (bench-worker, HttpClient) but shares the JIT, GC and cores with them");
+        }
+        default -> {
+          Workers.log("waiting for the client: java -cp " + System.getProperty("java.class.path")
+              + " dev.bindery.bench.TokenApiBench --role=client --handoff=" + handoff + " " + phaseOptions());
+          notes.add("client: started separately (--client=external)");
+        }
+      }
+      serveControl(control, clientMode.equals("in-process"));
+      if (child != null && child.waitFor() != 0) {
+        throw new IllegalStateException("the client process failed with exit code " + child.exitValue());
+      }
+      if (inProcess != null) {
+        inProcess.join();
+      }
     } finally {
       RegistryBench.deleteTree(dir);
+      RegistryBench.deleteTree(handoff);
     }
     printReport();
   }
 
-  /** An identity with scopes, its enrolled certificate and key as the mutual TLS context, a resource server. */
-  private void setUp(Path tlsCaFile) throws Exception {
-    post("/api/v1/teams", Map.of("id", "bench-owners", "display_name", "Bench owners"), 201);
-    post("/api/v1/teams", Map.of("id", "bench-backup", "display_name", "Bench backup"), 201);
-    Map<String, Object> identity = new LinkedHashMap<>();
-    identity.put("kind", "workload");
-    identity.put("name", "token-bench-client");
-    identity.put("owner_team", "bench-owners");
-    identity.put("backup_owner", "team:bench-backup");
-    identity.put("scopes", List.of("orders.read", "orders.write"));
-    String id = post("/api/v1/identities", identity, 201).get("id").asText();
-    String code = post("/api/v1/identities/" + id + "/enrolment-codes", Map.of(), 201).get("code").asText();
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair key = generator.generateKeyPair();
-    JsonNode issued = post("/api/v1/enrol", Map.of("code", code, "csr", EnrolmentApiBench.csr(key)), 201);
-    List<X509Certificate> chain = new ArrayList<>();
-    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    for (String pem : List.of(issued.get("certificate_pem").asText(), issued.get("chain_pem").asText())) {
-      x509.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-          .forEach(c -> chain.add((X509Certificate) c));
+  /**
+   * Turns the server's access log on (the driver's logback.xml keeps it off): the logger
+   * {@code dev.bindery.server.http.access} at INFO, to a file, with the pattern of the server's own logback.xml.
+   */
+  private void enableAccessLog(Path file) {
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("time=%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} level=%level logger=%logger{36} "
+        + "request_id=%X{request_id:--} %msg%n");
+    encoder.start();
+    ch.qos.logback.core.FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.FileAppender<>();
+    appender.setContext(context);
+    appender.setFile(file.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    ch.qos.logback.classic.Logger access = context.getLogger("dev.bindery.server.http.access");
+    access.setLevel(ch.qos.logback.classic.Level.INFO);
+    access.setAdditive(false);
+    access.addAppender(appender);
+    notes.add("access log on: one line per request to " + file + " (logback FileAppender, the server's pattern)");
+  }
+
+  /** The options the client side needs, as arguments. */
+  private String phaseOptions() {
+    return Stream.of("connections", "floor-connections", "handshake-threads", "seconds", "warmup", "jit-warmup").filter(options::containsKey)
+        .map(k -> "--" + k + "=" + options.get(k)).collect(Collectors.joining(" "));
+  }
+
+  private Process startClientProcess(Path handoff) throws IOException {
+    List<String> command = new ArrayList<>();
+    String cpus = options.get("client-cpus");
+    if (cpus != null) {
+      command.addAll(List.of("taskset", "-c", cpus));
     }
-    mutualTls = TlsContexts.mutualTls(key.getPrivate(), chain, Pem.readCertificates(tlsCaFile));
-    post("/api/v1/resource-servers", Map.of("audience", AUDIENCE, "name", "Orders"), 201);
-    tokenForm = ("grant_type=client_credentials&client_id=" + id + "&scope=orders.read&resource="
+    command.add(options.getOrDefault("client-java",
+        ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString())));
+    String jvmArgs = options.getOrDefault("client-jvm-args", "").strip();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(List.of(jvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenApiBench.class.getName(),
+        "--role=client", "--handoff=" + handoff));
+    String phases = phaseOptions();
+    if (!phases.isEmpty()) {
+      command.addAll(List.of(phases.split(" ")));
+    }
+    Workers.log("client process: " + String.join(" ", command));
+    notes.add("client: a separate JVM (" + String.join(" ", command.subList(0, command.indexOf("-cp")))
+        + "), its CPU time measured by itself and reported apart from the server's"
+        + (cpus == null ? "; not pinned: server and client share the cores" : "; pinned to CPUs " + cpus));
+    return new ProcessBuilder(command).inheritIO().start();
+  }
+
+  /** Answers the client's control lines until it says bye; records each measured phase. */
+  private void serveControl(ServerSocket control, boolean clientInThisJvm) throws IOException {
+    try (Socket socket = control.accept();
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      CpuTime.Snapshot before = null;
+      long wallStart = 0;
+      String loadBefore = null;
+      String line;
+      while ((line = in.readLine()) != null) {
+        String[] f = line.split(" ");
+        switch (f[0]) {
+          case "start" -> {
+            loadBefore = MachineFacts.loadAverage();
+            Workers.log("token " + f[1] + ": " + f[2] + " client threads, measuring; load=" + loadBefore);
+            before = CpuTime.Snapshot.now();
+            wallStart = System.nanoTime();
+            out.println("go");
+          }
+          case "end" -> {
+            long wall = System.nanoTime() - wallStart;
+            CpuTime.Snapshot after = CpuTime.Snapshot.now();
+            record(f, before, after, wall, loadBefore, clientInThisJvm);
+            out.println("ok");
+          }
+          case "bye" -> {
+            out.println("bye");
+            return;
+          }
+          default -> throw new IOException("control: unexpected line " + line);
+        }
+      }
+      throw new IOException("the client closed the control connection before it said bye");
+    }
+  }
+
+  private static final java.util.regex.Pattern CLIENT_THREADS =
+      java.util.regex.Pattern.compile("bench-worker-#|HttpClient-#-.*|bench-client");
+
+  /** One phase: the client's figures from its {@code end} line, the server's CPU from the snapshots. */
+  private void record(String[] f, CpuTime.Snapshot before, CpuTime.Snapshot after, long wallNanos, String loadBefore,
+      boolean clientInThisJvm) {
+    String kind = f[1];
+    String threads = f[2];
+    long ops = Long.parseLong(f[3]);
+    long elapsed = Long.parseLong(f[4]);
+    long failures = Long.parseLong(f[5]);
+    long clientCpu = Long.parseLong(f[6]);
+    long workerCpu = Long.parseLong(f[7]);
+    String p50 = Workers.ms(Long.parseLong(f[8]));
+    String p90 = Workers.ms(Long.parseLong(f[9]));
+    String p99 = Workers.ms(Long.parseLong(f[10]));
+    String max = Workers.ms(Long.parseLong(f[11]));
+    long serverCpu = after.processSince(before);
+    if (clientInThisJvm) {
+      // the client's threads here: its workers (started and ended inside the phase, so no snapshot lists them) and
+      // the JDK HttpClient's threads (listed); JIT and GC work for both sides stay in the server's figure
+      clientCpu = workerCpu + after.byGroupSince(before).entrySet().stream()
+          .filter(e -> CLIENT_THREADS.matcher(e.getKey()).matches()).mapToLong(Map.Entry::getValue).sum();
+      serverCpu -= clientCpu;
+    }
+    String loadAfter = MachineFacts.loadAverage();
+    double perSecond = ops / (elapsed / 1e9);
+    double serverMs = serverCpu / 1e6 / Math.max(1, ops);
+    double perServerCpuSecond = ops / Math.max(1e-9, serverCpu / 1e9);
+    String label = switch (kind) {
+      case TokenLoadClient.KEEP_ALIVE -> "keep-alive";
+      case TokenLoadClient.FLOOR -> "floor: GET /health/live, keep-alive";
+      default -> "a new TLS connection and full handshake per token";
+    };
+    if (TokenLoadClient.FLOOR.equals(kind)) {
+      rows.add(new String[] {"requests, GET /health/live on the same mutual TLS connections (no token work)",
+          Workers.fmt(perSecond), "requests/s", threads});
+      rows.add(new String[] {"latency p50 / p99 (" + label + ")", p50 + " / " + p99, "ms", threads});
+      rows.add(new String[] {"server CPU per request (" + label + ")", String.format(Locale.ROOT, "%.3f", serverMs),
+          "ms", threads});
+      rows.add(new String[] {"server cores busy (" + label + ")",
+          String.format(Locale.ROOT, "%.2f", serverCpu / (double) wallNanos), "cores", threads});
+      logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos,
+          clientCpu, loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3), after.jitMillisSince(before));
+      return;
+    }
+    rows.add(new String[] {"tokens issued, client_credentials over mutual TLS, " + label, Workers.fmt(perSecond),
+        "tokens/s", threads});
+    rows.add(new String[] {"latency p50 / p99 (" + label + ")", p50 + " / " + p99, "ms", threads});
+    rows.add(new String[] {"server CPU per token (" + label + ")", String.format(Locale.ROOT, "%.3f", serverMs),
+        "ms", threads});
+    rows.add(new String[] {"server cores busy (" + label + ")",
+        String.format(Locale.ROOT, "%.2f", serverCpu / (double) wallNanos), "cores", threads});
+    rows.add(new String[] {"tokens per server CPU-second (" + label + ")", Workers.fmt(perServerCpuSecond)
+        + (rawSignPerCpuSecond > 0 ? String.format(Locale.ROOT, " (%.0f%% of raw signing)",
+            100 * perServerCpuSecond / rawSignPerCpuSecond) : ""), "tokens/CPU-s", threads});
+    rows.add(new String[] {"client CPU per token (" + label + (clientInThisJvm ? ", threads of the server's JVM"
+        : ", its own JVM") + ")", String.format(Locale.ROOT, "%.3f", clientCpu / 1e6 / Math.max(1, ops)), "ms",
+        threads});
+    logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos, clientCpu,
+        loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3), after.jitMillisSince(before));
+  }
+
+  private void logPhase(String label, String threads, long ops, long elapsed, long failures, double perSecond,
+      String p50, String p90, String p99, String max, long serverCpu, long wallNanos, long clientCpu,
+      String loadBefore, String loadAfter, String byGroup, long jitMillis) {
+    Workers.log(String.format(Locale.ROOT, "  %s: %d requests in %.1f s = %.0f/s, p50 %s ms, p90 %s ms, p99 %s ms, "
+            + "max %s ms, failures %d; server CPU %.3f ms per request (%.2f cores), %.0f per server CPU-s; "
+            + "client CPU %.3f ms per request (%.2f cores); load %s -> %s", label, ops, elapsed / 1e9, perSecond, p50,
+        p90, p99, max, failures, serverCpu / 1e6 / Math.max(1, ops), serverCpu / (double) wallNanos,
+        ops / Math.max(1e-9, serverCpu / 1e9), clientCpu / 1e6 / Math.max(1, ops), clientCpu / (double) elapsed,
+        loadBefore, loadAfter));
+    Workers.log("  server CPU per request by thread group (ms): " + byGroup + "; JIT compilation during the phase: "
+        + jitMillis + " ms");
+    notes.add(String.format(Locale.ROOT, "%s, %s client thread(s): %,d requests in %.1f s, %d failures, p90 %s ms, "
+            + "max %s ms, load average %s -> %s; server CPU per request by thread group (ms): %s; the server's JIT "
+            + "compiled for %d ms during the phase%s", label, threads, ops, elapsed / 1e9, failures, p90, max, loadBefore,
+        loadAfter, byGroup, jitMillis, jitMillis > 1000 ? " (still warming up: its CPU is in \"other\")" : ""));
+  }
+
+  /** An identity with scopes, its enrolled certificate and key, a resource server; then the client's hand-off. */
+  private void setUp(BenchApi api, Path handoff, int controlPort) throws Exception {
+    String id = api.workload("token-bench-client", List.of("orders.read", "orders.write"));
+    BenchApi.Enrolled enrolled = api.enrol(id);
+    api.resourceServer(AUDIENCE, "Orders");
+    byte[] tokenForm = ("grant_type=client_credentials&client_id=" + id + "&scope=orders.read&resource="
         + URLEncoder.encode(AUDIENCE, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+    TokenLoadClient.writeHandoff(handoff, api.base(), enrolled.key().getPrivate(), enrolled.certificatePem(),
+        enrolled.chainPem(), api.tlsCaFile(), tokenForm, controlPort);
 
     // one token, checked: bound to the enrolled certificate
-    String body = new String(postToken(keepAliveClient()), StandardCharsets.UTF_8);
-    String jwt = JSON.readTree(body).get("access_token").asText();
-    JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    TokenLoadClient client = TokenLoadClient.fromHandoff(handoff);
+    String body = new String(client.postToken(client.keepAliveClient()), StandardCharsets.UTF_8);
+    String jwt = BenchApi.JSON.readTree(body).get("access_token").asText();
+    JsonNode claims = BenchApi.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        MessageDigest.getInstance("SHA-256").digest(chain.get(0).getEncoded()));
+        MessageDigest.getInstance("SHA-256").digest(enrolled.leaf().getEncoded()));
     if (!expected.equals(claims.path("cnf").path("x5t#S256").asText())) {
       throw new IllegalStateException("the token is not bound to the client certificate: " + claims);
     }
@@ -180,99 +396,9 @@ public final class TokenApiBench {
         + "the token is " + jwt.length() + " characters");
   }
 
-  private void runPhases() throws Exception {
-    int seconds = intOption("seconds", 10);
-    int warmup = intOption("warmup", 5);
-    List<Integer> connections = Stream.of(options.getOrDefault("connections", "8,32").split(","))
-        .map(String::trim).map(Integer::parseInt).toList();
-    for (int n : connections) {
-      List<HttpClient> clients = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        clients.add(keepAliveClient());
-      }
-      phase("keep-alive", n, warmup, seconds, t -> () -> postToken(clients.get(t)));
-    }
-    int handshakeThreads = intOption("handshake-threads", 8);
-    if (handshakeThreads > 0) {
-      phase("new TLS connection per token", handshakeThreads, warmup, seconds, t -> this::postTokenOnNewConnection);
-    }
-  }
-
-  private void phase(String kind, int threads, int warmup, int seconds, java.util.function.IntFunction<Workers.Op> op)
-      throws Exception {
-    Workers.log("token " + kind + ": threads=" + threads + " warm-up " + warmup + " s, load="
-        + MachineFacts.loadAverage());
-    Workers.run(threads, warmup, Long.MAX_VALUE, op);
-    String loadBefore = MachineFacts.loadAverage();
-    long cpuBefore = EnrolmentApiBench.processCpuNanos();
-    Workers.Result r = Workers.run(threads, seconds, Long.MAX_VALUE, op);
-    long cpu = EnrolmentApiBench.processCpuNanos() - cpuBefore;
-    String loadAfter = MachineFacts.loadAverage();
-    String figure = "tokens issued, client_credentials over mutual TLS, " + kind;
-    rows.add(new String[] {figure, Workers.fmt(r.perSecond()), "tokens/s", Integer.toString(threads)});
-    rows.add(new String[] {"latency p50 / p99 (" + kind + ")", r.p50() + " / " + r.p99(), "ms",
-        Integer.toString(threads)});
-    rows.add(new String[] {"process CPU per token (server and client threads, " + kind + ")",
-        String.format(Locale.ROOT, "%.3f", cpu / 1e6 / Math.max(1, r.ops())), "ms", Integer.toString(threads)});
-    Workers.log(String.format(Locale.ROOT, "  %d tokens in %.1f s = %.0f/s, p50 %s ms, p90 %s ms, p99 %s ms, "
-            + "max %s ms, process CPU %.3f ms per token, failures %d, load %s -> %s", r.ops(),
-        r.elapsedNanos() / 1e9, r.perSecond(), r.p50(), Workers.ms(r.latency().getValueAtPercentile(90)), r.p99(),
-        Workers.ms(r.latency().getMaxValue()), cpu / 1e6 / Math.max(1, r.ops()), r.failures(), loadBefore,
-        loadAfter));
-    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): %,d tokens in %.1f s, %d failures, load average %s -> %s",
-        kind, threads, r.ops(), r.elapsedNanos() / 1e9, r.failures(), loadBefore, loadAfter));
-  }
-
-  private HttpClient keepAliveClient() {
-    return HttpClient.newBuilder().sslContext(mutualTls).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
-  }
-
-  /** One token request on {@code client}'s kept-alive connection; anything but 200 with a token fails. */
-  private byte[] postToken(HttpClient client) {
-    try {
-      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/oauth2/token"))
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(tokenForm)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200 || !new String(r.body(), StandardCharsets.UTF_8).contains("\"access_token\"")) {
-        throw new IllegalStateException("token answered " + r.statusCode() + ": "
-            + new String(r.body(), StandardCharsets.UTF_8));
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new IllegalStateException("request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  /** One token request on a new TLS connection with a full handshake, closed afterwards. */
-  private void postTokenOnNewConnection() {
-    try (SSLSocket socket = (SSLSocket) mutualTls.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(60_000);
-      socket.startHandshake();
-      OutputStream out = socket.getOutputStream();
-      out.write(("POST /oauth2/token HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-          + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + tokenForm.length
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(tokenForm);
-      out.flush();
-      ByteArrayOutputStream answer = new ByteArrayOutputStream(2048);
-      socket.getInputStream().transferTo(answer);
-      socket.getSession().invalidate(); // the next connection does a full handshake, not a resumption
-      String text = answer.toString(StandardCharsets.UTF_8);
-      if (!text.startsWith("HTTP/1.1 200") || !text.contains("\"access_token\"")) {
-        throw new IllegalStateException("token answered: " + text.lines().findFirst().orElse(""));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("request failed: " + e, e);
-    }
-  }
-
   /** Raw ES256 signatures per second: Nimbus + BouncyCastle as the key ring signs, and JCA SunEC. */
   private void measureRawSigning() throws Exception {
-    int seconds = intOption("sign-seconds", 5);
+    int seconds = intOption(options, "sign-seconds", 5);
     int cores = Runtime.getRuntime().availableProcessors();
     byte[] input = new byte[430];
     java.util.Arrays.fill(input, (byte) 'e');
@@ -284,7 +410,7 @@ public final class TokenApiBench {
     KeyPair sunKey = sun.generateKeyPair();
     JWSHeader header = new JWSHeader(JWSAlgorithm.ES256);
     Map<String, Workers.Op> signers = new LinkedHashMap<>();
-    signers.put("ES256 sign, BouncyCastle via Nimbus ECDSASigner (the server's key ring)", () -> {
+    signers.put(RAW_BC, () -> {
       try {
         ECDSASigner s = new ECDSASigner(bcKey.getPrivate(), Curve.P_256);
         s.getJCAContext().setProvider(BC);
@@ -318,6 +444,9 @@ public final class TokenApiBench {
           cpu.addAndGet(threads.getCurrentThreadCpuTime() - c0);
         });
         double perCpuSecond = r.ops() / Math.max(1e-9, cpu.get() / 1e9);
+        if (n == 1 && RAW_BC.equals(e.getKey())) {
+          rawSignPerCpuSecond = perCpuSecond;
+        }
         rows.add(new String[] {e.getKey(), Workers.fmt(r.perSecond()), "signatures/s", Integer.toString(n)});
         rows.add(new String[] {e.getKey() + ", per CPU-second of the signing threads", Workers.fmt(perCpuSecond),
             "signatures/CPU-s", Integer.toString(n)});
@@ -327,18 +456,6 @@ public final class TokenApiBench {
     }
     notes.add("raw signing: " + seconds + " s per measurement after 2 s of warm-up, before the server started; "
         + "the per-CPU-second rate counts only the signing threads' own CPU time (close to the rate on an idle core)");
-  }
-
-  private JsonNode post(String path, Map<String, ?> body, int expected) throws Exception {
-    HttpResponse<byte[]> r = admin.send(HttpRequest.newBuilder(base.resolve(path))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != expected) {
-      throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": "
-          + new String(r.body(), StandardCharsets.UTF_8));
-    }
-    return JSON.readTree(r.body());
   }
 
   private void printReport() {

@@ -2,8 +2,10 @@ package dev.bindery.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +18,9 @@ import org.HdrHistogram.Histogram;
  * histogram. Also the number formats of the reports.
  */
 final class Workers {
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private Workers() {}
 
   /** One operation; a thrown exception counts as a failure and the worker goes on. */
@@ -23,8 +28,11 @@ final class Workers {
     void run();
   }
 
-  /** Operations done, wall time over all threads, failures, and the merged latency histogram. */
-  record Result(long ops, long elapsedNanos, long failures, Histogram latency) {
+  /**
+   * Operations done, wall time over all threads, failures, the merged latency histogram, and the CPU time the
+   * worker threads themselves used (their own thread CPU time, not that of threads they handed work to).
+   */
+  record Result(long ops, long elapsedNanos, long failures, Histogram latency, long workerCpuNanos) {
     double perSecond() {
       return ops / (elapsedNanos / 1e9);
     }
@@ -51,6 +59,7 @@ final class Workers {
     CountDownLatch start = new CountDownLatch(1);
     AtomicLong ops = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    AtomicLong workerCpu = new AtomicLong();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     List<Histogram> histograms = new ArrayList<>();
     List<Thread> workers = new ArrayList<>();
@@ -66,6 +75,7 @@ final class Workers {
           Thread.currentThread().interrupt();
           return;
         }
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long n = 0;
         while (n < maxOps / threads) {
           long t0 = System.nanoTime();
@@ -82,6 +92,7 @@ final class Workers {
           n++;
         }
         ops.addAndGet(n);
+        workerCpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
       }, "bench-worker-" + t);
       workers.add(w);
       w.start();
@@ -103,7 +114,24 @@ final class Workers {
     }
     Histogram all = histogram();
     histograms.forEach(all::add);
-    return new Result(ops.get(), elapsed, failures.get(), all);
+    return new Result(ops.get(), elapsed, failures.get(), all, workerCpu.get());
+  }
+
+  /**
+   * The {@code --key=value} arguments from {@code args[from]} on; anything else prints {@code usage} and exits with
+   * status 2.
+   */
+  static Map<String, String> options(String[] args, int from, String usage) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = from; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || !a.contains("=")) {
+        System.err.println("unknown argument: " + a + "\n" + usage);
+        System.exit(2);
+      }
+      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+    }
+    return options;
   }
 
   static String fmt(double v) {

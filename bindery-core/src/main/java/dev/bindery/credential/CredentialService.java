@@ -21,6 +21,8 @@ import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
 import dev.bindery.security.RefusalLimiter;
 import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.StampedCache;
+import dev.bindery.store.StoreChanges;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import java.math.BigInteger;
@@ -71,6 +73,8 @@ public final class CredentialService {
   public static final Duration ENROLMENT_REFUSAL_WINDOW = Duration.ofMinutes(1);
   /** Sources whose refused enrolments are counted at once; see {@link RefusalLimiter}. */
   static final int ENROLMENT_TRACKED_SOURCES = 10_000;
+  /** Certificate authentications kept at most (the whole cache is dropped when it is full). */
+  static final int AUTHENTICATION_CACHE_SIZE = 10_000;
   /** The source of enrolments made in this process rather than over the network. */
   public static final String IN_PROCESS_SOURCE = "in-process";
 
@@ -81,6 +85,13 @@ public final class CredentialService {
   private final CredentialEvents events;
   private final LeakedAccessTokens leakedTokens;
   private final RefusalLimiter enrolmentRefusals;
+  /**
+   * Successful certificate authentications by x5t#S256, reused only while the store is unchanged since they were
+   * read ({@link StoreChanges}): any committed change on this node, or one seen on another node, drops them all.
+   * A hit is still checked for expiry at the request's time, and goes to the store when a use is due to be
+   * recorded. Refusals are never cached.
+   */
+  private final StampedCache<Thumbprint, AuthenticatedCredential> certificateAuthentications;
 
   /** A credential service whose leak reports recognise no access token ({@link LeakedAccessTokens#NONE}). */
   public CredentialService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
@@ -101,6 +112,7 @@ public final class CredentialService {
     this.ca = Objects.requireNonNull(ca);
     this.events = Objects.requireNonNull(events);
     this.leakedTokens = Objects.requireNonNull(leakedTokens);
+    this.certificateAuthentications = new StampedCache<>(tx.transactor().changes(), AUTHENTICATION_CACHE_SIZE);
     this.enrolmentRefusals = new RefusalLimiter(tx.clock(), ENROLMENT_REFUSALS_PER_WINDOW, ENROLMENT_REFUSAL_WINDOW,
         ENROLMENT_TRACKED_SOURCES);
   }
@@ -244,9 +256,16 @@ public final class CredentialService {
       throw new RejectedException(ErrorCode.CLIENT_CERTIFICATE_REQUIRED, "a client certificate is required");
     }
     Thumbprint thumbprint = CredentialKeys.x5tS256(leaf);
-    return authenticate(requestId, now, refusals, t -> t.credentials().findByThumbprint(CredentialType.X509_SVID,
-            thumbprint)
-        .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)), NO_STEP);
+    AuthenticatedCredential cached = certificateAuthentications.get(thumbprint);
+    if (cached != null && !cached.credential().expiredAt(now) && !useDue(cached.credential(), now)) {
+      return new AuthenticatedCredential(cached.credential(), cached.identity(), now);
+    }
+    long stamp = certificateAuthentications.stamp();
+    AuthenticatedCredential authenticated = authenticate(requestId, now, refusals,
+        t -> t.credentials().findByThumbprint(CredentialType.X509_SVID, thumbprint)
+            .or(() -> t.credentials().findByThumbprint(CredentialType.SELF_SIGNED_CERTIFICATE, thumbprint)), NO_STEP);
+    certificateAuthentications.put(thumbprint, authenticated, stamp);
+    return authenticated;
   }
 
   /**
@@ -268,6 +287,11 @@ public final class CredentialService {
     Objects.requireNonNull(alsoInTransaction);
     return authenticate(requestId, now, refusals, t -> t.credentials().findById(id)
         .filter(c -> c.type() == CredentialType.PUBLIC_KEY), alsoInTransaction);
+  }
+
+  /** Whether a use of {@code c} at {@code now} is to be recorded ({@link #LAST_USED_GRANULARITY}). */
+  private static boolean useDue(Credential c, Instant now) {
+    return c.lastUsedAt() == null || c.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now);
   }
 
   /**
@@ -300,7 +324,7 @@ public final class CredentialService {
         return refusal; // returned, not thrown: a quarantine made by the check must commit
       }
       alsoInTransaction.accept(t);
-      if (c.lastUsedAt() == null || c.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+      if (useDue(c, now)) {
         t.credentials().recordUse(c.id(), now);
         c = c.withLastUsedAt(now);
       }

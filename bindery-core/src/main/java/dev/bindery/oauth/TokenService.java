@@ -1,11 +1,13 @@
 package dev.bindery.oauth;
 
 import dev.bindery.identity.Identity;
+import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.IdentityStatus;
 import dev.bindery.identity.Scope;
 import dev.bindery.common.RejectedException;
 import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventType;
+import dev.bindery.store.StampedCache;
 import dev.bindery.store.Transactor;
 import dev.bindery.token.AccessTokenIssuer;
 import dev.bindery.token.Audience;
@@ -27,7 +29,8 @@ import java.util.function.ToIntFunction;
 /**
  * The {@code client_credentials} grant (RFC 6749 section 4.4) for an authenticated client: checks the request
  * against the identity and its token policy, and mints the access token. Nothing is written to the store: one
- * read of the token policy, the requested resource servers and the identity's latest revocation event, then a
+ * read of the token policy, the requested resource servers and the identity's latest revocation event (cached while
+ * the store is unchanged), then a
  * signature.
  *
  * <ul>
@@ -53,12 +56,22 @@ import java.util.function.ToIntFunction;
 public final class TokenService {
   public static final int MAX_RESOURCES = 10;
   public static final int MAX_SCOPES = 100;
+  /** Identities and resource lists whose token policy is kept at most (all dropped when full). */
+  static final int POLICY_CACHE_SIZE = 10_000;
   private final Transactor store;
   private final AccessTokenIssuer issuer;
   private final TokenSettings settings;
   private final Clock clock;
   private final Supplier<String> issuerUrl;
   private final ToIntFunction<Scope> scopeMinLevel;
+  /**
+   * The token policy (and the identity's latest revocation event) of an identity for a list of requested resource servers that all exist, reused only while
+   * the store is unchanged since it was read ({@link dev.bindery.store.StoreChanges}); an unknown resource server is
+   * never cached.
+   */
+  private final StampedCache<PolicyKey, Stored> policies;
+
+  private record PolicyKey(IdentityId identity, List<Audience> audiences) {}
 
   /**
    * @param issuerUrl the {@code iss} of every token: the configured public URL of this deployment
@@ -80,6 +93,7 @@ public final class TokenService {
     this.clock = Objects.requireNonNull(clock);
     this.issuerUrl = Objects.requireNonNull(issuerUrl);
     this.scopeMinLevel = Objects.requireNonNull(scopeMinLevel);
+    this.policies = new StampedCache<>(store.changes(), POLICY_CACHE_SIZE);
   }
 
   /**
@@ -98,16 +112,22 @@ public final class TokenService {
     }
     Set<Scope> scopes = scopes(scope, identity, scopeMinLevel);
     List<Audience> requested = audiences(resources);
-    Stored stored = store.read(t -> {
-      for (Audience a : requested) {
-        if (t.resourceServers().find(a).isEmpty()) {
-          throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
-              "resource '" + a.value() + "' is not a registered resource server");
+    PolicyKey key = new PolicyKey(identity.id(), List.copyOf(requested));
+    Stored stored = policies.get(key);
+    if (stored == null) {
+      long stamp = policies.stamp();
+      stored = store.read(t -> {
+        for (Audience a : requested) {
+          if (t.resourceServers().find(a).isEmpty()) {
+            throw new OAuthException(OAuthError.INVALID_TARGET, "resource_unknown",
+                "resource '" + a.value() + "' is not a registered resource server");
+          }
         }
-      }
-      return new Stored(t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id())),
-          latestIdentityEvent(t, identity.id().value()));
-    });
+        return new Stored(t.tokenPolicies().find(identity.id()).orElseGet(() -> TokenPolicy.defaultFor(identity.id())),
+            latestIdentityEvent(t, identity.id().value()));
+      });
+      policies.put(key, stored, stamp);
+    }
     TokenPolicy policy = stored.policy();
     List<Audience> audiences = requested;
     if (audiences.isEmpty()) {

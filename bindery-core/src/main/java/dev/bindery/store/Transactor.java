@@ -17,4 +17,12 @@ public interface Transactor {
 
   /** True if the store answers (readiness). */
   boolean ping();
+
+  /**
+   * What caches of reads from this store may rely on ({@link StampedCache}); by default nothing may be cached. A
+   * store that returns more must keep the contract of {@link StoreChanges}.
+   */
+  default StoreChanges changes() {
+    return StoreChanges.NONE;
+  }
 }

@@ -7,7 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
 import dev.bindery.audit.AuditRecord;
 import dev.bindery.audit.Outcome;
 import dev.bindery.security.Caller;
@@ -15,6 +15,7 @@ import dev.bindery.security.SecretSealer;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class KeyRing {
   private final KeyRingSettings settings;
   private final SecureRandom random;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
+  private final Map<String, PreparedSigner> signers = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
   private volatile Instant lastUnknownKidReload;
 
@@ -83,20 +84,41 @@ public final class KeyRing {
 
   /**
    * Signs {@code claims} with the current key: header {@code alg} ES256, {@code typ} {@code type}, {@code kid}.
-   * Returns the compact serialization.
+   * Returns the compact serialization (RFC 7515 section 7.1). The encoded header of each key and type is kept, so a
+   * token costs the claims' JSON, one signature and the base64url encodings.
    */
   public String sign(JOSEObjectType type, JWTClaimsSet claims) {
     LoadedKey current = fresh().current();
-    JWSSigner signer = signers.computeIfAbsent(current.stored().kid(),
-        kid -> SigningKeyMaterial.signer(current.stored(), sealer));
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(current.stored().kid()).build();
-    SignedJWT jwt = new SignedJWT(header, claims);
-    try {
-      jwt.sign(signer);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing with key " + current.stored().kid() + " failed", e);
+    PreparedSigner prepared = signers.computeIfAbsent(current.stored().kid(),
+        kid -> new PreparedSigner(kid, SigningKeyMaterial.signer(current.stored(), sealer, random)));
+    return prepared.sign(type, claims);
+  }
+
+  /** The signer of one key and its encoded JWS headers by {@code typ}. */
+  private static final class PreparedSigner {
+    private final String kid;
+    private final JWSSigner signer;
+    private final Map<JOSEObjectType, Header> headers = new ConcurrentHashMap<>();
+
+    private record Header(JWSHeader header, String encoded) {}
+
+    PreparedSigner(String kid, JWSSigner signer) {
+      this.kid = kid;
+      this.signer = signer;
     }
-    return jwt.serialize();
+
+    String sign(JOSEObjectType type, JWTClaimsSet claims) {
+      Header h = headers.computeIfAbsent(type, t -> {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(t).keyID(kid).build();
+        return new Header(header, header.toBase64URL().toString());
+      });
+      String signingInput = h.encoded() + '.' + Base64URL.encode(claims.toString());
+      try {
+        return signingInput + '.' + signer.sign(h.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
+      } catch (JOSEException e) {
+        throw new IllegalStateException("signing with key " + kid + " failed", e);
+      }
+    }
   }
 
   /** The id of the key that signs now. */

@@ -79,8 +79,11 @@ final class SigningKeyMaterial {
     }
   }
 
-  /** Opens the sealed private key of a key that is not retired, as a signer. */
-  static JWSSigner signer(StoredSigningKey key, SecretSealer sealer) {
+  /**
+   * Opens the sealed private key of a key that is not retired, as a signer drawing the ECDSA nonces from
+   * {@code random} (without one, Nimbus creates a new {@code SecureRandom} for every signature).
+   */
+  static JWSSigner signer(StoredSigningKey key, SecretSealer sealer, SecureRandom random) {
     byte[] sealed = key.sealedPrivateKey();
     if (sealed == null) {
       throw new IllegalStateException("signing key " + key.kid() + " is retired and has no private key");
@@ -90,6 +93,7 @@ final class SigningKeyMaterial {
       PrivateKey privateKey = KeyFactory.getInstance("EC", PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       ECDSASigner signer = new ECDSASigner(privateKey, Curve.P_256);
       signer.getJCAContext().setProvider(PROVIDER);
+      signer.getJCAContext().setSecureRandom(random);
       return signer;
     } catch (GeneralSecurityException | JOSEException e) {
       throw new IllegalStateException("the sealed signing key " + key.kid() + " does not decode as an EC key");

@@ -135,6 +135,8 @@ public final class BinderyServer implements AutoCloseable {
         config.dbPoolSize()));
     AuthorizationServer oauth = null;
     try {
+      // caches of store reads (certificate authentication, token policies) follow other nodes' changes
+      db.watchOtherNodes();
       AuditedTransactor tx = new AuditedTransactor(db.transactor(), clock);
       Authorizer authz = new Authorizer(clock, config.stepUpWindow());
       OperatorService operators = new OperatorService(tx, authz, random, sealer, config.issuerLabel());

@@ -2,12 +2,23 @@ package dev.bindery.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.bindery.store.ChangeTracker;
+import dev.bindery.store.StoreChanges;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 
 /**
  * The JDBC store: a HikariCP pool, Flyway migrations applied at open (plain SQL: {@code db/migration} for
@@ -22,10 +33,66 @@ public final class Database implements AutoCloseable {
 
   private final RevocationListeners revocationListeners = new RevocationListeners();
 
-  private Database(HikariDataSource dataSource) {
+  /**
+   * How often {@link #watchOtherNodes} re-reads the audit chain head; the same interval as the revocation feed's
+   * re-read for other nodes' events.
+   */
+  public static final Duration WATCH_INTERVAL = Duration.ofMillis(200);
+  /** Caches are bypassed when the head was not read for this long (the watcher is stuck or the store is away). */
+  public static final Duration WATCH_MAX_SILENCE = Duration.ofSeconds(1);
+
+  private final ChangeTracker changes;
+  private ScheduledExecutorService watcher;
+  private volatile boolean watchFailing;
+
+  private Database(HikariDataSource dataSource, LongSupplier nanoTime) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource);
-    this.transactor = new JdbiTransactor(jdbi, revocationListeners);
+    this.changes = new ChangeTracker(WATCH_MAX_SILENCE, nanoTime);
+    this.transactor = new JdbiTransactor(jdbi, revocationListeners, changes);
+  }
+
+  /**
+   * Starts re-reading the audit chain head every {@link #WATCH_INTERVAL}, so that this node's caches of store reads
+   * ({@link Transactor#changes()}) drop what other nodes sharing the database changed: every state change appends an
+   * audit event in the same transaction, so the head moves with every commit that changed anything. Until the first
+   * read, and whenever reads stop for
+   * {@link #WATCH_MAX_SILENCE}, nothing is cached. Without this watcher nothing is cached at all. Stopped by
+   * {@link #close()}.
+   */
+  public synchronized void watchOtherNodes() {
+    if (watcher != null) {
+      return;
+    }
+    watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bindery-store-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    watcher.scheduleWithFixedDelay(this::readHeadOnce, 0, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * One read of the audit chain head for {@link ChangeTracker#observedHead}. A failure is skipped (the tracker stops
+   * allowing cached reads once the silence lasts {@link #WATCH_MAX_SILENCE}); it is logged when reads start failing
+   * and when they work again, not every time.
+   */
+  void readHeadOnce() {
+    long started = changes.now();
+    try {
+      long head = transactor.read(t -> t.audit().head()).seq();
+      changes.observedHead(head, started);
+      if (watchFailing) {
+        watchFailing = false;
+        org.slf4j.LoggerFactory.getLogger(Database.class).info("event=store_watch_recovered");
+      }
+    } catch (RuntimeException e) {
+      if (!watchFailing) {
+        watchFailing = true;
+        org.slf4j.LoggerFactory.getLogger(Database.class).warn("event=store_watch_failed exception={} "
+            + "(store reads are not cached until the audit head can be read again)", e.getClass().getName());
+      }
+    }
   }
 
   /**
@@ -59,6 +126,11 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and applies pending migrations; fails with a clear message if the database is unreachable. */
   public static Database open(JdbcSettings settings) {
+    return open(settings, System::nanoTime);
+  }
+
+  /** As {@link #open(JdbcSettings)}, with the monotonic clock of the watcher's silence limit (tests control it). */
+  static Database open(JdbcSettings settings, LongSupplier nanoTime) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.url());
     config.setUsername(settings.user());
@@ -85,7 +157,7 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw new IllegalStateException("database migration failed: " + rootMessage(e), e);
     }
-    return new Database(ds);
+    return new Database(ds, nanoTime);
   }
 
   /** Migrations for every database; version numbers are shared with the vendor folders below. */
@@ -122,24 +194,44 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (watcher != null) {
+        watcher.shutdownNow();
+      }
+    }
     dataSource.close();
   }
 
   private static final class JdbiTransactor implements Transactor {
     private final Jdbi jdbi;
     private final Runnable revocationCommitted;
+    private final ChangeTracker changes;
 
-    JdbiTransactor(Jdbi jdbi, Runnable revocationCommitted) {
+    JdbiTransactor(Jdbi jdbi, Runnable revocationCommitted, ChangeTracker changes) {
       this.jdbi = jdbi;
       this.revocationCommitted = revocationCommitted;
+      this.changes = changes;
     }
 
     @Override
     public <T> T inTransaction(Function<Tx, T> work) {
-      // READ COMMITTED is the pool's setting for every connection (see open). Naming the level here again made
-      // Jdbi read and restore it around each transaction, which the PostgreSQL driver answers with a
-      // SHOW TRANSACTION ISOLATION LEVEL round trip: six extra round trips per transaction (bindery-bench).
-      return jdbi.inTransaction(h -> work.apply(new JdbcTx(h, revocationCommitted)));
+      WriteMarker writes = new WriteMarker(changes);
+      try {
+        // READ COMMITTED is the pool's setting for every connection (see open). Naming the level here again made
+        // Jdbi read and restore it around each transaction, which the PostgreSQL driver answers with a
+        // SHOW TRANSACTION ISOLATION LEVEL round trip: six extra round trips per transaction (bindery-bench).
+        return jdbi.inTransaction(h -> {
+          h.addCustomizer(writes);
+          return work.apply(new JdbcTx(h, revocationCommitted));
+        });
+      } finally {
+        writes.transactionEnded();
+      }
+    }
+
+    @Override
+    public StoreChanges changes() {
+      return changes;
     }
 
     @Override
@@ -148,6 +240,45 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
       } catch (RuntimeException e) {
         return false;
+      }
+    }
+  }
+
+  /**
+   * Tells the {@link ChangeTracker} that a transaction writes, before its first statement that is not a plain
+   * {@code SELECT} runs (so before the commit), and that it ended. Statements that only record when a credential or
+   * an operator token was last used are not changes for the caches: nothing cached depends on them, and counting
+   * them would drop every cache once a minute per active credential.
+   */
+  static final class WriteMarker implements StatementCustomizer {
+    private static final Pattern USE_RECORD = Pattern.compile(
+        "UPDATE (credentials|operator_tokens) SET last_used_at = :at WHERE id = :id"
+            + "( AND \\(last_used_at IS NULL OR last_used_at < :at\\))?");
+    private final ChangeTracker changes;
+    private boolean wrote;
+
+    WriteMarker(ChangeTracker changes) {
+      this.changes = changes;
+    }
+
+    @Override
+    public void beforeExecution(PreparedStatement statement, StatementContext ctx) {
+      if (!wrote && writes(ctx.getRawSql())) {
+        wrote = true;
+        changes.writeStarted();
+      }
+    }
+
+    static boolean writes(String sql) {
+      String s = sql.strip();
+      boolean select = s.regionMatches(true, 0, "SELECT", 0, 6) && (s.length() == 6 || !Character.isLetterOrDigit(
+          s.charAt(6)));
+      return !select && !USE_RECORD.matcher(s).matches();
+    }
+
+    void transactionEnded() {
+      if (wrote) {
+        changes.writeEnded();
       }
     }
   }
