@@ -283,7 +283,7 @@ public final class RebindingBench {
     }
     String t = Integer.toString(threads);
     rows.add(new String[] {"level-2 recover applied (create + owner and security officer approvals + apply)",
-        Workers.fmt(r.perSecond()), "re-bindings/s", t});
+        String.format(Locale.ROOT, "%.1f", r.perSecond()), "re-bindings/s", t});
     rows.add(new String[] {"whole re-binding p50 / p99", r.p50() + " / " + r.p99(), "ms", t});
     rows.add(new String[] {"apply step p50 / p99", Workers.ms(applyLatency.getValueAtPercentile(50)) + " / "
         + Workers.ms(applyLatency.getValueAtPercentile(99)), "ms", t});
