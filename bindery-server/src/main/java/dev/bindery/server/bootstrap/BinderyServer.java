@@ -83,14 +83,16 @@ public final class BinderyServer implements AutoCloseable {
   private final AuthorizationServer oauth;
   private final NotificationService notifications;
   private final WebhookDispatcher dispatcher;
+  private final Services services;
   /** The actor of the changes a followed "this was not us" link makes (its holder is not an operator). */
   static final String DISAVOW_ACTOR = "disavow_link";
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
       CredentialService credentials, AuthorizationServer oauth, NotificationService notifications,
-      WebhookDispatcher dispatcher) {
+      WebhookDispatcher dispatcher, Services services) {
     this.config = config;
+    this.services = services;
     this.database = database;
     this.javalin = javalin;
     this.app = app;
@@ -197,7 +199,8 @@ public final class BinderyServer implements AutoCloseable {
       WebhookDispatcher dispatcher = new WebhookDispatcher(notifications, clock, notify.timeout(), started::publicUrl,
           new NotificationMetrics(registry));
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
-          identityCa, credentials, oauth, notifications, dispatcher);
+          identityCa, credentials, oauth, notifications, dispatcher,
+          new Services(operators, identities, changeRequests));
       oauth.started(s.baseUri());
       if (notify.enabled()) {
         dispatcher.start(notify.pollInterval());
@@ -282,6 +285,13 @@ public final class BinderyServer implements AutoCloseable {
   }
 
   /** The revocation feed of this node. */
+  /** The node's core services, for load drivers and tests that call the engine in the same JVM. */
+  public record Services(OperatorService operators, IdentityService identities, ChangeRequestService changeRequests) {}
+
+  public Services services() {
+    return services;
+  }
+
   public dev.bindery.revocation.RevocationFeed revocationFeed() {
     return oauth.revocationFeed();
   }
