@@ -189,7 +189,7 @@ public final class IdentityCommands extends ClientGroup {
   }
 
   @Command(name = "suspend", description = "Suspend an identity (POST /api/v1/identities/{id}/suspend).")
-  static final class Suspend extends LifecycleChange {
+  static final class Suspend extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -209,7 +209,7 @@ public final class IdentityCommands extends ClientGroup {
   }
 
   @Command(name = "resume", description = "Resume a suspended identity (POST /api/v1/identities/{id}/resume).")
-  static final class Resume extends LifecycleChange {
+  static final class Resume extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -224,7 +224,7 @@ public final class IdentityCommands extends ClientGroup {
   @Command(name = "retire", description = {
       "Retire an identity for good (POST /api/v1/identities/{id}/retire).",
       "A retired identity is never reused; see 'reprovision' for its federated subject."})
-  static final class Retire extends LifecycleChange {
+  static final class Retire extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -241,12 +241,22 @@ public final class IdentityCommands extends ClientGroup {
     }
   }
 
-  /** A lifecycle change: POST to {@code /identities/{id}/<action>} with the version in If-Match. */
-  abstract static class LifecycleChange extends ApiCommand {
+  /**
+   * A versioned change of an identity: POST to {@code /identities/{id}/<action>} (lifecycle, locks) or PUT to
+   * {@code /identities/{id}/<part>} (owners, scopes, assurance), with the version in If-Match.
+   */
+  abstract static class VersionedChange extends ApiCommand {
     protected int change(String id, String action, ObjectNode body, VersionOption version) {
+      return send(ApiRequest.post("identities", id, action), id, body, version);
+    }
+
+    protected int replace(String id, String part, ObjectNode body, VersionOption version) {
+      return send(ApiRequest.put("identities", id, part), id, body, version);
+    }
+
+    private int send(ApiRequest request, String id, ObjectNode body, VersionOption version) {
       long expected = versionToMatch(version.version, "identities", id);
-      printer().resource(api().send(ApiRequest.post("identities", id, action).ifMatch(expected).body(body))
-          .json());
+      printer().resource(api().send(request.ifMatch(expected).body(body)).json());
       return ExitCodes.OK;
     }
   }
@@ -303,7 +313,7 @@ public final class IdentityCommands extends ClientGroup {
 
   @Command(name = "owners", description = {
       "Transfer ownership (PUT /api/v1/identities/{id}/owners; needs a recent step-up)."})
-  static final class Owners extends ApiCommand {
+  static final class Owners extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -321,17 +331,14 @@ public final class IdentityCommands extends ClientGroup {
       ObjectNode body = Json.object();
       body.put("owner_team", ownerTeam);
       body.put("backup_owner", backupOwner);
-      long expected = versionToMatch(version.version, "identities", id);
-      printer().resource(api().send(ApiRequest.put("identities", id, "owners").ifMatch(expected).body(body))
-          .json());
-      return ExitCodes.OK;
+      return replace(id, "owners", body, version);
     }
   }
 
   @Command(name = "scopes", description = {
       "Replace an identity's scopes (PUT /api/v1/identities/{id}/scopes).",
       "Give every scope it should have; --none removes them all."})
-  static final class Scopes extends ApiCommand {
+  static final class Scopes extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -350,10 +357,7 @@ public final class IdentityCommands extends ClientGroup {
       }
       ObjectNode body = Json.object();
       scopes.forEach(body.putArray("scopes")::add);
-      long expected = versionToMatch(version.version, "identities", id);
-      printer().resource(api().send(ApiRequest.put("identities", id, "scopes").ifMatch(expected).body(body))
-          .json());
-      return ExitCodes.OK;
+      return replace(id, "scopes", body, version);
     }
   }
 
@@ -374,7 +378,7 @@ public final class IdentityCommands extends ClientGroup {
   @Command(name = "assurance", description = {
       "Set an identity's assurance level, 1 to 3 (PUT /api/v1/identities/{id}/assurance).",
       "An admin or an owner raises it; only a security officer with a recent step-up lowers it."})
-  static final class Assurance extends ApiCommand {
+  static final class Assurance extends VersionedChange {
     @Parameters(index = "0", paramLabel = "ID", description = "Identity id.")
     String id;
 
@@ -393,10 +397,7 @@ public final class IdentityCommands extends ClientGroup {
       if (reason != null) {
         body.put("reason", reason);
       }
-      long expected = versionToMatch(version.version, "identities", id);
-      printer().resource(api().send(ApiRequest.put("identities", id, "assurance").ifMatch(expected).body(body))
-          .json());
-      return ExitCodes.OK;
+      return replace(id, "assurance", body, version);
     }
   }
 
@@ -421,7 +422,7 @@ public final class IdentityCommands extends ClientGroup {
   }
 
   /** A lifecycle change that needs a reason: {@code lock} and {@code unlock}. */
-  abstract static class ReasonedChange extends LifecycleChange {
+  abstract static class ReasonedChange extends VersionedChange {
     @Parameters(paramLabel = "ID", description = "Identity id.")
     String id;
 
