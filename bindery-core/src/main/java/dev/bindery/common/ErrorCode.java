@@ -91,7 +91,20 @@ public enum ErrorCode {
   // notifications (issue 5)
   WEBHOOK_NOT_FOUND("webhook_not_found", Category.NOT_FOUND),
   WEBHOOK_LIMIT_REACHED("webhook_limit_reached", Category.CONFLICT),
-  DISAVOW_LINK_INVALID("disavow_link_invalid", Category.NOT_FOUND);
+  DISAVOW_LINK_INVALID("disavow_link_invalid", Category.NOT_FOUND),
+  // support desk (issue 6)
+  /** A support action without its ticket or out-of-band verification evidence; the message names every gap. */
+  EVIDENCE_MISSING("evidence_missing", Category.UNPROCESSABLE),
+  /** An agent acting on an identity their own team owns, or on their own operator account. */
+  SUPPORT_CONFLICT_OF_INTEREST("support_conflict_of_interest", Category.FORBIDDEN),
+  SUPPORT_ACTION_NOT_FOUND("support_action_not_found", Category.NOT_FOUND),
+  /** The target has no owner webhook to deliver a temporary credential or recovery codes to. */
+  NO_DELIVERY_CHANNEL("no_delivery_channel", Category.UNPROCESSABLE),
+  SUPPORT_ALERT_NOT_FOUND("support_alert_not_found", Category.NOT_FOUND),
+  /** A recovery code that is unknown, used, replaced or of another identity. */
+  RECOVERY_CODE_INVALID("recovery_code_invalid", Category.UNAUTHENTICATED),
+  /** A temporary TOTP enrolment code that is unknown, used, expired or of another operator. */
+  TOTP_ENROLMENT_CODE_INVALID("totp_enrolment_code_invalid", Category.UNAUTHENTICATED);
 
   /**
    * What kind of rejection a code is; the edge maps each to one status. {@code UNPROCESSABLE} is a well-formed
