@@ -8,8 +8,12 @@ import java.util.Optional;
 /**
  * What a resource server knows about one HTTP request, independent of any framework: the method, the URL
  * the client called (scheme, host, port and path as the client saw them; query and fragment are ignored),
- * every {@code Authorization} and {@code DPoP} header value, and the client certificate of the TLS connection
- * (or forwarded by a trusted proxy), if any.
+ * every {@code Authorization} and {@code DPoP} header value, and the client certificate, if any.
+ *
+ * <p>The client certificate is chosen by the TCP peer, as {@code BinderyAuthFilter} and the Bindery server do:
+ * when the peer is a trusted TLS-terminating proxy, the certificate it forwards (RFC 9440 {@code Client-Cert}),
+ * never the proxy's own TLS certificate, and none when it forwards none; from any other peer, the certificate
+ * of its TLS connection, never a forwarded header.
  */
 public final class RequestFacts {
   private final String method;

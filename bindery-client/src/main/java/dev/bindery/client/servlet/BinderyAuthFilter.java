@@ -24,11 +24,19 @@ import java.util.Set;
 
 /**
  * A Jakarta Servlet filter that lets a request through only with a valid Bindery access token, verified by
- * {@link BinderyTokenVerifier}. It reads {@code Authorization} and {@code DPoP}, and the client certificate
- * from the TLS connection ({@code jakarta.servlet.request.X509Certificate}). When the TCP peer is one of the
- * configured trusted proxies, the certificate comes instead from the proxy's RFC 9440 {@code Client-Cert}
- * header (and the proxy's own TLS certificate is ignored); from any other peer that header is ignored, so a
- * forged one gets nothing.
+ * {@link BinderyTokenVerifier}. It reads {@code Authorization} and {@code DPoP}, and the client certificate,
+ * which the TCP peer ({@code getRemoteAddr()}, never {@code X-Forwarded-For}) alone decides, by the same rule as
+ * the Bindery server (docs/api.md, "Behind a TLS-terminating proxy"):
+ *
+ * <ul>
+ *   <li>From one of the configured trusted proxies: only its RFC 9440 {@code Client-Cert} header; none without
+ *       one. The proxy's own TLS certificate is never the client's: a proxy that does mutual TLS to its upstream
+ *       (Envoy, nginx {@code proxy_ssl_certificate}) presents it on every request it relays, so taking it would
+ *       match any token bound to the proxy for every client behind it.
+ *   <li>From any other peer: the certificate of its TLS connection
+ *       ({@code jakarta.servlet.request.X509Certificate}); a {@code Client-Cert} header is ignored without being
+ *       parsed, so a forged one gets nothing (RFC 9440 section 4).
+ * </ul>
  *
  * <p>An accepted request continues with the {@link VerifiedAccessToken} in the request attribute
  * {@link #VERIFIED_TOKEN_ATTRIBUTE}. A refused one is answered here: the RFC 6750 / RFC 9449 status,
@@ -97,6 +105,7 @@ public final class BinderyAuthFilter implements Filter {
 
   private X509Certificate clientCertificate(HttpServletRequest request) {
     if (trustedProxies.contains(request.getRemoteAddr())) {
+      // the proxy's own TLS certificate is deliberately not read: it is the proxy's, not its client's
       List<String> forwarded = headers(request, ClientCertHeader.NAME);
       if (forwarded.size() > 1) {
         throw new IllegalArgumentException("more than one Client-Cert header");

@@ -51,6 +51,10 @@ public final class TrustedProxies {
         if (prefix < 0 || prefix > bits) {
           throw new IllegalArgumentException("bad prefix length: " + entry);
         }
+        if (prefix == 0) {
+          // a /0 range trusts every address, so anyone could forge the certificate header (the server refuses it too)
+          throw new IllegalArgumentException("a /0 range would trust every address: " + entry);
+        }
       }
       ranges.add(new Range(address, prefix));
     }

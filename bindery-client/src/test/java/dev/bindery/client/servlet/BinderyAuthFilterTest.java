@@ -109,20 +109,37 @@ class BinderyAuthFilterTest {
   }
 
   @Test
-  void clientCertHeaderFromATrustedProxy_used() throws Exception {
+  void clientCertHeaderFromATrustedProxyWithItsOwnTlsCertificate_theHeadersCertificateIsTheClients()
+      throws Exception {
     request.remoteAddr = "10.1.2.3";
     request.header("Authorization", "Bearer " + aliceToken());
     request.header("Client-Cert", clientCert(f.alice.certificate()));
-    // the proxy's own TLS certificate is not the client's
+    // the proxy's own TLS certificate (it does mutual TLS upstream) is not the client's
     request.attributes.put(BinderyAuthFilter.CERTIFICATE_ATTRIBUTE, new X509Certificate[] {f.bob.certificate()});
 
     run(filter);
 
     assertThat(chain.calls).isEqualTo(1);
+    assertThat(((VerifiedAccessToken) chain.tokenSeen).subject()).isEqualTo("nhi_aaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assertThat(response.status).isEqualTo(200);
+  }
+
+  @Test
+  void malformedClientCertHeaderFromATrustedProxyWithItsOwnTlsCertificate_400NotTheTlsCertificate()
+      throws Exception {
+    request.remoteAddr = "10.1.2.3";
+    request.header("Authorization", "Bearer " + aliceToken());
+    request.header("Client-Cert", ":bm90IGEgY2VydGlmaWNhdGU=:");
+    request.attributes.put(BinderyAuthFilter.CERTIFICATE_ATTRIBUTE, new X509Certificate[] {f.alice.certificate()});
+
+    run(filter);
+
+    assertRefused(400, "invalid_request", "Client-Cert is not an X.509 certificate");
   }
 
   @Test
   void trustedProxyWithoutClientCertHeader_noCertificate_evenIfItsTlsHasOne() throws Exception {
+    // the proxy's own certificate, even one a token is bound to, never stands in for a missing header
     request.remoteAddr = "10.1.2.3";
     request.header("Authorization", "Bearer " + aliceToken());
     request.attributes.put(BinderyAuthFilter.CERTIFICATE_ATTRIBUTE, new X509Certificate[] {f.alice.certificate()});

@@ -30,11 +30,11 @@ class TrustedProxiesTest {
     assertThat(TrustedProxies.none().contains(null)).isFalse();
   }
 
-  @Test
-  void zeroPrefix_matchesTheWholeFamilyOnly() {
-    TrustedProxies all4 = TrustedProxies.of("0.0.0.0/0");
-    assertThat(all4.contains("8.8.8.8")).isTrue();
-    assertThat(all4.contains("::2")).isFalse();
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0.0.0/0", "::/0", "10.0.0.0/8, 0.0.0.0/0"})
+  void zeroPrefix_refused_becauseItWouldTrustEveryAddress(String entries) {
+    assertThatThrownBy(() -> TrustedProxies.of(entries.split(", ")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/0");
   }
 
   @ParameterizedTest

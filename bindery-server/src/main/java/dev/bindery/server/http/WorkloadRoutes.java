@@ -17,9 +17,10 @@ import java.util.Objects;
  * {@code POST /api/v1/renew}, authenticated by the X.509-SVID the workload presents in the TLS handshake (or that a
  * trusted TLS-terminating proxy forwards).
  *
- * <p>The certificate comes from {@link ClientCertificates}: the TLS peer chain, already validated by the handshake
- * (PKIX to the identity CA, or a single self-signed certificate), or else a chain forwarded by a trusted proxy and
- * validated the same way (a malformed header is 400 {@code certificate_malformed}, a chain the handshake would refuse
+ * <p>The certificate comes from {@link ClientCertificates}: from a trusted proxy, only the chain it forwards,
+ * validated as the handshake would (the proxy's own TLS certificate is never the client's); from any other peer, only
+ * the TLS peer chain, already validated by the handshake (PKIX to the identity CA, or a single self-signed
+ * certificate) (a malformed header is 400 {@code certificate_malformed}, a chain the handshake would refuse
  * 401 {@code client_certificate_untrusted}); {@link CredentialService#authenticateCertificate} then checks the
  * credential behind the leaf.
  *

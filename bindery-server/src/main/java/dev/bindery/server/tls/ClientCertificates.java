@@ -18,20 +18,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The client certificate chain of a request, leaf first, for every route that authenticates by certificate (the
  * OAuth endpoints, the revocation feed, introspection, {@code POST /api/v1/renew}). It is the only code that reads
- * the TLS peer chain or a forwarded certificate header:
+ * the TLS peer chain or a forwarded certificate header, and the TCP peer ({@code getRemoteAddr()}, never
+ * {@code X-Forwarded-For}) alone decides which of the two is the client's:
  *
  * <ol>
- *   <li>The chain the client presented in this connection's TLS handshake (the servlet request attribute
- *       {@value #PEER_CERTIFICATES}), when there is one. Then a forwarded header is never read, from any peer: a
- *       certificate proven in Bindery's own handshake beats a claim about another one, so a TLS-terminating proxy
- *       that re-encrypts to Bindery must not present a client certificate of its own.
- *   <li>Otherwise, only when the TCP peer ({@code getRemoteAddr()}, never {@code X-Forwarded-For}) is one of the
- *       {@link TrustedProxies}: the chain in the configured {@link ClientCertificateHeader} form, bounded and strictly
- *       parsed, which must then pass the same validation as the handshake ({@link ClientCertificateTrustManager}:
- *       PKIX to Bindery's CA certificates, or exactly one current self-signed certificate). The proxy is trusted to
- *       have checked that the client holds the certificate's key, not to have validated the chain.
- *   <li>Otherwise none: from any other peer the header is ignored, so a forged one gets nothing.
+ *   <li>From one of the {@link TrustedProxies}: only the chain in the configured {@link ClientCertificateHeader} form,
+ *       bounded and strictly parsed, which must then pass the same validation as the handshake
+ *       ({@link ClientCertificateTrustManager}: PKIX to Bindery's CA certificates, or exactly one current self-signed
+ *       certificate). The proxy is trusted to have checked that the client holds the certificate's key, not to have
+ *       validated the chain. The chain the proxy itself presented in its TLS handshake with Bindery is never the
+ *       client's: a proxy that does mutual TLS to its upstream (Envoy, nginx {@code proxy_ssl_certificate}) presents
+ *       its own certificate on every request it relays, so taking it would authenticate every client behind the
+ *       proxy, and every request without a client certificate, as the proxy. No header is no client certificate.
+ *   <li>From any other peer: the chain it presented in this connection's TLS handshake (the servlet request attribute
+ *       {@value #PEER_CERTIFICATES}), or none. A forwarded header is ignored without being parsed, so a forged one gets
+ *       nothing and cannot replace the certificate the peer proved it holds.
  * </ol>
+ *
+ * <p>RFC 9440 section 4: a backend accepts the header only from a trusted proxy, which must sanitize it; Envoy's
+ * {@code X-Forwarded-Client-Cert} likewise keeps the proxy's own certificate ({@code By}) apart from the client's
+ * ({@code Cert}).
  *
  * <p>Refusals (only for a header from a trusted proxy): {@code certificate_malformed} (400) when the header is
  * repeated, malformed or too large; {@code client_certificate_untrusted} (401) when its chain fails the handshake's
@@ -88,15 +94,16 @@ public final class ClientCertificates {
    * @param headers every value of a header name (one per header line), empty when absent
    */
   List<X509Certificate> chain(Object tlsChain, String peerAddress, Function<String, List<String>> headers) {
-    if (tlsChain instanceof X509Certificate[] certificates && certificates.length > 0) {
-      return List.of(certificates);
-    }
+    boolean tlsPresented = tlsChain instanceof X509Certificate[] certificates && certificates.length > 0;
     if (!proxies.contains(peerAddress)) {
       if (LOG.isDebugEnabled() && !headers.apply(header.headerName()).isEmpty()) {
         LOG.debug("event=forwarded_client_certificate_ignored reason=untrusted_peer peer={} header={}", peerAddress,
             header.headerName());
       }
-      return List.of();
+      return tlsPresented ? List.of((X509Certificate[]) tlsChain) : List.of();
+    }
+    if (tlsPresented) {
+      LOG.debug("event=proxy_tls_certificate_ignored peer={}", peerAddress);
     }
     List<X509Certificate> forwarded = header.read(headers);
     if (forwarded.isEmpty()) {
@@ -115,7 +122,7 @@ public final class ClientCertificates {
   /** What this node reads, for the start-up log. */
   public String describe() {
     return proxies.isEmpty() ? "tls only"
-        : "tls, else " + header.headerName() + " from " + proxies;
+        : header.headerName() + " only from " + proxies + " (their own tls certificate ignored), tls from others";
   }
 
   private static List<String> values(Enumeration<String> values) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A forged proxy header gets nothing (issue 4, item 10). The server trusts a proxy range ({@code 10.0.0.0/8}) that
  * the test's loopback connection is not in, so every forwarded certificate header it sends, in every form, is
- * ignored: the request is one without a client certificate. Each refusal leaves the store exactly as it was (no
- * credential use recorded, no audit event, no new credential).
+ * ignored: the request is one without a client certificate, or, when the connection presents a certificate in its
+ * own handshake, one with exactly that certificate. Each refusal leaves the store exactly as it was (no credential
+ * use recorded, no audit event, no new credential).
  */
 class ForgedClientCertificateHeaderTest {
   @TempDir static Path dir;
@@ -74,6 +75,27 @@ class ForgedClientCertificateHeaderTest {
         "bindery_oauth_token_requests_refused_total{error=\"invalid_client\",reason=\"no_client_authentication\"}");
     // the certificate itself is good: presented in the handshake, it gets a token
     assertThat(o.token(victim.http(), form()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void token_forgedHeaderFromUntrustedPeerWithItsOwnTlsCertificate_theTlsCertificateIsTheClients() {
+    String attackerId = o.identity("billing.read");
+    OAuthSupport.Client attacker = o.enrol(attackerId);
+    Workloads.Snapshot before = w.snapshot(id);
+
+    TestServer.Response asVictim = o.token(attacker.http(), form(), forged(victim.certificate()));
+    Workloads.Snapshot afterRefusal = w.snapshot(id);
+    TestServer.Response asItself = o.token(attacker.http(), "grant_type=client_credentials&client_id=" + attackerId
+        + "&resource=" + enc(OAuthTokenEndpointTest.API), forged(victim.certificate()));
+
+    assertInvalidClient(asVictim);
+    assertThat(asVictim.json().get("error_description").asText())
+        .isEqualTo("the client certificate's uri san does not name client_id");
+    assertThat(afterRefusal).as("nothing written for the refusal").isEqualTo(before);
+    assertThat(asItself.status()).as(asItself.body()).isEqualTo(200);
+    assertThat(OAuthSupport.claims(asItself.json().get("access_token").asText()).at("/cnf/x5t#S256").asText())
+        .as("bound to the certificate of the handshake, not the forged one").isEqualTo(attacker.x5t())
+        .isNotEqualTo(victim.x5t());
   }
 
   @Test

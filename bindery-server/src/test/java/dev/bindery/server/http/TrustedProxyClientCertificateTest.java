@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bindery behind a TLS-terminating proxy: the test's loopback connection is the trusted proxy
- * ({@code bindery.oauth.trusted-proxies=127.0.0.1,::1}) and connects over HTTPS without a client certificate of its
- * own, forwarding the client's certificate in RFC 9440 {@code Client-Cert}. The forwarded certificate authenticates
- * and binds exactly as one presented in the handshake; a chain the handshake would refuse, a malformed or an
- * oversized header is refused with the header named; a certificate in the handshake itself wins over the header.
- * The public URL is configured, as it must be behind a proxy: DPoP {@code htu} is checked against it.
+ * ({@code bindery.oauth.trusted-proxies=127.0.0.1,::1}) and forwards the client's certificate in RFC 9440
+ * {@code Client-Cert}. The forwarded certificate authenticates and binds exactly as one presented in the handshake; a
+ * chain the handshake would refuse, a malformed or an oversized header is refused with the header named. A proxy
+ * that does mutual TLS to Bindery with a certificate of its own (here a Bindery-issued one, which the handshake
+ * accepts) is never authenticated by it: with a header the header's certificate is the client's, without one there
+ * is no client certificate and nothing is written. The public URL is configured, as it must be behind a proxy: DPoP
+ * {@code htu} is checked against it.
  */
 class TrustedProxyClientCertificateTest {
   static final String PUBLIC = "https://bindery.example.com";
@@ -210,24 +212,84 @@ class TrustedProxyClientCertificateTest {
     assertThat(r.json().get("error_description").asText()).contains("revoked");
   }
 
-  // ---- a certificate in the handshake wins --------------------------------------------------------------
+  // ---- the proxy's own TLS certificate is never the client's --------------------------------------------
+
+  /** A proxy that presents its own Bindery-issued certificate upstream, as Envoy or nginx with mutual TLS do. */
+  record MtlsProxy(String id, OAuthSupport.Client tls) {
+    static MtlsProxy enrolled() {
+      String proxyId = o.identity("billing.read");
+      return new MtlsProxy(proxyId, o.enrol(proxyId));
+    }
+  }
 
   @Test
-  void token_tlsCertificateAndHeaderFromTrustedProxy_headerIgnored() {
-    String tlsIdentity = o.identity("billing.read");
-    OAuthSupport.Client tls = o.enrol(tlsIdentity);
+  void token_proxysOwnTlsCertificateAndClientCertHeader_tokenBoundToTheHeadersCertificate() {
+    MtlsProxy proxy = MtlsProxy.enrolled();
 
-    TestServer.Response asTls = o.token(tls.http(), form(tlsIdentity), "Client-Cert",
+    TestServer.Response asClient = o.token(proxy.tls().http(), form(id), "Client-Cert",
         byteSequence(client.certificate()));
-    TestServer.Response asHeader = o.token(tls.http(), form(id), "Client-Cert", byteSequence(client.certificate()));
-    TestServer.Response malformedHeader = o.token(tls.http(), form(tlsIdentity), "Client-Cert", ":garbage");
+    TestServer.Response asProxy = o.token(proxy.tls().http(), form(proxy.id()), "Client-Cert",
+        byteSequence(client.certificate()));
 
-    assertThat(claims(asTls).at("/cnf/x5t#S256").asText()).isEqualTo(tls.x5t()).isNotEqualTo(client.x5t());
-    assertInvalidClient(asHeader);
-    assertThat(asHeader.json().get("error_description").asText())
+    JsonNode claims = claims(asClient);
+    assertThat(claims.get("sub").asText()).isEqualTo(id);
+    assertThat(claims.at("/cnf/x5t#S256").asText()).isEqualTo(client.x5t()).isNotEqualTo(proxy.tls().x5t());
+    assertInvalidClient(asProxy);
+    assertThat(asProxy.json().get("error_description").asText())
         .isEqualTo("the client certificate's uri san does not name client_id");
-    assertThat(claims(malformedHeader).get("sub").asText()).as("the header is not even parsed")
-        .isEqualTo(tlsIdentity);
+  }
+
+  @Test
+  void token_proxysOwnTlsCertificateWithoutHeader_invalidClientAndNothingWritten() {
+    MtlsProxy proxy = MtlsProxy.enrolled();
+    Workloads.Snapshot before = w.snapshot(proxy.id());
+
+    TestServer.Response r = o.token(proxy.tls().http(), form(proxy.id()));
+
+    assertInvalidClient(r);
+    assertThat(r.json().get("error_description").asText())
+        .isEqualTo("client authentication is required: present a client certificate over tls");
+    assertThat(w.snapshot(proxy.id())).as("no credential use, no audit event, no token").isEqualTo(before);
+    assertThat(s.get("/metrics", null).body()).contains(
+        "bindery_oauth_token_requests_refused_total{error=\"invalid_client\",reason=\"no_client_authentication\"}");
+  }
+
+  @Test
+  void token_proxysOwnTlsCertificateAndMalformedHeader_invalidRequestNotTheProxysIdentity() {
+    MtlsProxy proxy = MtlsProxy.enrolled();
+    Workloads.Snapshot before = w.snapshot(proxy.id());
+
+    TestServer.Response r = o.token(proxy.tls().http(), form(proxy.id()), "Client-Cert", ":garbage");
+
+    assertOAuthError(r, 400, "invalid_request");
+    assertThat(r.json().get("error_description").asText()).startsWith("Client-Cert ");
+    assertThat(w.snapshot(proxy.id())).isEqualTo(before);
+  }
+
+  @Test
+  void renew_proxysOwnTlsCertificateWithoutHeader_clientCertificateRequiredAndNothingIssued() {
+    String proxyWorkload = o.identity();
+    Workloads.Held proxy = w.enrolled(proxyWorkload);
+    Workloads.Snapshot before = w.snapshot(proxyWorkload);
+
+    TestServer.Response r = w.renew(proxy, TestCsr.forKey(proxy.key()).pem());
+
+    assertThat(r.status()).as(r.body()).isEqualTo(401);
+    assertThat(r.code()).isEqualTo("client_certificate_required");
+    assertThat(w.snapshot(proxyWorkload)).as("the proxy's own credential is not renewed").isEqualTo(before);
+  }
+
+  @Test
+  void renew_proxysOwnTlsCertificateAndHeader_theHeadersCredentialRenewed() {
+    Workloads.Held proxy = w.enrolled(o.identity());
+    Workloads.Held workload = w.enrolled(o.identity());
+
+    TestServer.Response r = OAuthSupport.send(w.client(proxy.key(), proxy.chain().toArray(new X509Certificate[0])),
+        ProxiedRequests.renew(s, TestCsr.forKey(workload.key()).pem(), "Client-Cert", byteSequence(workload.leaf())));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.json().at("/credential/lineage_id").asText()).isEqualTo(workload.lineageId())
+        .isNotEqualTo(proxy.lineageId());
   }
 
   // ---- resource server endpoints through the proxy ------------------------------------------------------
@@ -265,8 +327,8 @@ class TrustedProxyClientCertificateTest {
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(s.lastAuditEvent().action()).isEqualTo("token.revoke");
-    assertThat(o.post(introspector.http(), "/oauth2/introspect", OAuthSupport.FORM, "token=" + enc(token)).json()
-        .get("active").asBoolean()).isFalse();
+    assertThat(o.post(s.client, "/oauth2/introspect", OAuthSupport.FORM, "token=" + enc(token), "Client-Cert",
+        byteSequence(introspector.certificate())).json().get("active").asBoolean()).isFalse();
   }
 
   // ---- renewal through the proxy ------------------------------------------------------------------------

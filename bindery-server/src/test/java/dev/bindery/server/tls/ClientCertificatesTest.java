@@ -28,8 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a request's client certificate comes from: the TLS chain first; a forwarded header only from a trusted
- * proxy and only without a TLS chain; and a forwarded chain only if the handshake's validation accepts it.
+ * Where a request's client certificate comes from: from a trusted proxy only its forwarded header, never its own TLS
+ * chain; from any other peer only its TLS chain, never a header; and a forwarded chain only if the handshake's
+ * validation accepts it.
  */
 class ClientCertificatesTest {
   static final String PROXY = "10.1.2.3";
@@ -87,10 +88,37 @@ class ClientCertificatesTest {
   }
 
   @Test
-  void tlsChainAndHeaderFromTrustedProxy_headerIgnored() {
+  void tlsChainAndHeaderFromTrustedProxy_headerIsTheClientsAndTheProxysChainIgnored() {
     assertThat(read(new X509Certificate[] {tlsLeaf}, PROXY, headers("Client-Cert", byteSequence(leaf))))
+        .containsExactly(leaf);
+    assertThat(read(new X509Certificate[] {tlsLeaf, ca.ca().intermediate()}, "::1", headers("Client-Cert",
+        byteSequence(selfSigned)))).containsExactly(selfSigned);
+  }
+
+  @Test
+  void tlsChainWithoutHeaderFromTrustedProxy_noCertificate() {
+    assertThat(read(new X509Certificate[] {tlsLeaf}, PROXY, headers())).isEmpty();
+    assertThat(read(new X509Certificate[] {tlsLeaf, ca.ca().intermediate()}, "::ffff:10.9.9.9", headers()))
+        .isEmpty();
+    assertThat(read(new X509Certificate[] {tlsLeaf}, PROXY, headers("Client-Cert", ""))).as("an empty header")
+        .isEmpty();
+  }
+
+  @Test
+  void tlsChainAndMalformedOrUntrustedHeaderFromTrustedProxy_refusedNotFallingBackToTheProxysChain() {
+    assertThatThrownBy(() -> read(new X509Certificate[] {tlsLeaf}, PROXY, headers("Client-Cert", ":garbage")))
+        .isInstanceOfSatisfying(RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CERTIFICATE_MALFORMED));
+    assertThatThrownBy(() -> read(new X509Certificate[] {tlsLeaf}, PROXY, headers("Client-Cert",
+        byteSequence(foreign)))).isInstanceOfSatisfying(RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CLIENT_CERTIFICATE_UNTRUSTED));
+  }
+
+  @Test
+  void tlsChainAndHeaderFromUntrustedPeer_tlsChainReturnedAndHeaderNotParsed() {
+    assertThat(read(new X509Certificate[] {tlsLeaf}, "203.0.113.9", headers("Client-Cert", byteSequence(leaf))))
         .containsExactly(tlsLeaf);
-    assertThat(read(new X509Certificate[] {tlsLeaf}, PROXY, headers("Client-Cert", "not even parsed")))
+    assertThat(read(new X509Certificate[] {tlsLeaf}, "11.0.0.1", headers("Client-Cert", ":garbage")))
         .containsExactly(tlsLeaf);
   }
 
@@ -151,6 +179,7 @@ class ClientCertificatesTest {
     assertThat(ClientCertificates.tlsOnly().chain(null, "127.0.0.1", headers("Client-Cert", byteSequence(leaf))))
         .isEmpty();
     assertThat(ClientCertificates.tlsOnly().describe()).isEqualTo("tls only");
-    assertThat(certificates.describe()).isEqualTo("tls, else Client-Cert from 10.0.0.0/8,::1");
+    assertThat(certificates.describe())
+        .isEqualTo("Client-Cert only from 10.0.0.0/8,::1 (their own tls certificate ignored), tls from others");
   }
 }
