@@ -11,6 +11,7 @@ import dev.bindery.cli.leak.LeakCommands;
 import dev.bindery.cli.operator.OperatorCommands;
 import dev.bindery.cli.policy.PolicyCommands;
 import dev.bindery.cli.rebind.RebindCommands;
+import dev.bindery.cli.support.SupportCommands;
 import dev.bindery.cli.report.ReportCommands;
 import dev.bindery.cli.notification.NotificationCommands;
 import dev.bindery.cli.team.TeamCommands;
@@ -34,7 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The client commands of {@code bindery}, which talk to a Bindery server over its HTTP API: the operator
  * command groups ({@code identity}, {@code operator}, {@code team}, {@code audit}, {@code enrolment-code},
  * {@code credential}, {@code public-key}, {@code certificate}, {@code api-key}, {@code leak}, {@code report},
- * {@code policy}, {@code token}, {@code resource-server}, {@code token-policy}, {@code notification}, {@code rebind}) and the workload commands {@code enroll} and {@code renew}; and the settings every
+ * {@code policy}, {@code token}, {@code resource-server}, {@code token-policy}, {@code notification}, {@code rebind}, {@code support}) and the workload commands {@code enroll} and {@code renew}; and the settings every
  * top-level command that carries them needs. The distribution adds them next to {@code dev} and {@code server} with
  * {@link #addTo(CommandLine, ClientContext)} and then calls {@link #configureTopLevel(CommandLine)}.
  */
@@ -54,7 +55,7 @@ public final class ClientCommands {
         new PublicKeyCommands(context), new CertificateCommands(context), new ApiKeyCommands(context),
         new LeakCommands(context), new ReportCommands(context), new PolicyCommands(context),
         new TokenCommands(context), new ResourceServerCommands(context), new TokenPolicyCommands(context),
-        new NotificationCommands(context), new RebindCommands(context));
+        new NotificationCommands(context), new RebindCommands(context), new SupportCommands(context));
   }
 
   /** The commands a workload runs itself, with no operator token: {@code enroll} and {@code renew}. */

@@ -26,6 +26,13 @@ public record Columns(List<String> fields) {
       "requester", "expires_at"));
   public static final Columns BINDINGS = new Columns(List.of("id", "type", "status", "bind_method", "bound_by",
       "bound_at", "change_request_id", "revoked_at", "revocation_reason", "successor"));
+  /** Support actions; a dotted name is a member of an object field ({@code review.state}). */
+  public static final Columns SUPPORT_ACTIONS = new Columns(List.of("id", "type", "target", "state", "missing",
+      "agent", "evidence.ticket", "review.state", "created_at"));
+  public static final Columns SUPPORT_QUEUE = new Columns(List.of("id", "type", "target", "agent", "evidence.ticket",
+      "resolved_at", "required.because"));
+  public static final Columns SUPPORT_ALERTS = new Columns(List.of("id", "kind", "agent", "target",
+      "support_action_id", "open", "raised_at", "cleared_by"));
   public static final Columns AUDIT_EVENTS =
       new Columns(List.of("seq", "time", "actor", "action", "target", "outcome", "request_id"));
 

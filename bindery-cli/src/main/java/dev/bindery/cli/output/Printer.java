@@ -61,19 +61,24 @@ public final class Printer {
 
   /**
    * A table of the items of a JSON array (table mode only): a header row of the column names in upper case
-   * and one row per item.
+   * and one row per item. A dotted column name is a member of an object field: {@code review.state} shows the
+   * item's {@code review.state} under the header {@code REVIEW_STATE}.
    */
   public void rows(JsonNode items, Columns columns) {
     Table table = new Table();
     List<String> header = new ArrayList<>();
     for (String name : columns.fields()) {
-      header.add(name.toUpperCase(Locale.ROOT));
+      header.add(name.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
     table.add(header);
     for (JsonNode item : items) {
       List<String> row = new ArrayList<>();
       for (String name : columns.fields()) {
-        row.add(cell(item.path(name)));
+        JsonNode value = item;
+        for (String part : name.split("\\.")) {
+          value = value.path(part);
+        }
+        row.add(cell(value));
       }
       table.add(row);
     }
