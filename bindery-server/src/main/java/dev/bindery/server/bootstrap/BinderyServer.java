@@ -28,6 +28,7 @@ import dev.bindery.server.http.HttpMetrics;
 import dev.bindery.server.http.NotificationRoutes;
 import dev.bindery.server.http.PkiRoutes;
 import dev.bindery.server.http.RouteTable;
+import dev.bindery.server.http.SupportRoutes;
 import dev.bindery.server.notify.NotificationMetrics;
 import dev.bindery.server.notify.WebhookDispatcher;
 import dev.bindery.server.store.Database;
@@ -40,6 +41,10 @@ import dev.bindery.server.tls.PemFiles;
 import dev.bindery.server.tls.TlsMaterial;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
+import dev.bindery.support.SupportDelivery;
+import dev.bindery.support.SupportNotifier;
+import dev.bindery.support.SupportService;
+import dev.bindery.token.TokenRevocationService;
 import dev.bindery.token.KeyRing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -120,6 +125,28 @@ public final class BinderyServer implements AutoCloseable {
    * (cancel or revoke, then lock), a fake in tests.
    */
   public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler) {
+    return start(config, clock, disavowHandler, null);
+  }
+
+  /**
+   * The support desk's ports on a node: how the temporary credentials of support actions are delivered to the
+   * target's owners, and how the owners are told of support actions.
+   */
+  public record SupportPorts(SupportDelivery delivery, SupportNotifier notifier) {
+    public SupportPorts {
+      java.util.Objects.requireNonNull(delivery, "delivery");
+      java.util.Objects.requireNonNull(notifier, "notifier");
+    }
+  }
+
+  /**
+   * As {@link #start(BinderyConfig, Clock, DisavowHandler)}, with the support desk delivering and notifying through
+   * {@code supportPorts}; null for the node's own (the owners' webhook outbox).
+   *
+   * @throws ConfigException with {@code supportPorts} null while this build has no delivery of its own
+   */
+  public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler,
+      SupportPorts supportPorts) {
     SecureRandom random = new SecureRandom();
     try {
       SecureFiles.ensureDirectory(config.dataDir());
@@ -185,6 +212,13 @@ public final class BinderyServer implements AutoCloseable {
       List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
       more.addAll(new NotificationRoutes(notifications, clock).routes());
       more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
+      // the support desk (issue 6): actions on a ticket with evidence, supervisor sign-off, review, alerts
+      SupportPorts ports = supportPorts != null ? supportPorts : ownSupportPorts();
+      SupportService support = new SupportService(tx, authz, random, config.support().settings(), credentials,
+          identities, new TokenRevocationService(tx, authz), ports.delivery(), ports.notifier());
+      more.addAll(new SupportRoutes(support, clock).routes());
+      new SupportMetrics(registry, support, db.transactor(), clock, config.support().metricsReviewAge(),
+          config.support().metricsWindow());
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates, more);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
@@ -200,7 +234,7 @@ public final class BinderyServer implements AutoCloseable {
           new NotificationMetrics(registry));
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
           identityCa, credentials, oauth, notifications, dispatcher,
-          new Services(operators, identities, changeRequests));
+          new Services(operators, identities, changeRequests, support));
       oauth.started(s.baseUri());
       if (notify.enabled()) {
         dispatcher.start(notify.pollInterval());
@@ -220,6 +254,15 @@ public final class BinderyServer implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The support desk's delivery and notifier of a node: the owners' webhook outbox. They are not part of this build
+   * yet, so a node refuses to start rather than run a support desk that could issue a credential nobody receives.
+   */
+  private static SupportPorts ownSupportPorts() {
+    throw new ConfigException("the support desk's delivery (temporary credentials sealed to the owners' webhooks) is "
+        + "not wired in this build; start the server with BinderyServer.start(..., SupportPorts)");
   }
 
   private static TlsMaterial tlsMaterial(BinderyConfig config) {
@@ -286,7 +329,8 @@ public final class BinderyServer implements AutoCloseable {
 
   /** The revocation feed of this node. */
   /** The node's core services, for load drivers and tests that call the engine in the same JVM. */
-  public record Services(OperatorService operators, IdentityService identities, ChangeRequestService changeRequests) {}
+  public record Services(OperatorService operators, IdentityService identities, ChangeRequestService changeRequests,
+      SupportService support) {}
 
   public Services services() {
     return services;

@@ -48,6 +48,7 @@ import java.util.TreeMap;
  * @param notifications the webhook dispatcher's settings ({@code bindery.notify.*})
  * @param rebindingPolicyFile the re-binding policy file ({@code bindery.rebinding.policy-file}), read and validated
  *     at start by {@link RebindingPolicyFile}; null for the shipped defaults
+ * @param support the support desk's settings ({@code bindery.support.*}, {@link SupportConfig})
  */
 public record BinderyConfig(
     Path dataDir,
@@ -72,7 +73,8 @@ public record BinderyConfig(
     OAuthConfig oauth,
     List<Path> attestationRoots,
     NotifyConfig notifications,
-    Path rebindingPolicyFile) {
+    Path rebindingPolicyFile,
+    SupportConfig support) {
 
   public BinderyConfig {
     attestationRoots = List.copyOf(attestationRoots);
@@ -157,13 +159,20 @@ public record BinderyConfig(
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
-  public static final List<String> KEYS = List.of(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
+  public static final List<String> KEYS = keys(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
       TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
       CLIENT_CERT_HEADER, ATTESTATION_ROOTS, NOTIFY_ENABLED, NOTIFY_POLL_INTERVAL, NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS,
       NOTIFY_ALLOW_LOOPBACK_HTTP, REBINDING_POLICY_FILE);
+
+  /** The keys above, then the support desk's ({@link SupportConfig#KEYS}). */
+  private static List<String> keys(String... keys) {
+    List<String> all = new ArrayList<>(List.of(keys));
+    all.addAll(SupportConfig.KEYS);
+    return List.copyOf(all);
+  }
 
   public static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
 
@@ -280,7 +289,7 @@ public record BinderyConfig(
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
         maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
-        attestationRoots(v), notifications(v), rebindingPolicyFile(v));
+        attestationRoots(v), notifications(v), rebindingPolicyFile(v), SupportConfig.from(v));
   }
 
   /** The policy file must be a readable file; its content is validated at start ({@link RebindingPolicyFile}). */
@@ -481,6 +490,6 @@ public record BinderyConfig(
         + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
         + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", notifications="
-        + notifications + ", rebindingPolicyFile=" + rebindingPolicyFile + "]";
+        + notifications + ", rebindingPolicyFile=" + rebindingPolicyFile + ", support=" + support + "]";
   }
 }

@@ -44,7 +44,17 @@ public enum Access {
       + "of the target's owning team; security_officer; supervisor), with a fresh TOTP step-up"),
   CHANGE_REQUEST_REJECT("an admin, a security officer, or an operator who could approve the request"),
   CHANGE_REQUEST_CANCEL("the requester, an admin, a security officer, or an owner of the target identity"),
-  CHANGE_REQUEST_APPLY("the requester of the change request, or an admin");
+  CHANGE_REQUEST_APPLY("the requester of the change request, or an admin"),
+  SUPPORT_AGENT("a service_desk agent, with a fresh TOTP step-up for a high-risk action (every action type today); "
+      + "never on an identity their own team owns nor on their own operator account"),
+  SUPPORT_READ("a service_desk agent, a supervisor, a security officer, an admin or an auditor"),
+  SUPPORT_OVERSIGHT("a supervisor, a security officer, an admin or an auditor"),
+  SUPPORT_APPROVER("a supervisor other than the agent, with a fresh TOTP step-up"),
+  SUPPORT_REJECT("a supervisor, a security officer or an admin"),
+  SUPPORT_CANCEL("the agent, a supervisor, a security officer or an admin"),
+  SUPPORT_APPLY("the agent of the support action, or an admin"),
+  SUPPORT_REVIEW("a security officer who is neither the agent nor an approver of the support action"),
+  SUPPORT_ALERT_CLEAR("a security officer other than the agent the alert is about, with a fresh TOTP step-up");
 
   private final String description;
 

@@ -6,6 +6,7 @@ import dev.bindery.audit.AuditQuery;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.tls.PemFiles;
+import dev.bindery.testkit.SupportFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +36,14 @@ public final class TestServer implements AutoCloseable {
   public final BinderyServer server;
   public final HttpClient client;
   public final String adminToken;
+  /** What the support desk of this server delivered (references only) and queued for owners. */
+  public final SupportFixture.FakeDelivery supportDelivery;
+  public final SupportFixture.RecordingNotifier supportNotifier;
 
-  private TestServer(MutableClock clock, BinderyServer server, HttpClient client, String adminToken) {
+  private TestServer(MutableClock clock, BinderyServer server, HttpClient client, String adminToken,
+      BinderyServer.SupportPorts support) {
+    this.supportDelivery = (SupportFixture.FakeDelivery) support.delivery();
+    this.supportNotifier = (SupportFixture.RecordingNotifier) support.notifier();
     this.clock = clock;
     this.server = server;
     this.client = client;
@@ -80,10 +87,13 @@ public final class TestServer implements AutoCloseable {
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
     MutableClock clock = new MutableClock(clockStart);
-    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler);
+    BinderyServer.SupportPorts support = new BinderyServer.SupportPorts(new SupportFixture.FakeDelivery(),
+        new SupportFixture.RecordingNotifier());
+    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler,
+        support);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
-      return new TestServer(clock, server, client(server.caFile()), token);
+      return new TestServer(clock, server, client(server.caFile()), token, support);
     } catch (IOException e) {
       server.stop();
       throw new IllegalStateException(e);
