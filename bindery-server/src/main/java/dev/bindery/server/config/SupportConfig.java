@@ -61,7 +61,8 @@ public record SupportConfig(SupportSettings settings, Duration metricsReviewAge,
     try {
       ticket = SupportSettings.ticketPattern(v.getOrDefault(TICKET_PATTERN, SupportSettings.DEFAULT_TICKET_PATTERN));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(TICKET_PATTERN + ": " + e.getMessage(), e);
+      // the message names the key
+      throw new ConfigException(e.getMessage(), e);
     }
     Duration cap = duration(v, TEMPORARY_TTL_CAP, d.temporaryTtlCap());
     Duration ttl = duration(v, TEMPORARY_TTL, v.containsKey(TEMPORARY_TTL_CAP) && cap.compareTo(d.temporaryTtl()) < 0

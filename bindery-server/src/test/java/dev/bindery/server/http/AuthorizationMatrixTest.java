@@ -54,13 +54,22 @@ class AuthorizationMatrixTest {
    * approval is refused because the approver does not hold the role approved in.
    */
   static final Map<String, String> REFUSAL_CODES = Map.of(
-      "POST /api/v1/change-requests/{id}/approvals", "approver_not_entitled");
+      "POST /api/v1/change-requests/{id}/approvals", "approver_not_entitled",
+      "POST /api/v1/support/actions/{id}/approve", "approver_not_entitled");
   /** A well-formed enrolment code that was never issued. */
   static final String UNKNOWN_CODE = "bnd_enr_" + "a".repeat(52);
   /** A well-formed disavow token that was never issued. */
   static final String UNKNOWN_DISAVOW = "bnd_dis_" + "a".repeat(52);
   /** The one webhook of team payments, registered by the admin before the matrix runs. */
   static String webhookId;
+  /**
+   * A pending support action (a re-enrolment of the auditor's factor, privileged because the auditor holds a role
+   * other than service_desk), made by a service desk agent before the matrix runs; every refused action on it leaves
+   * it pending.
+   */
+  static String supportAction;
+  /** A well-formed support alert id that was never issued. */
+  static final String UNKNOWN_ALERT = "sal_" + "a".repeat(26);
 
   /** A request for one route, built just before it is sent (versions are read fresh). */
   record Req(String method, String path, String body, String... headers) {}
@@ -97,6 +106,14 @@ class AuthorizationMatrixTest {
         "{}");
     assertThat(challenge.status()).as(challenge.body()).isEqualTo(201);
     challengeId = challenge.json().get("challenge_id").asText();
+    Fixtures.Op supportAgent = f.operator("service_desk", "other");
+    byte[] agentSeed = f.enrolTotp(supportAgent.token());
+    assertThat(f.stepUp(supportAgent.token(), agentSeed).status()).isEqualTo(200);
+    TestServer.Response support = s.post("/api/v1/support/actions", supportAgent.token(), supportBody(
+        "factor_reenrol", "operator:" + auditor.id()));
+    assertThat(support.status()).as(support.body()).isEqualTo(201);
+    assertThat(support.json().get("state").asText()).isEqualTo("pending");
+    supportAction = support.json().get("id").asText();
     revoked = f.operator("", "payments");
     String revokedTokenId = s.get("/api/v1/operators/" + revoked.id() + "/tokens", s.adminToken).json()
         .at("/items/0/id").asText();
@@ -106,6 +123,14 @@ class AuthorizationMatrixTest {
   @AfterAll
   static void stop() {
     s.close();
+  }
+
+  /** A support action with complete evidence (verified by the admin just now). */
+  static String supportBody(String type, String target) {
+    return Workloads.body(Map.of("type", type, "target", target, "reason", "caller lost access, INC-4711",
+        "evidence", Map.of("ticket", "INC-4711", "claimed_requester", "Jane Doe", "verification", Map.of(
+            "method", "callback", "reference", "call log #17", "verified_by", adminId,
+            "verified_at", Json.time(s.clock.instant().minusSeconds(60))))));
   }
 
   static String idPath() {
@@ -278,6 +303,24 @@ class AuthorizationMatrixTest {
         Workloads.body(Map.of("reason", "rotation", "csr", TestCsr.ecP256Pem()))));
     m.put("POST /api/v1/workload/change-requests/{id}/apply", () -> new Req("POST",
         "/api/v1/workload/change-requests/" + changeRequest + "/apply", "{}"));
+    // the support desk: the pending support action, and an alert id never issued
+    String sup = "/api/v1/support/actions/" + supportAction;
+    m.put("POST /api/v1/support/actions", () -> new Req("POST", "/api/v1/support/actions",
+        supportBody("token_reissue", "identity:" + identity)));
+    m.put("GET /api/v1/support/actions", () -> new Req("GET", "/api/v1/support/actions?state=pending", null));
+    m.put("GET /api/v1/support/actions/{id}", () -> new Req("GET", sup, null));
+    m.put("POST /api/v1/support/actions/{id}/approve", () -> new Req("POST", sup + "/approve",
+        "{\"comment\":\"fine\"}"));
+    m.put("POST /api/v1/support/actions/{id}/reject", () -> new Req("POST", sup + "/reject", "{\"comment\":\"no\"}"));
+    m.put("POST /api/v1/support/actions/{id}/cancel", () -> new Req("POST", sup + "/cancel", "{}"));
+    m.put("POST /api/v1/support/actions/{id}/apply", () -> new Req("POST", sup + "/apply", "{}"));
+    m.put("GET /api/v1/support/review", () -> new Req("GET", "/api/v1/support/review", null));
+    m.put("POST /api/v1/support/review/{id}", () -> new Req("POST", "/api/v1/support/review/" + supportAction,
+        "{\"decision\":\"flagged\"}"));
+    m.put("GET /api/v1/support/reports", () -> new Req("GET", "/api/v1/support/reports?review_age_hours=1", null));
+    m.put("GET /api/v1/support/alerts", () -> new Req("GET", "/api/v1/support/alerts?open=true", null));
+    m.put("POST /api/v1/support/alerts/{id}/clear", () -> new Req("POST",
+        "/api/v1/support/alerts/" + UNKNOWN_ALERT + "/clear", "{}"));
     return m;
   }
 
@@ -520,5 +563,10 @@ class AuthorizationMatrixTest {
     assertThat(request.json().get("continuity").isNull()).isTrue();
     assertThat(s.get("/api/v1/change-requests?target=" + identity, s.adminToken).json().get("items").size())
         .isEqualTo(1);
+    // the support desk: the one support action is still pending with no approval, and no other was made
+    TestServer.Response support = s.get("/api/v1/support/actions/" + supportAction, s.adminToken);
+    assertThat(support.json().get("state").asText()).isEqualTo("pending");
+    assertThat(support.json().get("approvals").size()).isZero();
+    assertThat(s.get("/api/v1/support/actions", s.adminToken).json().get("items").size()).isEqualTo(1);
   }
 }

@@ -1,0 +1,156 @@
+package dev.bindery.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bindery.server.config.SupportConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The support desk's reports, Prometheus metrics and anomaly alerts over real HTTPS, each test on a fresh server so
+ * that its figures are exact: resets of one identity above 1 per day raise an alert, the metrics count unreviewed
+ * actions older than one hour.
+ */
+class SupportReportsAndAlertsTest {
+  @TempDir Path dir;
+  TestServer s;
+  SupportDesk d;
+
+  @BeforeEach
+  void start() {
+    s = TestServer.start(dir, Map.of(SupportConfig.RESETS_PER_IDENTITY, "1/24h",
+        SupportConfig.IDENTITIES_PER_AGENT, "100/1h", SupportConfig.METRICS_REVIEW_AGE, "1h"),
+        Instant.now().minus(Duration.ofHours(6)));
+    d = new SupportDesk(s);
+  }
+
+  @AfterEach
+  void stop() {
+    s.close();
+  }
+
+  /** The value of one sample line of {@code /metrics}, or NaN when it is absent. */
+  private double metric(String sample) {
+    String body = s.get("/metrics", null).body();
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " ([0-9.eE+-]+|NaN)$").matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  @Test
+  void report_countsPerTypeAgentAndTarget_andUnreviewedOlderThanTheAge() {
+    String a = d.identity(1);
+    String b = d.identity(1);
+    String c = d.identity(2);
+    d.created(d.agent, d.action("token_reissue", a, Map.of()));
+    d.created(d.agent, d.action("token_reissue", b, Map.of()));
+    d.created(d.agent2, d.action("credential_reset", c, Map.of()));
+
+    TestServer.Response now = s.get("/api/v1/support/reports?review_age_hours=1&window_hours=24", d.officer.token());
+    s.clock.advance(Duration.ofHours(2));
+    TestServer.Response later = s.get("/api/v1/support/reports?review_age_hours=1", d.supervisor.token());
+
+    assertThat(now.status()).as(now.body()).isEqualTo(200);
+    JsonNode r = now.json();
+    assertThat(r.get("review_age_hours").asInt()).isEqualTo(1);
+    assertThat(r.get("window_hours").asInt()).isEqualTo(24);
+    assertThat(r.get("unreviewed_older_than").asLong()).isZero();
+    assertThat(r.at("/per_type/token_reissue").asLong()).isEqualTo(2);
+    assertThat(r.at("/per_type/credential_reset").asLong()).isEqualTo(1);
+    assertThat(r.at("/per_type/owner_reset").asLong()).isZero();
+    assertThat(r.at("/per_agent/" + d.agent.id()).asLong()).isEqualTo(2);
+    assertThat(r.at("/per_agent/" + d.agent2.id()).asLong()).isEqualTo(1);
+    assertThat(r.get("per_target").size()).isEqualTo(3);
+    assertThat(r.at("/per_target/identity:" + c).asLong()).isEqualTo(1);
+    assertThat(r.get("open_alerts").asLong()).isZero();
+    // the two applied reissues are unreviewed for more than an hour now; the pending reset is not applied
+    assertThat(later.json().get("unreviewed_older_than").asLong()).isEqualTo(2);
+    // out-of-range hours are refused naming the parameter; the agent may not read reports
+    TestServer.Response zero = s.get("/api/v1/support/reports?review_age_hours=0", d.officer.token());
+    assertThat(zero.code()).isEqualTo("invalid_query");
+    assertThat(zero.json().get("field").asText()).isEqualTo("review_age_hours");
+    assertThat(s.get("/api/v1/support/reports?window_hours=9000", d.officer.token()).code())
+        .isEqualTo("invalid_query");
+    assertThat(s.get("/api/v1/support/reports", d.agent.token()).code()).isEqualTo("forbidden");
+  }
+
+  @Test
+  void metrics_gaugesFromTheReport_cachedForAFewSecondsOfTheClock() {
+    d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    d.stepUp(d.agent);
+    String perType = "bindery_support_actions_window{type=\"token_reissue\"}";
+
+    assertThat(metric(perType)).isEqualTo(1.0);
+    assertThat(metric("bindery_support_actions_window{type=\"credential_reset\"}")).isEqualTo(0.0);
+    assertThat(metric("bindery_support_actions_unreviewed")).isEqualTo(0.0);
+    assertThat(metric("bindery_support_alerts_open")).isEqualTo(0.0);
+    assertThat(metric("bindery_support_alerts_raised_total")).isEqualTo(0.0);
+    // a new action does not show until the snapshot is older than its maximum age
+    TestServer.Response second = d.create(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(second.status()).as(second.body()).isEqualTo(201);
+    assertThat(metric(perType)).isEqualTo(1.0);
+    s.clock.advance(Duration.ofSeconds(6));
+    assertThat(metric(perType)).isEqualTo(2.0);
+    s.clock.advance(Duration.ofHours(2));
+    assertThat(metric("bindery_support_actions_unreviewed")).isEqualTo(2.0);
+  }
+
+  @Test
+  void resetsOfOneIdentityOverTheThreshold_raiseAnAlert_theAgentNeedsASupervisorUntilItIsCleared() {
+    String id = d.identity(1);
+    JsonNode first = d.created(d.agent, d.action("credential_reset", id, Map.of()));
+    assertThat(first.get("state").asText()).isEqualTo("applied");
+
+    JsonNode second = d.created(d.agent, d.action("token_reissue", id, Map.of()));
+
+    assertThat(second.get("state").asText()).isEqualTo("pending");
+    assertThat(second.at("/required/because").toString()).isEqualTo("[\"agent_under_supervision\"]");
+    TestServer.Response open = s.get("/api/v1/support/alerts?open=true", d.officer.token());
+    assertThat(open.status()).as(open.body()).isEqualTo(200);
+    assertThat(open.json().get("items").size()).isEqualTo(1);
+    JsonNode alert = open.json().at("/items/0");
+    assertThat(alert.get("kind").asText()).isEqualTo("identity_resets");
+    assertThat(alert.get("agent").asText()).isEqualTo(d.agent.id());
+    assertThat(alert.get("target").asText()).isEqualTo("identity:" + id);
+    assertThat(alert.get("support_action_id").asText()).isEqualTo(second.get("id").asText());
+    assertThat(alert.at("/details/count").asText()).isEqualTo("2");
+    assertThat(alert.at("/details/max").asText()).isEqualTo("1");
+    assertThat(alert.get("open").asBoolean()).isTrue();
+    s.clock.advance(Duration.ofSeconds(6));
+    assertThat(metric("bindery_support_alerts_open")).isEqualTo(1.0);
+    assertThat(metric("bindery_support_alerts_raised_total")).isEqualTo(1.0);
+    // under supervision: the agent's next action on another identity waits for a supervisor too
+    JsonNode third = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(third.get("state").asText()).isEqualTo("pending");
+    // clearing: a security officer with a fresh step-up
+    String alertId = alert.get("id").asText();
+    TestServer.Response byAgent = s.post("/api/v1/support/alerts/" + alertId + "/clear", d.agent.token(), "{}");
+    s.clock.advance(Duration.ofMinutes(6));
+    TestServer.Response stale = s.post("/api/v1/support/alerts/" + alertId + "/clear", d.officer.token(), "{}");
+    d.stepUp(d.officer);
+    TestServer.Response cleared = s.post("/api/v1/support/alerts/" + alertId + "/clear", d.officer.token(),
+        "{\"comment\":\"the owner confirmed both calls\"}");
+
+    assertThat(byAgent.code()).isEqualTo("forbidden");
+    assertThat(stale.code()).isEqualTo("step_up_required");
+    assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+    assertThat(cleared.json().get("open").asBoolean()).isFalse();
+    assertThat(cleared.json().get("cleared_by").asText()).isEqualTo(d.officer.id());
+    assertThat(cleared.json().get("clear_comment").asText()).isEqualTo("the owner confirmed both calls");
+    assertThat(s.get("/api/v1/support/alerts?open=true", d.officer.token()).json().get("items").size()).isZero();
+    assertThat(s.get("/api/v1/support/alerts", d.auditor().token()).json().get("items").size()).isEqualTo(1);
+    s.clock.advance(Duration.ofSeconds(6));
+    assertThat(metric("bindery_support_alerts_open")).isEqualTo(0.0);
+    assertThat(metric("bindery_support_alerts_raised_total")).isEqualTo(1.0);
+    JsonNode after = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(after.get("state").asText()).isEqualTo("applied");
+  }
+}
