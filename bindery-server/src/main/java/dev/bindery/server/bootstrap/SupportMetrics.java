@@ -68,10 +68,12 @@ final class SupportMetrics {
 
   private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<SupportReport> value,
       String type) {
+    // strong: nothing else holds this object, and a weakly held one would be collected and every meter read NaN
+    // (the alerts-raised counter, which can only hold it weakly, relies on these references too)
     Gauge.Builder<SupportMetrics> b = Gauge.builder(name, this, m -> {
       SupportReport r = m.current();
       return r == null ? Double.NaN : value.applyAsDouble(r);
-    }).description(description);
+    }).description(description).strongReference(true);
     if (type != null) {
       b.tag("type", type);
     }

@@ -44,6 +44,19 @@ class SupportMetricsTest {
     }
   }
 
+  /** The server keeps no reference to its metrics object: the registry's meters must keep it alive. */
+  @Test
+  void meters_keepWorking_whenNothingButTheRegistryHoldsTheMetricsObject() {
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    new SupportMetrics(own, f.service, f.b.store(), f.b.clock(), Duration.ofHours(1), Duration.ofHours(24));
+    f.create(f.agent, f.request(SupportActionType.TOKEN_REISSUE, f.workload(1).id()));
+    // a full collection clears weak references (HotSpot runs System.gc() synchronously)
+    System.gc();
+
+    assertThat(own.get("bindery.support.actions.window").tags("type", "token_reissue").gauge().value()).isEqualTo(1);
+    assertThat(own.get("bindery.support.alerts.raised").functionCounter().count()).isZero();
+  }
+
   @Test
   void values_cachedUntilTheSnapshotIsOlderThanItsMaximumAge() {
     Identity a = f.workload(1);
