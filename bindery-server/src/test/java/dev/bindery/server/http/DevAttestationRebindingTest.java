@@ -61,6 +61,13 @@ class DevAttestationRebindingTest {
       JsonNode applied = r.applied(r.owner.token(), chg);
       assertThat(applied.at("/credential/assurance").asText()).isEqualTo("hardware");
       assertThat(r.identityJson(id).get("assurance_level").asInt()).isEqualTo(3);
+      // the identity's history holds its change request's events (they target the request) among its own
+      java.util.List<String> history = new java.util.ArrayList<>();
+      s.get("/api/v1/identities/" + id + "/history", s.adminToken).json().get("items")
+          .forEach(e -> history.add(e.get("action").asText() + " " + e.get("target").asText()));
+      assertThat(history).containsSubsequence("identity.create " + id, "change_request.create " + chg,
+          "change_request.approve " + chg, "change_request.approve " + chg, "credential.revoke " + id,
+          "credential.rebind " + id, "change_request.apply " + chg);
     }
   }
 
