@@ -437,7 +437,8 @@ class RebindCommandsTest {
     CliRun run = CliRun.against(server, "identity", "bindings", "nhi_abc");
 
     assertThat(run.exitCode()).as(run.all()).isZero();
-    assertThat(run.out()).containsPattern("(?m)^cred_1 +x509_svid +revoked +enrolment +op_1 .* key_compromise +cred_2$");
+    assertThat(run.out()).containsPattern("(?m)^ID +TYPE +STATUS +ASSURANCE +BIND_METHOD +BOUND_BY ")
+        .containsPattern("(?m)^cred_1 +x509_svid +revoked +software +enrolment +op_1 .* key_compromise +cred_2$");
   }
 
   @Test

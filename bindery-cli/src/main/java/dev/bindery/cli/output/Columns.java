@@ -29,8 +29,8 @@ public record Columns(List<String> fields, Map<String, Function<JsonNode, String
   public static final Columns REVOKED_CREDENTIALS = new Columns(List.of("credential_id", "identity_id", "type"));
   public static final Columns ROTATION_POLICIES = new Columns(List.of("identity_kind", "credential_type",
       "max_lifetime_seconds", "rotate_after_seconds"));
-  public static final Columns BINDINGS = new Columns(List.of("id", "type", "status", "bind_method", "bound_by",
-      "bound_at", "change_request_id", "revoked_at", "revocation_reason", "successor"));
+  public static final Columns BINDINGS = new Columns(List.of("id", "type", "status", "assurance", "bind_method",
+      "bound_by", "bound_at", "change_request_id", "revoked_at", "revocation_reason", "successor"));
   public static final Columns AUDIT_EVENTS =
       new Columns(List.of("seq", "time", "actor", "action", "target", "outcome", "request_id"));
 
