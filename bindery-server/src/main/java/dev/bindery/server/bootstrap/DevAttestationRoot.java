@@ -176,11 +176,23 @@ public final class DevAttestationRoot {
   }
 
   /**
+   * An attestation chain of a simulated YubiKey.
+   *
+   * @param certificates the attestation certificate of slot 9a first, then the device's slot F9 certificate
+   * @param serial the simulated device's serial number, in the attestation certificate's serial extension
+   */
+  public record Attestation(List<X509Certificate> certificates, long serial) {
+    public Attestation {
+      certificates = List.copyOf(certificates);
+    }
+  }
+
+  /**
    * An attestation chain for {@code attested}, in the shape of a YubiKey PIV attestation of slot 9a: the
    * attestation certificate first, then the simulated device's slot F9 certificate (the root is not included; the
    * server holds it). The F9 certificate is valid from a few minutes before {@code now} until the root expires.
    */
-  public List<X509Certificate> attest(PublicKey attested, Instant now) {
+  public Attestation attest(PublicKey attested, Instant now) {
     Objects.requireNonNull(attested, "attested");
     Instant notAfter = certificate.getNotAfter().toInstant();
     if (!now.isBefore(notAfter)) {
@@ -200,7 +212,7 @@ public final class DevAttestationRoot {
       extension(leaf, ".7", new ASN1Integer(serial).getEncoded());
       extension(leaf, ".8", new byte[] {2, 1}); // PIN policy once, touch policy never
       extension(leaf, ".9", new byte[] {1}); // form factor: USB-A keychain
-      return List.of(sign(leaf, device.getPrivate()), f9);
+      return new Attestation(List.of(sign(leaf, device.getPrivate()), f9), serial);
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue the development attestation chain: " + e.getMessage(), e);
     }

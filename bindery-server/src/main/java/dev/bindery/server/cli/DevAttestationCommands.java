@@ -14,7 +14,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import javax.security.auth.x500.X500Principal;
 import picocli.CommandLine.Command;
@@ -127,7 +126,7 @@ final class DevAttestationCommands {
         stderr.println("bindery: " + out + " exists (use --force to replace it)");
         return EXIT_REFUSED;
       }
-      List<X509Certificate> chain;
+      DevAttestationRoot.Attestation chain;
       String thumbprint;
       try {
         DevAttestationRoot vendor = DevAttestationRoot.load(root);
@@ -146,13 +145,14 @@ final class DevAttestationCommands {
         return EXIT_REFUSED;
       }
       try {
-        SecureFiles.writeAtomically(out, Pem.certificates(chain).getBytes(StandardCharsets.US_ASCII), false);
+        SecureFiles.writeAtomically(out, Pem.certificates(chain.certificates()).getBytes(StandardCharsets.US_ASCII),
+            false);
       } catch (IOException e) {
         stderr.println("bindery: cannot write " + out + ": " + e.getMessage());
         return EXIT_FAILURE;
       }
-      stdout.println("attestation chain written to " + out + " (" + chain.size() + " certificates, YubiKey PIV"
-          + " shaped, slot 9a, " + chain.get(1).getSubjectX500Principal().getName(X500Principal.RFC2253) + ")");
+      stdout.println("attestation chain written to " + out + " (0644): the YubiKey PIV attestation of slot 9a and the"
+          + " F9 certificate of a simulated YubiKey, serial " + chain.serial());
       stdout.println("  attested key:  " + thumbprint
           + " (RFC 7638 thumbprint, as a change request's proposed.key_thumbprint)");
       stderr.println("warning: " + NOT_HARDWARE);

@@ -68,7 +68,7 @@ class AttestationRootsTest {
 
     // the directory's private key file is not a root file: only the certificate is read
     assertThat(verifier.roots()).containsExactly(devRoot.certificate());
-    assertThat(verifier.verify(key, Pem.certificates(devRoot.attest(key, clock.instant()))).attested()).isTrue();
+    assertThat(verifier.verify(key, Pem.certificates(devRoot.attest(key, clock.instant()).certificates())).attested()).isTrue();
     assertThat(logs.list).singleElement().satisfies(e -> {
       assertThat(e.getLevel()).isEqualTo(Level.WARN);
       assertThat(e.getFormattedMessage()).contains("development_only=true").contains("not hardware-held")

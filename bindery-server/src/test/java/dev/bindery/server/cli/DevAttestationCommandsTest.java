@@ -183,7 +183,9 @@ class DevAttestationCommandsTest {
     assertThat(attested.vendorRootSubject().orElseThrow()).contains(DevAttestationRoot.ORGANIZATION);
     assertThat(attested.properties()).containsEntry("slot", "9a").containsEntry("firmware", "5.7.1")
         .containsEntry("pin_policy", "once").containsEntry("touch_policy", "never").containsKey("serial");
-    assertThat(run.out()).contains("attested key:  " + dev.bindery.credential.CredentialKeys
+    String serial = attested.properties().get("serial");
+    assertThat(run.out()).contains("(0644)").contains("simulated YubiKey, serial " + serial)
+        .contains("attested key:  " + dev.bindery.credential.CredentialKeys
         .jwkThumbprint(key.getPublic(), "key").value());
     assertThat(run.err()).contains("DEVELOPMENT AND TESTS ONLY");
     // nothing trusts the development root unless it is configured: the same chain then attests nothing

@@ -29,7 +29,7 @@ class DevAttestationRebindingTest {
   }
 
   private static String chain(DevAttestationRoot root, KeyPair key) {
-    return Pem.certificates(root.attest(key.getPublic(), Instant.now()));
+    return Pem.certificates(root.attest(key.getPublic(), Instant.now()).certificates());
   }
 
   @Test
