@@ -39,11 +39,12 @@ final class DevAttestationCommands {
   private DevAttestationCommands() {}
 
   @Command(name = "attestation-root", mixinStandardHelpOptions = true,
-      description = {"Make a development-only hardware attestation root (YubiKey PIV shaped) in DIR:",
+      description = {"Make a development-only hardware attestation root (YubiKey PIV shaped) in DIR; keys attested"
+          + " under it are NOT hardware-held. It writes:",
           "  " + DevAttestationRoot.CERTIFICATE_FILE + " (0644) the root certificate, to trust with"
               + " 'bindery dev --attestation-roots FILE';",
           "  " + DevAttestationRoot.KEY_FILE + " (0600) its private key, read only by 'bindery dev attest'.",
-          "DIR is created owner-only (0700) if absent. Keys attested under this root are NOT hardware-held."})
+          "DIR is created owner-only (0700) if absent."})
   static final class AttestationRoot implements Callable<Integer> {
     @Spec CommandSpec spec;
 
