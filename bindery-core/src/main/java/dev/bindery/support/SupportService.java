@@ -882,12 +882,38 @@ public final class SupportService {
     });
   }
 
-  /** The review queue: applied, unreviewed actions in id order (a security officer, a supervisor, an admin, an auditor). */
-  public Page<SupportAction> reviewQueue(Caller caller, SupportActionId after, int limit) {
+  /**
+   * The review queue (a security officer, a supervisor, an admin, an auditor): applied, unreviewed actions in id
+   * order, with {@code olderThan} (1 minute to 365 days; null for all) only those applied longer ago than that. Paged
+   * by keyset: {@code after} is the previous page's {@code nextCursor}, which is null on the last page.
+   */
+  public Page<SupportAction> reviewQueue(Caller caller, Duration olderThan, SupportActionId after, int limit) {
     requireOversight(caller);
+    if (olderThan != null) {
+      requireDuration("older_than", olderThan, Duration.ofDays(365));
+    }
     SupportActionQuery q = SupportActionQuery.all(limit).withStates(Set.of(ChangeState.APPLIED))
-        .withReview(SupportReview.State.UNREVIEWED).after(after);
-    return tx.transactor().read(t -> t.supportActions().list(q));
+        .withReview(SupportReview.State.UNREVIEWED);
+    return tx.transactor().read(t -> {
+      Instant cutoff = olderThan == null ? null : tx.clock().instant().minus(olderThan);
+      List<SupportAction> out = new ArrayList<>();
+      SupportActionId cursor = after;
+      while (true) {
+        Page<SupportAction> page = t.supportActions().list(q.after(cursor));
+        for (SupportAction a : page.items()) {
+          if (cutoff == null || a.resolvedAt().isBefore(cutoff)) {
+            out.add(a);
+            if (out.size() == limit) {
+              return new Page<>(out, a.id().value());
+            }
+          }
+        }
+        if (page.nextCursor() == null) {
+          return new Page<>(out, null);
+        }
+        cursor = SupportActionId.parse(page.nextCursor());
+      }
+    });
   }
 
   /**
