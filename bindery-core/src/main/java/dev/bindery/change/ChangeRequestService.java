@@ -245,7 +245,7 @@ public final class ChangeRequestService {
         "re-binding abuse limit: more than " + abuse.max() + " recover or migrate requests within "
             + abuse.window().toMinutes() + " minutes", "rebinding_rate_exceeded");
     tx.recordDenied(t, actor.id(), actor.requestId(), "change_request.create", identity.id().value(), refused);
-    throw new CommitThenRefuse(refused);
+    throw new AuditedTransactor.CommitThenRefuse(refused);
   }
 
   private static void requireReplaceable(Tx t, Identity identity, CredentialId id) {
@@ -795,51 +795,11 @@ public final class ChangeRequestService {
   // ---- helpers ------------------------------------------------------------------------------------------
 
   /**
-   * A refusal decided after writes that must commit (an expiry, an abuse lock), whose denied event was appended in
-   * the same transaction: the work returns it instead of throwing, so the transaction commits, and {@link #run}
-   * throws the rejection afterwards.
+   * Runs {@code work} in one transaction; a refusal is audited as denied unless it is plain bad input or a lookup
+   * miss ({@link AuditedTransactor#writeRecordingRefusals}).
    */
-  private static final class CommitThenRefuse extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final RejectedException rejection;
-
-    CommitThenRefuse(RejectedException rejection) {
-      super(rejection.getMessage(), null, false, false);
-      this.rejection = rejection;
-    }
-  }
-
-  /**
-   * Runs {@code work} in one transaction. A refusal rolls it back; unless it is plain bad input or a lookup miss it
-   * is then audited as a {@code denied} {@code action} on {@code target}, in a transaction of its own.
-   */
-  @SuppressWarnings("unchecked")
   private <T> T run(Actor actor, String action, String target, Function<Tx, T> work) {
-    Object out;
-    try {
-      out = tx.transactor().inTransaction(t -> {
-        try {
-          return work.apply(t);
-        } catch (CommitThenRefuse refusal) {
-          return refusal;
-        }
-      });
-    } catch (RejectedException e) {
-      if (audited(e)) {
-        throw tx.recordedRefusal(actor.id(), action, target, e, actor.requestId());
-      }
-      throw e;
-    }
-    if (out instanceof CommitThenRefuse refusal) {
-      throw AuditedTransactor.alreadyRecorded(refusal.rejection);
-    }
-    return (T) out;
-  }
-
-  private static boolean audited(RejectedException e) {
-    ErrorCode.Category c = e.code().category();
-    return e.securityRelevant() || c == ErrorCode.Category.UNPROCESSABLE || c == ErrorCode.Category.CONFLICT
-        || c == ErrorCode.Category.TOO_MANY_REQUESTS;
+    return tx.writeRecordingRefusals(actor.id(), actor.requestId(), action, target, work);
   }
 
   /**
@@ -854,7 +814,7 @@ public final class ChangeRequestService {
     RejectedException expired = new RejectedException(ErrorCode.CHANGE_REQUEST_EXPIRED,
         "change request " + r.id() + " expired at " + r.expiresAt());
     tx.recordDenied(t, actor.id(), actor.requestId(), action, r.id().value(), expired);
-    throw new CommitThenRefuse(expired);
+    throw new AuditedTransactor.CommitThenRefuse(expired);
   }
 
   private void expireIn(Tx t, Actor actor, ChangeRequest r) {

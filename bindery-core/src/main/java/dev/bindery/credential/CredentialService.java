@@ -633,11 +633,12 @@ public final class CredentialService {
   }
 
   private Credential revokeIn(Tx t, Caller caller, Credential c, RevocationReason reason, Instant now, String cause) {
-    return revokeIn(t, caller.actor(), caller.requestId(), c, reason, now, cause, null);
+    return revokeIn(t, caller.actor(), caller.requestId(), c, reason, now, cause, null, null);
   }
 
+  /** @param causeKey and {@code causeId}: the detail naming what caused it (a change request, a support action) */
   private Credential revokeIn(Tx t, String actor, String requestId, Credential c, RevocationReason reason,
-      Instant now, String cause, ChangeRequestId change) {
+      Instant now, String cause, String causeKey, String causeId) {
     Credential next = c.revoke(reason, now);
     if (!t.credentials().update(next)) {
       throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential was changed concurrently");
@@ -648,8 +649,8 @@ public final class CredentialService {
     if (cause != null) {
       d.put("cause", cause);
     }
-    if (change != null) {
-      d.put("change_request_id", change.value());
+    if (causeKey != null) {
+      d.put(causeKey, causeId);
     }
     tx.record(t, actor, requestId, "credential.revoke", c.identityId().value(), d);
     return next;
@@ -671,7 +672,26 @@ public final class CredentialService {
       throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential " + c.id() + " is already "
           + c.status().wire());
     }
-    return revokeIn(t, actor, requestId, c, reason, tx.clock().instant(), "change_request", change);
+    return revokeIn(t, actor, requestId, c, reason, tx.clock().instant(), "change_request", "change_request_id",
+        change.value());
+  }
+
+  /**
+   * Revokes an active credential of a support action's target ({@code credential_reset}), in the caller's transaction:
+   * the same path as an operator's revocation (audited {@code credential.revoke} with cause {@code support_action}
+   * and the action id, and the revocation feed event that makes its tokens die).
+   *
+   * @throws RejectedException {@code credential_already_revoked} if it is not active (any more)
+   */
+  public Credential revokeForSupport(Tx t, String actor, String requestId, Credential c, RevocationReason reason,
+      dev.bindery.support.SupportActionId action) {
+    Objects.requireNonNull(action);
+    if (c.revoked()) {
+      throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential " + c.id() + " is already "
+          + c.status().wire());
+    }
+    return revokeIn(t, actor, requestId, c, reason, tx.clock().instant(), "support_action", "support_action_id",
+        action.value());
   }
 
   /**

@@ -17,6 +17,8 @@ import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.revocation.RevocationEventRepository;
+import dev.bindery.support.SupportActionRepository;
+import dev.bindery.support.SupportAlertRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -63,4 +65,10 @@ public interface Tx {
   NotificationRepository notifications();
 
   DisavowTokenRepository disavowTokens();
+
+  /** Support actions (issue 6): their own aggregate, with approvals, evidence and review. */
+  SupportActionRepository supportActions();
+
+  /** Support anomaly alerts and the enrolment sources seen per identity (issue 6). */
+  SupportAlertRepository supportAlerts();
 }

@@ -10,6 +10,7 @@ import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
 import dev.bindery.store.AuditedTransactor;
+import dev.bindery.store.Tx;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,22 +107,37 @@ public final class TokenRevocationService {
       Identity i = t.identities().findById(identity)
           .orElseThrow(() -> new RejectedException(ErrorCode.IDENTITY_NOT_FOUND, "no identity " + identity));
       authz.requireRevokeIdentityTokens(caller, i);
-      if (i.retired()) {
-        throw new RejectedException(ErrorCode.IDENTITY_RETIRED,
-            "identity " + identity + " is retired: its tokens are already refused");
-      }
-      Instant before = t.revocationEvents().latest(RevocationEventType.IDENTITY, identity.value())
-          .map(RevocationEvent::at).orElse(null);
-      Instant now = tx.clock().instant();
-      t.revocationEvents().append(RevocationEventType.IDENTITY, identity.value(), now);
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("reason", why);
-      Map<String, Object> was = new LinkedHashMap<>();
-      was.put("tokens_revoked_through", before == null ? null : before.toString());
-      d.put("before", was);
-      d.put("after", Map.of("tokens_revoked_through", now.toString()));
-      tx.record(t, caller, ACTION_REVOKE_IDENTITY, identity.value(), d);
-      return new RevokedIdentityTokens(identity, now);
+      return revokeIdentityTokensInTransaction(t, caller.actor(), caller.requestId(), i, why, Map.of());
     });
+  }
+
+  /**
+   * {@link #revokeIdentityTokens} inside the caller's transaction, for Bindery's own decisions (a support desk's
+   * {@code token_reissue}): no authorization check. Appends the {@code identity} feed event and the
+   * {@value #ACTION_REVOKE_IDENTITY} audit event by {@code actor}, with {@code extra} details (what caused it).
+   *
+   * @throws RejectedException {@code identity_retired} for a retired identity
+   */
+  public RevokedIdentityTokens revokeIdentityTokensInTransaction(Tx t, String actor, String requestId, Identity i,
+      String reason, Map<String, Object> extra) {
+    String why = Text.required("reason", reason, MAX_REASON_LENGTH);
+    if (i.retired()) {
+      throw new RejectedException(ErrorCode.IDENTITY_RETIRED,
+          "identity " + i.id() + " is retired: its tokens are already refused");
+    }
+    IdentityId identity = i.id();
+    Instant before = t.revocationEvents().latest(RevocationEventType.IDENTITY, identity.value())
+        .map(RevocationEvent::at).orElse(null);
+    Instant now = tx.clock().instant();
+    t.revocationEvents().append(RevocationEventType.IDENTITY, identity.value(), now);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("reason", why);
+    Map<String, Object> was = new LinkedHashMap<>();
+    was.put("tokens_revoked_through", before == null ? null : before.toString());
+    d.put("before", was);
+    d.put("after", Map.of("tokens_revoked_through", now.toString()));
+    d.putAll(extra);
+    tx.record(t, actor, requestId, ACTION_REVOKE_IDENTITY, identity.value(), d);
+    return new RevokedIdentityTokens(identity, now);
   }
 }

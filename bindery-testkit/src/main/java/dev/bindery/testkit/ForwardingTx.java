@@ -133,4 +133,14 @@ public class ForwardingTx implements Tx {
   public ContinuityChallengeRepository continuityChallenges() {
     return delegate.continuityChallenges();
   }
+
+  @Override
+  public dev.bindery.support.SupportActionRepository supportActions() {
+    return delegate.supportActions();
+  }
+
+  @Override
+  public dev.bindery.support.SupportAlertRepository supportAlerts() {
+    return delegate.supportAlerts();
+  }
 }

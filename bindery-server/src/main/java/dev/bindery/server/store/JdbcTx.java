@@ -133,4 +133,14 @@ final class JdbcTx implements Tx {
   public DisavowTokenRepository disavowTokens() {
     return new JdbcDisavowTokenRepository(h);
   }
+
+  @Override
+  public dev.bindery.support.SupportActionRepository supportActions() {
+    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  }
+
+  @Override
+  public dev.bindery.support.SupportAlertRepository supportAlerts() {
+    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  }
 }

@@ -65,6 +65,15 @@ import dev.bindery.revocation.RevocationEvent;
 import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
+import dev.bindery.support.SupportAction;
+import dev.bindery.support.SupportActionId;
+import dev.bindery.support.SupportActionQuery;
+import dev.bindery.support.SupportActionRepository;
+import dev.bindery.support.SupportActionType;
+import dev.bindery.support.SupportAlert;
+import dev.bindery.support.SupportAlertId;
+import dev.bindery.support.SupportAlertRepository;
+import dev.bindery.support.SupportTarget;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import dev.bindery.token.Audience;
@@ -115,7 +124,7 @@ import java.util.function.Function;
  *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
  *       slot; resource server audience; token policy identity; change request id and one open change request per
  *       identity; continuity challenge id; webhook id; notification id; (notification, attempt number); disavow
- *       token hash) raise
+ *       token hash; support action id and one open support action per target; support alert id) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -147,6 +156,10 @@ public final class InMemoryStore implements Transactor {
   /** Keyed by notification id, newline, zero-padded attempt number. */
   private final Table<NotificationAttempt> notificationAttempts = new Table<>("notification attempt");
   private final Table<DisavowToken> disavowTokens = new Table<>("disavow token");
+  private final Table<SupportAction> supportActions = new Table<>("support action");
+  private final Table<SupportAlert> supportAlerts = new Table<>("support alert");
+  /** Keyed by identity id, newline, source; the value is when the source was first recorded. */
+  private final Table<Instant> enrolmentSources = new Table<>("support enrolment source");
   /** Keyed by the zero-padded sequence number, so key order is sequence order. */
   private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
   /** Keyed by client id and jti hash. */
@@ -429,6 +442,204 @@ public final class InMemoryStore implements Transactor {
     public ContinuityChallengeRepository continuityChallenges() {
       return challengeRepository;
     }
+
+    @Override
+    public SupportActionRepository supportActions() {
+      return supportActionRepository;
+    }
+
+    @Override
+    public SupportAlertRepository supportAlerts() {
+      return supportAlertRepository;
+    }
+
+    private final SupportActionRepository supportActionRepository = new SupportActionRepository() {
+      @Override
+      public void insert(SupportAction a) {
+        String key = a.id().value();
+        if (get(supportActions, key) != null) {
+          throw new UniqueViolation("support action " + key, null);
+        }
+        requireSingleOpen(a);
+        put(supportActions, key, a);
+      }
+
+      @Override
+      public Optional<SupportAction> findById(SupportActionId id) {
+        return Optional.ofNullable(get(supportActions, id.value()));
+      }
+
+      @Override
+      public Optional<SupportAction> findForUpdate(SupportActionId id) {
+        // transactions are serialized by the store's lock, so a read is already exclusive
+        requireWritable();
+        return findById(id);
+      }
+
+      @Override
+      public boolean update(SupportAction next) {
+        String key = next.id().value();
+        SupportAction stored = get(supportActions, key);
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        if (!next.approvals().containsAll(stored.approvals())) {
+          throw new IllegalArgumentException("approvals are only ever added");
+        }
+        requireSingleOpen(next);
+        put(supportActions, key, next);
+        return true;
+      }
+
+      /** The open_for unique key of a relational store: one open action per target. */
+      private void requireSingleOpen(SupportAction a) {
+        if (a.open() && view(supportActions).values().stream()
+            .anyMatch(o -> o.open() && o.target().equals(a.target()) && !o.id().equals(a.id()))) {
+          throw new UniqueViolation("open support action of " + a.target().kind().wire() + " " + a.target().id(),
+              null);
+        }
+      }
+
+      @Override
+      public Optional<SupportAction> findOpenForTarget(SupportTarget target) {
+        return view(supportActions).values().stream().filter(a -> a.open() && a.target().equals(target)).findFirst();
+      }
+
+      @Override
+      public Page<SupportAction> list(SupportActionQuery q) {
+        List<SupportAction> out = new ArrayList<>();
+        boolean more = false;
+        for (SupportAction a : view(supportActions).values()) {
+          if (!q.matches(a)) {
+            continue;
+          }
+          if (out.size() == q.limit()) {
+            more = true;
+            break;
+          }
+          out.add(a);
+        }
+        return new Page<>(out, more ? last(out).id().value() : null);
+      }
+
+      private java.util.stream.Stream<SupportAction> since(Instant since) {
+        return view(supportActions).values().stream().filter(a -> !a.createdAt().isBefore(since));
+      }
+
+      @Override
+      public long countByAgentSince(OperatorId agent, Instant since) {
+        return since(since).filter(a -> a.agent().equals(agent)).count();
+      }
+
+      @Override
+      public long countDistinctTargetsOfAgentSince(OperatorId agent, Instant since) {
+        return since(since).filter(a -> a.agent().equals(agent)).map(SupportAction::target).distinct().count();
+      }
+
+      @Override
+      public long countForTargetSince(SupportTarget target, Set<SupportActionType> types, Instant since) {
+        return since(since).filter(a -> a.target().equals(target) && types.contains(a.type())).count();
+      }
+
+      @Override
+      public List<SupportAction> appliedForTargetSince(SupportTarget target, Set<SupportActionType> types,
+          Instant since) {
+        return view(supportActions).values().stream()
+            .filter(a -> a.state() == dev.bindery.change.ChangeState.APPLIED && a.target().equals(target)
+                && types.contains(a.type()) && !a.resolvedAt().isBefore(since))
+            .toList();
+      }
+
+      @Override
+      public long countUnreviewedAppliedBefore(Instant appliedBefore) {
+        return view(supportActions).values().stream()
+            .filter(a -> a.state() == dev.bindery.change.ChangeState.APPLIED && !a.review().done()
+                && a.resolvedAt().isBefore(appliedBefore))
+            .count();
+      }
+
+      @Override
+      public Map<OperatorId, Long> countPerAgentSince(Instant since) {
+        return since(since).collect(java.util.stream.Collectors.groupingBy(SupportAction::agent,
+            java.util.stream.Collectors.counting()));
+      }
+
+      @Override
+      public Map<SupportTarget, Long> countPerTargetSince(Instant since) {
+        return since(since).collect(java.util.stream.Collectors.groupingBy(SupportAction::target,
+            java.util.stream.Collectors.counting()));
+      }
+
+      @Override
+      public Map<SupportActionType, Long> countPerTypeSince(Instant since) {
+        return since(since).collect(java.util.stream.Collectors.groupingBy(SupportAction::type,
+            java.util.stream.Collectors.counting()));
+      }
+    };
+
+    private final SupportAlertRepository supportAlertRepository = new SupportAlertRepository() {
+      @Override
+      public void insert(SupportAlert alert) {
+        String key = alert.id().value();
+        if (get(supportAlerts, key) != null) {
+          throw new UniqueViolation("support alert " + key, null);
+        }
+        put(supportAlerts, key, alert);
+      }
+
+      @Override
+      public Optional<SupportAlert> findById(SupportAlertId id) {
+        return Optional.ofNullable(get(supportAlerts, id.value()));
+      }
+
+      @Override
+      public boolean update(SupportAlert next) {
+        SupportAlert stored = get(supportAlerts, next.id().value());
+        if (stored == null || stored.version() != next.version() - 1) {
+          return false;
+        }
+        put(supportAlerts, next.id().value(), next);
+        return true;
+      }
+
+      @Override
+      public List<SupportAlert> openForAgent(OperatorId agent) {
+        return view(supportAlerts).values().stream().filter(a -> a.open() && a.agent().equals(agent))
+            .sorted(Comparator.comparing(SupportAlert::raisedAt).thenComparing(a -> a.id().value()))
+            .toList();
+      }
+
+      @Override
+      public List<SupportAlert> list(boolean openOnly, SupportAlertId after, int limit) {
+        NavigableMap<String, SupportAlert> rows = view(supportAlerts);
+        if (after != null) {
+          rows = rows.tailMap(after.value(), false);
+        }
+        return rows.values().stream().filter(a -> !openOnly || a.open()).limit(limit).toList();
+      }
+
+      @Override
+      public long countOpen() {
+        return view(supportAlerts).values().stream().filter(SupportAlert::open).count();
+      }
+
+      @Override
+      public boolean recordEnrolmentSource(IdentityId identity, String source, Instant at) {
+        String key = identity.value() + "\n" + Objects.requireNonNull(source, "source");
+        if (get(enrolmentSources, key) != null) {
+          return false;
+        }
+        put(enrolmentSources, key, at);
+        return true;
+      }
+
+      @Override
+      public List<String> enrolmentSources(IdentityId identity) {
+        String prefix = identity.value() + "\n";
+        return view(enrolmentSources).tailMap(prefix, true).headMap(identity.value() + "\u000b", false).keySet()
+            .stream().map(k -> k.substring(prefix.length())).toList();
+      }
+    };
 
     private final ChangeRequestRepository changeRequestRepository = new ChangeRequestRepository() {
       @Override
