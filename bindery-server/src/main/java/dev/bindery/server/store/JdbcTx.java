@@ -18,6 +18,8 @@ import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
 import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.store.Tx;
+import dev.bindery.support.SupportActionRepository;
+import dev.bindery.support.SupportAlertRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -135,12 +137,12 @@ final class JdbcTx implements Tx {
   }
 
   @Override
-  public dev.bindery.support.SupportActionRepository supportActions() {
-    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  public SupportActionRepository supportActions() {
+    return new JdbcSupportActionRepository(h);
   }
 
   @Override
-  public dev.bindery.support.SupportAlertRepository supportAlerts() {
-    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  public SupportAlertRepository supportAlerts() {
+    return new JdbcSupportAlertRepository(h);
   }
 }
