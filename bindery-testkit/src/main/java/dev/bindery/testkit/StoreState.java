@@ -239,29 +239,27 @@ public record StoreState(
     List<SupportAction> supportActions = new ArrayList<>();
     List<SupportAlert> supportAlerts = new ArrayList<>();
     List<String> enrolmentSources = new ArrayList<>();
-    if (supportStorage(t)) {
-      SupportActionId supportAfter = null;
-      while (true) {
-        Page<SupportAction> page = t.supportActions().list(SupportActionQuery.all(SupportActionQuery.MAX_LIMIT)
-            .after(supportAfter));
-        supportActions.addAll(page.items());
-        if (page.nextCursor() == null) {
-          break;
-        }
-        supportAfter = SupportActionId.parse(page.nextCursor());
+    SupportActionId supportAfter = null;
+    while (true) {
+      Page<SupportAction> page = t.supportActions().list(SupportActionQuery.all(SupportActionQuery.MAX_LIMIT)
+          .after(supportAfter));
+      supportActions.addAll(page.items());
+      if (page.nextCursor() == null) {
+        break;
       }
-      SupportAlertId alertAfter = null;
-      while (true) {
-        List<SupportAlert> page = t.supportAlerts().list(false, alertAfter, 500);
-        supportAlerts.addAll(page);
-        if (page.size() < 500) {
-          break;
-        }
-        alertAfter = page.get(page.size() - 1).id();
+      supportAfter = SupportActionId.parse(page.nextCursor());
+    }
+    SupportAlertId alertAfter = null;
+    while (true) {
+      List<SupportAlert> page = t.supportAlerts().list(false, alertAfter, 500);
+      supportAlerts.addAll(page);
+      if (page.size() < 500) {
+        break;
       }
-      for (Identity i : identities) {
-        t.supportAlerts().enrolmentSources(i.id()).forEach(src -> enrolmentSources.add(i.id().value() + " " + src));
-      }
+      alertAfter = page.get(page.size() - 1).id();
+    }
+    for (Identity i : identities) {
+      t.supportAlerts().enrolmentSources(i.id()).forEach(src -> enrolmentSources.add(i.id().value() + " " + src));
     }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
         signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
@@ -275,20 +273,5 @@ public record StoreState(
         rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, clientAssertions,
         changeRequests, continuityChallenges, webhooks, notifications, notificationAttempts, disavowTokens,
         supportActions, supportAlerts, enrolmentSources, null);
-  }
-
-  /**
-   * False only while a store has no support desk storage yet (the JDBC adapter's tables are being written in
-   * parallel with the service, and it throws {@link UnsupportedOperationException} until then): its state is then
-   * captured without those tables. Remove once every adapter implements them.
-   */
-  private static boolean supportStorage(Tx t) {
-    try {
-      t.supportAlerts();
-      t.supportActions();
-      return true;
-    } catch (UnsupportedOperationException pending) {
-      return false;
-    }
   }
 }
