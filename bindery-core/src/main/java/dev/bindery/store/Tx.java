@@ -16,7 +16,9 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.operator.TotpResetRepository;
 import dev.bindery.revocation.RevocationEventRepository;
+import dev.bindery.support.RecoveryCodeRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -63,4 +65,10 @@ public interface Tx {
   NotificationRepository notifications();
 
   DisavowTokenRepository disavowTokens();
+
+  /** The support desk's temporary TOTP enrolments (issue 6). */
+  TotpResetRepository totpResets();
+
+  /** Recovery codes of identities (issue 6). */
+  RecoveryCodeRepository recoveryCodes();
 }

@@ -13,7 +13,9 @@ import dev.bindery.notify.NotificationId;
 import dev.bindery.notify.NotificationQuery;
 import dev.bindery.notify.NotificationRepository;
 import dev.bindery.notify.NotificationState;
+import dev.bindery.notify.SecretKind;
 import dev.bindery.notify.WebhookId;
+import dev.bindery.operator.OperatorId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,7 +27,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The notification outbox over JDBC (tables {@code notifications} and {@code notification_attempts}, migration V10).
+ * The notification outbox over JDBC (tables {@code notifications} and {@code notification_attempts}, migrations V10 and V11).
  * {@link #claimDue} locks the due rows it picks with {@code SELECT ... FOR UPDATE SKIP LOCKED} (the same SQL on H2 and
  * PostgreSQL): a concurrent claim on another node skips them instead of waiting, and once this transaction commits
  * their {@code next_attempt_at} is the end of the lease, so they are not due to anyone until then. (H2 applies the
@@ -44,14 +46,18 @@ final class JdbcNotificationRepository implements NotificationRepository {
   @Override
   public void insert(Notification n) {
     Sql.insertUnique("notification", () -> h.createUpdate("INSERT INTO notifications (id, team_id, webhook_id, "
-            + "identity_id, event, details, change_request_id, sealed_disavow_token, disavow_expires_at, created_at, "
-            + "state, attempts, next_attempt_at, last_attempt_at, last_status, last_error, completed_at) VALUES (:id, "
-            + ":team, :webhook, :identity, :event, :details, :chg, :sealed, :disavowExpires, :created, :state, "
-            + ":attempts, :next, :last, :status, :error, :completed)")
+            + "identity_id, operator_id, event, details, change_request_id, sealed_disavow_token, disavow_expires_at, "
+            + "secret_kind, sealed_secret, created_at, state, attempts, next_attempt_at, last_attempt_at, last_status, "
+            + "last_error, completed_at) VALUES (:id, :team, :webhook, :identity, :operator, :event, :details, :chg, "
+            + ":sealed, :disavowExpires, :secretKind, :sealedSecret, :created, :state, :attempts, :next, :last, "
+            + ":status, :error, :completed)")
         .bind("id", n.id().value())
         .bind("team", n.team().value())
         .bind("webhook", n.webhookId().value())
         .bind("identity", n.identityId() == null ? null : n.identityId().value())
+        .bind("operator", n.operatorId() == null ? null : n.operatorId().value())
+        .bind("secretKind", n.hasSecret() ? n.secretKind().wire() : null)
+        .bind("sealedSecret", n.hasSecret() ? Base64.getEncoder().encodeToString(n.sealedSecret()) : null)
         .bind("event", n.event())
         .bind("details", Canonical.json(n.details()))
         .bind("chg", n.changeRequestId())
@@ -165,7 +171,10 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   private static Notification map(ResultSet rs) throws SQLException {
     String identity = rs.getString("identity_id");
+    String operator = rs.getString("operator_id");
     String sealed = rs.getString("sealed_disavow_token");
+    String secretKind = rs.getString("secret_kind");
+    String sealedSecret = rs.getString("sealed_secret");
     int status = rs.getInt("last_status");
     Integer lastStatus = rs.wasNull() ? null : status;
     Map<String, String> details;
@@ -176,9 +185,11 @@ final class JdbcNotificationRepository implements NotificationRepository {
     }
     return new Notification(new NotificationId(rs.getString("id")), new TeamId(rs.getString("team_id")),
         new WebhookId(rs.getString("webhook_id")), identity == null ? null : new IdentityId(identity),
-        rs.getString("event"), details, rs.getString("change_request_id"),
-        sealed == null ? null : Base64.getDecoder().decode(sealed), Sql.instantOrNull(rs, "disavow_expires_at"),
-        Sql.instant(rs.getLong("created_at")), NotificationState.fromWire(rs.getString("state"))
+        operator == null ? null : new OperatorId(operator), rs.getString("event"), details,
+        rs.getString("change_request_id"), sealed == null ? null : Base64.getDecoder().decode(sealed),
+        Sql.instantOrNull(rs, "disavow_expires_at"), secretKind == null ? null : SecretKind.fromWire(secretKind)
+            .orElseThrow(() -> new IllegalStateException("unknown secret kind in the store")),
+        sealedSecret == null ? null : Base64.getDecoder().decode(sealedSecret), Sql.instant(rs.getLong("created_at")), NotificationState.fromWire(rs.getString("state"))
             .orElseThrow(() -> new IllegalStateException("unknown notification state in the store")),
         rs.getInt("attempts"), Sql.instant(rs.getLong("next_attempt_at")), Sql.instantOrNull(rs, "last_attempt_at"),
         lastStatus, rs.getString("last_error"), Sql.instantOrNull(rs, "completed_at"));
