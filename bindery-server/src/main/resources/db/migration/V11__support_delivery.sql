@@ -14,14 +14,15 @@ ALTER TABLE enrolment_codes ADD COLUMN revoked_at BIGINT;
 CREATE INDEX enrolment_codes_support_action ON enrolment_codes (support_action_id);
 
 -- Notifications about an operator (a support action on an operator account, delivered to the webhooks of the
--- operator's teams), and a secret for the owners, sealed.
+-- operator's teams), and a secret for the owners: sealed, kept only while the notification is pending (delivering,
+-- failing or cancelling it sets sealed_secret to NULL; secret_kind stays).
 ALTER TABLE notifications ADD COLUMN operator_id VARCHAR(40) REFERENCES operators (id);
 ALTER TABLE notifications ADD COLUMN secret_kind VARCHAR(32);
 ALTER TABLE notifications ADD COLUMN sealed_secret VARCHAR(4000);
 ALTER TABLE notifications ADD CONSTRAINT notifications_subject
   CHECK (identity_id IS NULL OR operator_id IS NULL);
 ALTER TABLE notifications ADD CONSTRAINT notifications_secret
-  CHECK ((secret_kind IS NULL AND sealed_secret IS NULL) OR (secret_kind IS NOT NULL AND sealed_secret IS NOT NULL));
+  CHECK (sealed_secret IS NULL OR (secret_kind IS NOT NULL AND state = 'pending'));
 
 -- "This was not us" links of support actions (sup_... in change_request_id) may be about an operator.
 ALTER TABLE disavow_tokens ALTER COLUMN identity_id DROP NOT NULL;

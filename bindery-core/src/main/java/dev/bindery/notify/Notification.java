@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * webhooks of the operator's teams) or neither (an event of a team). It may carry a {@link SecretPayload} for its
  * webhook (a temporary credential of the support desk, recovery codes), sealed under the master key with associated
  * data {@link #secretAssociatedData} (its id and kind): only the dispatcher opens it, to build the body it posts; no
- * view, list, log or audit event shows it. {@code changeRequestId} is the request the event is about: a change request
+ * view, list, log or audit event shows it. The sealed secret is dropped when the notification is delivered, failed or
+ * cancelled (its kind stays). {@code changeRequestId} is the request the event is about: a change request
  * ({@code chg_...}) or a support action ({@code sup_...}).
  *
  * <p>Not a record: the sealed token and secret must not be compared or printed.
@@ -83,9 +84,10 @@ public final class Notification {
    * Every field.
    *
    * @param operatorId the operator the event is about, or null; never together with {@code identityId}
-   * @param secretKind the kind of the sealed secret, or null (exactly when {@code sealedSecret} is null)
-   * @param sealedSecret the sealed {@link SecretPayload}, or null; only on a notification about an identity or an
-   *     operator
+   * @param secretKind the kind of the secret the notification carries (or carried), or null; only on a notification
+   *     about an identity or an operator
+   * @param sealedSecret the sealed {@link SecretPayload}: present exactly while a notification with a
+   *     {@code secretKind} is pending, else null
    */
   public Notification(NotificationId id, TeamId team, WebhookId webhookId, IdentityId identityId,
       OperatorId operatorId, String event, Map<String, String> details, String changeRequestId,
@@ -114,11 +116,14 @@ public final class Notification {
     if (sealedDisavowToken != null && (changeRequestId == null || (identityId == null && operatorId == null))) {
       throw new IllegalArgumentException("a disavow link is about a request concerning an identity or an operator");
     }
-    if ((secretKind == null) != (sealedSecret == null)) {
-      throw new IllegalArgumentException("a sealed secret has a kind, or there is neither");
+    if (sealedSecret != null && secretKind == null) {
+      throw new IllegalArgumentException("a sealed secret has a kind");
     }
-    if (sealedSecret != null && identityId == null && operatorId == null) {
+    if (secretKind != null && identityId == null && operatorId == null) {
       throw new IllegalArgumentException("a secret is delivered about an identity or an operator");
+    }
+    if (secretKind != null && (sealedSecret == null) != Objects.requireNonNull(state, "state").terminal()) {
+      throw new IllegalArgumentException("a secret is held sealed exactly while its notification is pending");
     }
     this.secretKind = secretKind;
     this.sealedSecret = sealedSecret == null ? null : sealedSecret.clone();
@@ -234,9 +239,10 @@ public final class Notification {
 
   private Notification with(NotificationState s, int n, Instant next, Instant last, Integer status, String error,
       Instant completed) {
+    // a secret is kept (sealed) only until the notification is delivered, failed or cancelled
     return new Notification(id, team, webhookId, identityId, operatorId, event, details, changeRequestId,
-        sealedDisavowToken, disavowExpiresAt, secretKind, sealedSecret, createdAt, s, n, next, last, status, error,
-        completed);
+        sealedDisavowToken, disavowExpiresAt, secretKind, s.terminal() ? null : sealedSecret, createdAt, s, n, next,
+        last, status, error, completed);
   }
 
   // ---- accessors ---------------------------------------------------------------------------------------------
@@ -288,11 +294,12 @@ public final class Notification {
     return disavowExpiresAt;
   }
 
+  /** True while the notification holds a sealed secret (pending, with a {@link #secretKind}). */
   public boolean hasSecret() {
     return sealedSecret != null;
   }
 
-  /** The kind of the sealed secret (not secret itself), or null. */
+  /** The kind of the secret it carries or carried (not secret itself), or null. */
   public SecretKind secretKind() {
     return secretKind;
   }

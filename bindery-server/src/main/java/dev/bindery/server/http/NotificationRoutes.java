@@ -127,7 +127,7 @@ public final class NotificationRoutes {
     m.put("details", n.details());
     m.put("disavow_link", n.hasDisavowLink());
     // what kind of secret the delivery carries, never the secret
-    m.put("carries", n.hasSecret() ? n.secretKind().wire() : null);
+    m.put("carries", n.secretKind() == null ? null : n.secretKind().wire());
     m.put("disavow_expires_at", Json.time(n.disavowExpiresAt()));
     m.put("created_at", Json.time(n.createdAt()));
     m.put("state", n.state().wire());

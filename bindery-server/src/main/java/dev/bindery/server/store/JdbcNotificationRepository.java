@@ -106,10 +106,12 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   @Override
   public boolean finish(Notification next) {
+    // a completed notification's sealed secret is dropped with the state change (next holds none then)
     return h.createUpdate("UPDATE notifications SET state = :state, next_attempt_at = :next, "
-            + "last_attempt_at = :last, last_status = :status, last_error = :error, completed_at = :completed "
-            + "WHERE id = :id AND state = 'pending' AND attempts = :attempts")
+            + "last_attempt_at = :last, last_status = :status, last_error = :error, completed_at = :completed, "
+            + "sealed_secret = :sealedSecret WHERE id = :id AND state = 'pending' AND attempts = :attempts")
         .bind("state", next.state().wire())
+        .bind("sealedSecret", next.hasSecret() ? Base64.getEncoder().encodeToString(next.sealedSecret()) : null)
         .bind("next", Sql.micros(next.nextAttemptAt()))
         .bind("last", Sql.micros(next.lastAttemptAt()))
         .bind("status", next.lastStatus())
@@ -122,7 +124,7 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   @Override
   public int cancelPending(WebhookId webhook, Instant at) {
-    return h.createUpdate("UPDATE notifications SET state = 'cancelled', completed_at = :at "
+    return h.createUpdate("UPDATE notifications SET state = 'cancelled', completed_at = :at, sealed_secret = NULL "
             + "WHERE webhook_id = :webhook AND state = 'pending'")
         .bind("at", Sql.micros(at))
         .bind("webhook", webhook.value())

@@ -9,6 +9,9 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.credential.EnrolmentCode;
 import dev.bindery.identity.IdentityId;
+import dev.bindery.notify.Notification;
+import dev.bindery.notify.NotificationQuery;
+import dev.bindery.notify.NotificationState;
 import dev.bindery.operator.OperatorId;
 import dev.bindery.security.Totp;
 import dev.bindery.server.config.BinderyConfig;
@@ -165,6 +168,13 @@ class SupportDeliveryServerTest {
     assertThat(code).matches("bnd_enr_[a-z2-7]{52}");
     assertThat(posted("support.enrolment_code", identity)).as("owning and backup teams").hasSize(2)
         .allSatisfy(b -> assertThat(b.at("/secret/value").asText()).isEqualTo(code));
+    List<Notification> rows = s.server.transactor().read(t -> t.notifications().list(NotificationQuery.forIdentity(
+        IdentityId.parse(identity), 100)));
+    assertThat(rows).filteredOn(n -> n.event().equals("support.enrolment_code")).hasSize(2)
+        .allSatisfy(n -> {
+          assertThat(n.state()).isEqualTo(NotificationState.DELIVERED);
+          assertThat(n.hasSecret()).as("the sealed code is dropped once delivered").isFalse();
+        });
     KeyPair key = TestKeys.ecP256();
 
     TestServer.Response enrolled = r.w.enrol(code, TestCsr.forKey(key).pem());

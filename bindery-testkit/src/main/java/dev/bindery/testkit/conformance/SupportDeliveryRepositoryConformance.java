@@ -126,6 +126,40 @@ public interface SupportDeliveryRepositoryConformance {
     assertThat(claimed.sameAs(aboutOperator.claimed(S0.plusSeconds(60)))).as("a claim keeps the secret").isTrue();
   }
 
+  @Test
+  default void notification_withSecret_deliveredOrCancelled_theSealedSecretIsDropped() {
+    IdentityId identity = supportIdentity();
+    Webhook w = supportWebhook();
+    Notification delivered = Notification.queued(NotificationId.generate(new SecureRandom()), SUPPORT_TEAM, w.id(),
+        identity, null, "support.enrolment_code", Map.of(), newAction().value(), null, null,
+        SecretKind.ENROLMENT_CODE, new byte[] {5, 6, 7}, S0);
+    Notification retried = Notification.queued(NotificationId.generate(new SecureRandom()), SUPPORT_TEAM, w.id(),
+        identity, null, "support.enrolment_code", Map.of(), newAction().value(), null, null,
+        SecretKind.ENROLMENT_CODE, new byte[] {8}, S0.plusSeconds(1));
+    swrite(t -> {
+      t.notifications().insert(delivered);
+      t.notifications().insert(retried);
+    });
+    List<Notification> claimed = scall((Tx t) -> t.notifications().claimDue(S0.plusSeconds(2), S0.plusSeconds(60),
+        10));
+    assertThat(claimed).hasSize(2).allSatisfy(n -> assertThat(n.hasSecret()).isTrue());
+
+    assertThat(scall((Tx t) -> t.notifications().finish(claimed.get(0).delivered(S0.plusSeconds(3), 204)))).isTrue();
+    assertThat(scall((Tx t) -> t.notifications().finish(claimed.get(1).retryAt(S0.plusSeconds(3),
+        S0.plusSeconds(4), 500, "http_status")))).isTrue();
+
+    Notification done = sread((Tx t) -> t.notifications().findById(delivered.id())).orElseThrow();
+    assertThat(done.hasSecret()).isFalse();
+    assertThat(done.sealedSecret()).isNull();
+    assertThat(done.secretKind()).isEqualTo(SecretKind.ENROLMENT_CODE);
+    Notification pending = sread((Tx t) -> t.notifications().findById(retried.id())).orElseThrow();
+    assertThat(pending.sealedSecret()).as("kept for the next attempt").containsExactly(8);
+    assertThat(scall((Tx t) -> t.notifications().cancelPending(w.id(), S0.plusSeconds(5)))).isEqualTo(1);
+    Notification cancelled = sread((Tx t) -> t.notifications().findById(retried.id())).orElseThrow();
+    assertThat(cancelled.hasSecret()).isFalse();
+    assertThat(cancelled.secretKind()).isEqualTo(SecretKind.ENROLMENT_CODE);
+  }
+
   // ---- disavow tokens about operators ---------------------------------------------------------------------
 
   @Test
