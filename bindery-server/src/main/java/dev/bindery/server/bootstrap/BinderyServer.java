@@ -2,7 +2,6 @@ package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
 import dev.bindery.change.AttestationVerifier;
-import dev.bindery.change.ChangeRequestId;
 import dev.bindery.change.ChangeRequestService;
 import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
@@ -40,6 +39,9 @@ import dev.bindery.server.tls.PemFiles;
 import dev.bindery.server.tls.TlsMaterial;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
+import dev.bindery.support.SupportCredentialDelivery;
+import dev.bindery.support.SupportDisavowHandler;
+import dev.bindery.support.SupportOwnerNotifier;
 import dev.bindery.token.KeyRing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -84,15 +86,18 @@ public final class BinderyServer implements AutoCloseable {
   private final NotificationService notifications;
   private final WebhookDispatcher dispatcher;
   private final Services services;
-  /** The actor of the changes a followed "this was not us" link makes (its holder is not an operator). */
-  static final String DISAVOW_ACTOR = "disavow_link";
+  private final Support support;
+
+  /** The support desk's ports as wired on this node, and where a followed support link goes. */
+  private record Support(SupportCredentialDelivery delivery, SupportOwnerNotifier notifier, DisavowRouter disavows) {}
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
       CredentialService credentials, AuthorizationServer oauth, NotificationService notifications,
-      WebhookDispatcher dispatcher, Services services) {
+      WebhookDispatcher dispatcher, Services services, Support support) {
     this.config = config;
     this.services = services;
+    this.support = support;
     this.database = database;
     this.javalin = javalin;
     this.app = app;
@@ -120,6 +125,16 @@ public final class BinderyServer implements AutoCloseable {
    * (cancel or revoke, then lock), a fake in tests.
    */
   public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler) {
+    return start(config, clock, disavowHandler, null);
+  }
+
+  /**
+   * As {@link #start(BinderyConfig, Clock, DisavowHandler)}; with {@code disavowHandler} null, followed links of
+   * change requests go to the change-request engine and links of support actions ({@code sup_...}) to
+   * {@code supportDisavows} (null: none bound yet; {@link #bindSupportDisavows} binds one later).
+   */
+  public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler,
+      SupportDisavowHandler supportDisavows) {
     SecureRandom random = new SecureRandom();
     try {
       SecureFiles.ensureDirectory(config.dataDir());
@@ -168,20 +183,29 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction; a lock notifies the owners after it
       IdentityService identities = new IdentityService(tx, authz, random,
           credentials.lifecycleHook().andThen(ownerNotifications.lockHook()));
+      // followed "this was not us" links: chg_ to the change-request engine, sup_ to the support desk (bound below)
+      DisavowRouter disavowRouter = new DisavowRouter();
+      if (supportDisavows != null) {
+        disavowRouter.bindSupport(supportDisavows);
+      }
+      BinderyConfig.NotifyConfig notify = config.notifications();
+      NotificationService notifications = new NotificationService(tx, authz, sealer, random,
+          NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
+              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())),
+          disavowHandler != null ? disavowHandler : disavowRouter);
+      ownerNotifications.bind(notifications);
+      // the support desk's temporary credentials, delivered sealed in the owners' webhook notifications; recovery
+      // codes are also continuity proofs of re-binding requests
+      SupportCredentialDelivery supportDelivery = new SupportCredentialDelivery(tx, notifications, credentials, random);
+      SupportOwnerNotifier supportNotifier = new SupportOwnerNotifier(notifications);
       ChangeRequestService changeRequests = new ChangeRequestService(tx, authz, random, identityCa, credentials,
-          identities, rebindingPolicy, attestation, ownerNotifications);
+          identities, rebindingPolicy, attestation, ownerNotifications, supportDelivery);
+      disavowRouter.bindChangeRequests(changeRequests);
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
           clientCertificates, registry, clock, random, rebindingPolicy::minLevel);
       leakedTokens.set(oauth.leakedAccessTokens());
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
-      BinderyConfig.NotifyConfig notify = config.notifications();
-      NotificationService notifications = new NotificationService(tx, authz, sealer, random,
-          NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
-              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())),
-          disavowHandler != null ? disavowHandler : (t, changeRequest, identity, at) ->
-              changeRequests.disavowInTransaction(t, ChangeRequestId.parse(changeRequest), DISAVOW_ACTOR, ""));
-      ownerNotifications.bind(notifications);
       List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
       more.addAll(new NotificationRoutes(notifications, clock).routes());
       more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
@@ -200,7 +224,8 @@ public final class BinderyServer implements AutoCloseable {
           new NotificationMetrics(registry));
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
           identityCa, credentials, oauth, notifications, dispatcher,
-          new Services(operators, identities, changeRequests));
+          new Services(operators, identities, changeRequests),
+          new Support(supportDelivery, supportNotifier, disavowRouter));
       oauth.started(s.baseUri());
       if (notify.enabled()) {
         dispatcher.start(notify.pollInterval());
@@ -290,6 +315,28 @@ public final class BinderyServer implements AutoCloseable {
 
   public Services services() {
     return services;
+  }
+
+  /**
+   * The support desk's {@link dev.bindery.support.SupportDelivery} on this node (temporary enrolment codes, TOTP
+   * enrolments, recovery codes, delivered sealed to the owners' webhooks); also the recovery-code redeemer of the
+   * change-request engine.
+   */
+  public SupportCredentialDelivery supportDelivery() {
+    return support.delivery();
+  }
+
+  /** The support desk's {@link dev.bindery.support.SupportNotifier} on this node (the owners' outbox). */
+  public SupportOwnerNotifier supportNotifier() {
+    return support.notifier();
+  }
+
+  /**
+   * Binds what a followed "this was not us" link of a support action does (the support service), when
+   * {@link #start(BinderyConfig, Clock, DisavowHandler, SupportDisavowHandler)} was not given one.
+   */
+  public void bindSupportDisavows(SupportDisavowHandler handler) {
+    support.disavows().bindSupport(handler);
   }
 
   public dev.bindery.revocation.RevocationFeed revocationFeed() {

@@ -70,8 +70,22 @@ public final class TestServer implements AutoCloseable {
     return start(dataDir, overrides, Instant.now(), disavowHandler);
   }
 
+  /**
+   * A server whose followed links of change requests go to the change-request engine and links of support actions
+   * to {@code supportDisavows}; the dispatcher is driven by the test as above.
+   */
+  public static TestServer startWithSupportDisavows(Path dataDir, Map<String, String> overrides,
+      dev.bindery.support.SupportDisavowHandler supportDisavows) {
+    return start(dataDir, overrides, Instant.now(), null, supportDisavows);
+  }
+
   private static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart,
       dev.bindery.notify.DisavowHandler disavowHandler) {
+    return start(dataDir, overrides, clockStart, disavowHandler, null);
+  }
+
+  private static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart,
+      dev.bindery.notify.DisavowHandler disavowHandler, dev.bindery.support.SupportDisavowHandler supportDisavows) {
     Map<String, String> values = new HashMap<>();
     values.put(BinderyConfig.NOTIFY_ENABLED, "false");
     values.put(BinderyConfig.DATA_DIR, dataDir.toString());
@@ -80,7 +94,8 @@ public final class TestServer implements AutoCloseable {
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
     MutableClock clock = new MutableClock(clockStart);
-    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler);
+    BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler,
+        supportDisavows);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
       return new TestServer(clock, server, client(server.caFile()), token);

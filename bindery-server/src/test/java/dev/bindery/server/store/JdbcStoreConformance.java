@@ -2,13 +2,9 @@ package dev.bindery.server.store;
 
 import dev.bindery.store.Transactor;
 import dev.bindery.testkit.conformance.RepositoryConformanceSuite;
-import dev.bindery.testkit.conformance.SupportRepositoryConformance;
 
-/**
- * The storage contract run on the JDBC store, one fresh database (or schema) per test, with the support desk's
- * ({@link SupportRepositoryConformance}).
- */
-abstract class JdbcStoreConformance extends RepositoryConformanceSuite implements SupportRepositoryConformance {
+/** The storage contract run on the JDBC store, one fresh database (or schema) per test, the support desk's included. */
+abstract class JdbcStoreConformance extends RepositoryConformanceSuite {
   private Database db;
 
   /** Settings for a fresh, empty database or schema. */
@@ -23,11 +19,6 @@ abstract class JdbcStoreConformance extends RepositoryConformanceSuite implement
   @Override
   protected final void closeStore() {
     db.close();
-  }
-
-  @Override
-  public final Transactor supportStore() {
-    return store();
   }
 
   final Database db() {
