@@ -365,6 +365,66 @@ class RebindCommandsTest {
     assertThat(run.err()).contains("--cursor c2");
   }
 
+  /** The approved request of a level-3 recovery as the API shows it: two approvals, one with a comment. */
+  private static ObjectNode approvedRecovery() {
+    ObjectNode r = request("recover", "x509_svid", keyOf()).put("state", "approved");
+    r.set("required", Json.parse("{\"continuity\":false,\"step_up_or_owner\":false,"
+        + "\"approvals\":[\"owner\",\"security_officer\"],\"attested_key\":true}"));
+    r.set("missing", Json.parse("[]"));
+    r.set("approvals", Json.parse("""
+        [{"operator":"op_ada","role":"owner","at":"2026-11-23T19:41:00.000Z","step_up_at":"2026-11-23T19:40:50.000Z",
+          "comment":"runner replaced, key checked"},
+         {"operator":"op_sam","role":"security_officer","at":"2026-11-23T19:42:00.000Z",
+          "step_up_at":"2026-11-23T19:41:55.000Z","comment":null}]"""));
+    return r;
+  }
+
+  @Test
+  void show_table_oneLinePerApproval_nestedListsStayOneValue() {
+    server.replyJson("GET", "/api/v1/change-requests/" + CHG, 200, approvedRecovery().toString());
+
+    CliRun run = CliRun.against(server, "rebind", "show", CHG);
+
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out().lines()).contains(
+        "requester             operator:op_1",
+        "required              continuity=false step_up_or_owner=false approvals=owner,security_officer"
+            + " attested_key=true",
+        "approvals             owner:op_ada at 2026-11-23T19:41:00.000Z (step-up 2026-11-23T19:40:50.000Z),"
+            + " comment: runner replaced, key checked",
+        "                      security_officer:op_sam at 2026-11-23T19:42:00.000Z (step-up 2026-11-23T19:41:55.000Z)",
+        "missing               -",
+        "continuity            -",
+        "result                -");
+    assertThat(run.out()).containsPattern("(?m)^proposed +type=x509_svid key_thumbprint=\\S+ key_type=EC P-256 "
+        + "credential_level=2 assurance=software attested=false expires_at=-$");
+  }
+
+  @Test
+  void show_json_theServersAnswerUnchanged() {
+    ObjectNode view = approvedRecovery();
+    server.replyJson("GET", "/api/v1/change-requests/" + CHG, 200, view.toString());
+
+    CliRun run = CliRun.against(server, "rebind", "show", CHG, "--output", "json");
+
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertSameJson(run.out(), view.toString());
+  }
+
+  @Test
+  void list_table_approvalsAsRoleOperatorList() {
+    server.replyJson("GET", "/api/v1/change-requests", 200, "{\"items\":[" + approvedRecovery() + ","
+        + request("rotate", "x509_svid", keyOf()).put("id", "chg_def") + "],\"next_cursor\":null}");
+
+    CliRun run = CliRun.against(server, "rebind", "list");
+
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.out()).containsPattern("(?m)^ID +TYPE +TARGET +STATE +MISSING +APPROVALS +REQUESTER +EXPIRES_AT$")
+        .containsPattern("(?m)^chg_abc +recover +nhi_abc +approved +- +owner:op_ada,security_officer:op_sam "
+            + "+operator:op_1 +2026-11-24T19:40:00.123Z$")
+        .containsPattern("(?m)^chg_def +rotate +nhi_abc +pending +continuity +- +operator:op_1 ");
+  }
+
   @Test
   void identityBindings_tableOfEveryCredential() {
     server.replyJson("GET", "/api/v1/identities/nhi_abc/bindings", 200, """
@@ -377,7 +437,8 @@ class RebindCommandsTest {
     CliRun run = CliRun.against(server, "identity", "bindings", "nhi_abc");
 
     assertThat(run.exitCode()).as(run.all()).isZero();
-    assertThat(run.out()).containsPattern("(?m)^cred_1 +x509_svid +revoked +enrolment +op_1 .* key_compromise +cred_2$");
+    assertThat(run.out()).containsPattern("(?m)^ID +TYPE +STATUS +ASSURANCE +BIND_METHOD +BOUND_BY ")
+        .containsPattern("(?m)^cred_1 +x509_svid +revoked +software +enrolment +op_1 .* key_compromise +cred_2$");
   }
 
   @Test

@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -121,13 +119,7 @@ public record ChangeRequest(
         && approvals.stream().noneMatch(a -> a.role() == ApproverRole.OWNER)) {
       out.add("step_up_or_owner");
     }
-    Map<ApproverRole, Integer> given = new EnumMap<>(ApproverRole.class);
-    approvals.forEach(a -> given.merge(a.role(), 1, Integer::sum));
-    required.approvalCounts().forEach((role, n) -> {
-      for (int i = given.getOrDefault(role, 0); i < n; i++) {
-        out.add("approval:" + role.wire());
-      }
-    });
+    out.addAll(required.missingApprovals(approvals));
     return out;
   }
 
@@ -206,10 +198,7 @@ public record ChangeRequest(
 
   /** The before/after record of a state change for audit details. */
   public static Map<String, Object> stateChange(ChangeRequest before, ChangeRequest after) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("before", Map.of("state", before.state().wire()));
-    d.put("after", Map.of("state", after.state().wire()));
-    return d;
+    return ChangeState.transition(before.state(), after.state());
   }
 
   private void requireOpen() {

@@ -33,6 +33,7 @@ import dev.bindery.security.Caller;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import dev.bindery.support.RecoveryCodeRedeemer;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -79,8 +80,11 @@ public final class ChangeRequestService {
   private final RebindingPolicy policy;
   private final AttestationVerifier attestation;
   private final ChangeNotifier notifier;
+  private final RecoveryCodeRedeemer recoveryCodes;
 
   /**
+   * An engine that accepts no recovery code as a continuity proof ({@link RecoveryCodeRedeemer#NONE}).
+   *
    * @param ca the CA whose SPIFFE ids a proposed CSR may name (the credential service issues through its own)
    * @param credentials revokes the replaced credentials and binds the new one (its revocation path appends the
    *     revocation feed events)
@@ -89,6 +93,16 @@ public final class ChangeRequestService {
   public ChangeRequestService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
       CredentialService credentials, IdentityService identities, RebindingPolicy policy,
       AttestationVerifier attestation, ChangeNotifier notifier) {
+    this(tx, authz, random, ca, credentials, identities, policy, attestation, notifier, RecoveryCodeRedeemer.NONE);
+  }
+
+  /**
+   * As the other constructor, with {@code recoveryCodes} checking and consuming the recovery codes submitted as
+   * continuity proofs ({@link #submitRecoveryCode}).
+   */
+  public ChangeRequestService(AuditedTransactor tx, Authorizer authz, SecureRandom random, CertificateAuthority ca,
+      CredentialService credentials, IdentityService identities, RebindingPolicy policy,
+      AttestationVerifier attestation, ChangeNotifier notifier, RecoveryCodeRedeemer recoveryCodes) {
     this.tx = Objects.requireNonNull(tx);
     this.authz = Objects.requireNonNull(authz);
     this.random = Objects.requireNonNull(random);
@@ -98,6 +112,7 @@ public final class ChangeRequestService {
     this.policy = Objects.requireNonNull(policy);
     this.attestation = Objects.requireNonNull(attestation);
     this.notifier = Objects.requireNonNull(notifier);
+    this.recoveryCodes = Objects.requireNonNull(recoveryCodes);
   }
 
   public RebindingPolicy policy() {
@@ -245,7 +260,7 @@ public final class ChangeRequestService {
         "re-binding abuse limit: more than " + abuse.max() + " recover or migrate requests within "
             + abuse.window().toMinutes() + " minutes", "rebinding_rate_exceeded");
     tx.recordDenied(t, actor.id(), actor.requestId(), "change_request.create", identity.id().value(), refused);
-    throw new CommitThenRefuse(refused);
+    throw new AuditedTransactor.CommitThenRefuse(refused);
   }
 
   private static void requireReplaceable(Tx t, Identity identity, CredentialId id) {
@@ -410,6 +425,38 @@ public final class ChangeRequestService {
       d.put("method", ContinuityProof.Method.CHALLENGE_SIGNATURE.wire());
       d.put("credential_id", signer.id().value());
       d.put("challenge_id", challenge.id().value());
+      d.put("missing", new ArrayList<Object>(next.missing()));
+      tx.record(t, actor.id(), actor.requestId(), "change_request.continuity", r.id().value(), d);
+      return next;
+    });
+  }
+
+  /**
+   * Proves continuity with a recovery code of the target (docs/support-desk.md, "Redemption"): by the requester, an
+   * admin or an owner, on an open request that needs its proof. The code is used (it never works again), one
+   * replacement is delivered to the owners and they are told ({@code recovery_code.used}), and the request records
+   * the proof with method {@code recovery_code}, all in one transaction. Refused with {@code recovery_code_invalid}
+   * (malformed, unknown, used, replaced or revoked, or another identity's code; audited as denied with the reason,
+   * never the code) or {@code no_delivery_channel} (the owners have no webhook to be told through); nothing is
+   * consumed then.
+   */
+  public ChangeRequest submitRecoveryCode(Caller caller, ChangeRequestId id, String recoveryCode) {
+    Actor actor = Actor.of(caller);
+    return run(actor, "change_request.continuity", id.value(), t -> {
+      ChangeRequest r = loadForUpdate(t, id);
+      Identity target = loadIdentity(t, r.target());
+      requireRequesterOrOwner(caller, r, target, "submit a continuity proof");
+      touch(t, actor, r, "change_request.continuity");
+      requireOpen(r);
+      requireContinuityMissing(r);
+      Instant now = tx.clock().instant();
+      String codeRef = recoveryCodes.redeem(t, r.target(), recoveryCode, r.id().value(), actor.id(),
+          actor.requestId(), now);
+      ChangeRequest next = r.withContinuity(new ContinuityProof(ContinuityProof.Method.RECOVERY_CODE, null, now));
+      save(t, next);
+      Map<String, Object> d = ChangeRequest.stateChange(r, next);
+      d.put("method", ContinuityProof.Method.RECOVERY_CODE.wire());
+      d.put("recovery_code_ref", codeRef);
       d.put("missing", new ArrayList<Object>(next.missing()));
       tx.record(t, actor.id(), actor.requestId(), "change_request.continuity", r.id().value(), d);
       return next;
@@ -795,51 +842,11 @@ public final class ChangeRequestService {
   // ---- helpers ------------------------------------------------------------------------------------------
 
   /**
-   * A refusal decided after writes that must commit (an expiry, an abuse lock), whose denied event was appended in
-   * the same transaction: the work returns it instead of throwing, so the transaction commits, and {@link #run}
-   * throws the rejection afterwards.
+   * Runs {@code work} in one transaction; a refusal is audited as denied unless it is plain bad input or a lookup
+   * miss ({@link AuditedTransactor#writeRecordingRefusals}).
    */
-  private static final class CommitThenRefuse extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final RejectedException rejection;
-
-    CommitThenRefuse(RejectedException rejection) {
-      super(rejection.getMessage(), null, false, false);
-      this.rejection = rejection;
-    }
-  }
-
-  /**
-   * Runs {@code work} in one transaction. A refusal rolls it back; unless it is plain bad input or a lookup miss it
-   * is then audited as a {@code denied} {@code action} on {@code target}, in a transaction of its own.
-   */
-  @SuppressWarnings("unchecked")
   private <T> T run(Actor actor, String action, String target, Function<Tx, T> work) {
-    Object out;
-    try {
-      out = tx.transactor().inTransaction(t -> {
-        try {
-          return work.apply(t);
-        } catch (CommitThenRefuse refusal) {
-          return refusal;
-        }
-      });
-    } catch (RejectedException e) {
-      if (audited(e)) {
-        throw tx.recordedRefusal(actor.id(), action, target, e, actor.requestId());
-      }
-      throw e;
-    }
-    if (out instanceof CommitThenRefuse refusal) {
-      throw AuditedTransactor.alreadyRecorded(refusal.rejection);
-    }
-    return (T) out;
-  }
-
-  private static boolean audited(RejectedException e) {
-    ErrorCode.Category c = e.code().category();
-    return e.securityRelevant() || c == ErrorCode.Category.UNPROCESSABLE || c == ErrorCode.Category.CONFLICT
-        || c == ErrorCode.Category.TOO_MANY_REQUESTS;
+    return tx.writeRecordingRefusals(actor.id(), actor.requestId(), action, target, work);
   }
 
   /**
@@ -854,7 +861,7 @@ public final class ChangeRequestService {
     RejectedException expired = new RejectedException(ErrorCode.CHANGE_REQUEST_EXPIRED,
         "change request " + r.id() + " expired at " + r.expiresAt());
     tx.recordDenied(t, actor.id(), actor.requestId(), action, r.id().value(), expired);
-    throw new CommitThenRefuse(expired);
+    throw new AuditedTransactor.CommitThenRefuse(expired);
   }
 
   private void expireIn(Tx t, Actor actor, ChangeRequest r) {

@@ -19,6 +19,14 @@ public enum ChangeState {
     return this == PENDING || this == APPROVED;
   }
 
+  /** The before/after record of a state change for audit details: {@code {before: {state}, after: {state}}}. */
+  public static java.util.Map<String, Object> transition(ChangeState before, ChangeState after) {
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("before", java.util.Map.of("state", before.wire()));
+    d.put("after", java.util.Map.of("state", after.wire()));
+    return d;
+  }
+
   public static ChangeState parse(String field, String value) {
     for (ChangeState s : values()) {
       if (s.wire().equals(value)) {

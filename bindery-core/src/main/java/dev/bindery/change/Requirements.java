@@ -52,6 +52,22 @@ public record Requirements(boolean continuity, boolean stepUpOrOwner, List<Appro
     return m;
   }
 
+  /**
+   * {@code approval:<role>} once for each approval still missing once {@code given} are counted, in role order: the
+   * approvals part of what a request still needs.
+   */
+  public List<String> missingApprovals(List<Approval> given) {
+    Map<ApproverRole, Integer> counted = new EnumMap<>(ApproverRole.class);
+    given.forEach(a -> counted.merge(a.role(), 1, Integer::sum));
+    List<String> out = new ArrayList<>();
+    approvalCounts().forEach((role, n) -> {
+      for (int i = counted.getOrDefault(role, 0); i < n; i++) {
+        out.add("approval:" + role.wire());
+      }
+    });
+    return out;
+  }
+
   private static long count(List<ApproverRole> roles, ApproverRole r) {
     return roles.stream().filter(x -> Objects.equals(x, r)).count();
   }

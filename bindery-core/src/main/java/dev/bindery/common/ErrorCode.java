@@ -104,7 +104,12 @@ public enum ErrorCode {
   /** A recovery code that is unknown, used, replaced or of another identity. */
   RECOVERY_CODE_INVALID("recovery_code_invalid", Category.UNAUTHENTICATED),
   /** A temporary TOTP enrolment code that is unknown, used, expired or of another operator. */
-  TOTP_ENROLMENT_CODE_INVALID("totp_enrolment_code_invalid", Category.UNAUTHENTICATED);
+  TOTP_ENROLMENT_CODE_INVALID("totp_enrolment_code_invalid", Category.UNAUTHENTICATED),
+  /**
+   * An ordinary TOTP enrolment by an operator whose factor the support desk removed: the new factor is enrolled only
+   * with the temporary code delivered to the operator's teams.
+   */
+  TOTP_RECOVERY_REQUIRED("totp_recovery_required", Category.FORBIDDEN);
 
   /**
    * What kind of rejection a code is; the edge maps each to one status. {@code UNPROCESSABLE} is a well-formed

@@ -25,6 +25,8 @@ import dev.bindery.store.StampedCache;
 import dev.bindery.store.StoreChanges;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import dev.bindery.support.SupportActionId;
+import dev.bindery.support.SupportEnrolmentListener;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -85,6 +87,9 @@ public final class CredentialService {
   private final CredentialEvents events;
   private final LeakedAccessTokens leakedTokens;
   private final RefusalLimiter enrolmentRefusals;
+  /** Told of every enrolment with a support desk code, in its transaction (bound once at wiring). */
+  private final java.util.concurrent.atomic.AtomicReference<SupportEnrolmentListener> supportEnrolments =
+      new java.util.concurrent.atomic.AtomicReference<>(SupportEnrolmentListener.NONE);
   /**
    * Successful certificate authentications by x5t#S256, reused only while the store is unchanged since they were
    * read ({@link StoreChanges}): any committed change on this node, or one seen on another node, drops them all.
@@ -115,6 +120,14 @@ public final class CredentialService {
     this.certificateAuthentications = new StampedCache<>(tx.transactor().changes(), AUTHENTICATION_CACHE_SIZE);
     this.enrolmentRefusals = new RefusalLimiter(tx.clock(), ENROLMENT_REFUSALS_PER_WINDOW, ENROLMENT_REFUSAL_WINDOW,
         ENROLMENT_TRACKED_SOURCES);
+  }
+
+  /**
+   * Tells {@code listener} of every enrolment made with an enrolment code of the support desk, inside the enrolment's
+   * transaction (the support desk's "new credential from an unusual source" alert). Bound once, at wiring.
+   */
+  public void onSupportEnrolment(SupportEnrolmentListener listener) {
+    supportEnrolments.set(Objects.requireNonNull(listener));
   }
 
   // ---- enrolment ----------------------------------------------------------------------------------------
@@ -173,10 +186,10 @@ public final class CredentialService {
     return enrolmentRefusals.attempt(source, "too many refused enrolment attempts from this address; try again later",
         e -> e.code().category() == ErrorCode.Category.UNAUTHENTICATED,
         limited -> tx.recordRateLimited(ANONYMOUS, "credential.enrol", source, limited, requestId),
-        () -> redeem(code, csrPem, requestId));
+        () -> redeem(code, csrPem, source, requestId));
   }
 
-  private IssuedSvid redeem(String code, String csrPem, String requestId) {
+  private IssuedSvid redeem(String code, String csrPem, String source, String requestId) {
     String action = "credential.enrol";
     if (!EnrolmentCodes.wellFormed(code)) {
       throw tx.recordedRefusal(ANONYMOUS, action, "",
@@ -193,6 +206,10 @@ public final class CredentialService {
         throw new Refusal(ANONYMOUS, target,
             new RejectedException(ErrorCode.ENROLMENT_CODE_USED, "enrolment code was already used"));
       }
+      if (stored.revoked()) {
+        throw new Refusal(ANONYMOUS, target,
+            new RejectedException(ErrorCode.ENROLMENT_CODE_INVALID, "enrolment code was revoked"));
+      }
       if (stored.expiredAt(now)) {
         throw new Refusal(ANONYMOUS, target,
             new RejectedException(ErrorCode.ENROLMENT_CODE_EXPIRED, "enrolment code expired"));
@@ -206,15 +223,24 @@ public final class CredentialService {
       LineageId lineage = LineageId.generate(random);
       IssuedSvid issued = issue(t, identity, csr, id, lineage, 1, BindMethod.ENROLMENT, stored.createdBy(), now);
       t.lineages().insert(Lineage.start(lineage, identity.id(), id, now));
-      if (!t.enrolmentCodes().markUsed(hash, now, id)) {
-        // a concurrent enrolment redeemed the code first: this one's writes roll back
+      String usedFrom = EnrolmentCode.source(source);
+      if (!t.enrolmentCodes().markUsed(hash, now, id, usedFrom)) {
+        // a concurrent enrolment redeemed (or a flagged review revoked) the code first: this one's writes roll back
         throw new Refusal(ANONYMOUS, target,
             new RejectedException(ErrorCode.ENROLMENT_CODE_USED, "enrolment code was already used"));
       }
       Map<String, Object> d = details(issued.credential().credential());
       d.put("code_ref", codeRef(hash));
       d.put("code_created_by", stored.createdBy());
+      if (stored.supportActionId() != null) {
+        // the support desk's temporary recovery credential: the credential is linked to the action through the code
+        d.put("support_action_id", stored.supportActionId().value());
+        d.put("source", usedFrom == null ? "" : usedFrom);
+      }
       append(t, identity.id().value(), action, identity.id().value(), d, requestId, now);
+      if (stored.supportActionId() != null) {
+        supportEnrolments.get().enrolled(t, stored.supportActionId(), identity.id(), id, usedFrom, now);
+      }
       return issued;
     });
   }
@@ -684,7 +710,7 @@ public final class CredentialService {
    * @throws RejectedException {@code credential_already_revoked} if it is not active (any more)
    */
   public Credential revokeForSupport(Tx t, String actor, String requestId, Credential c, RevocationReason reason,
-      dev.bindery.support.SupportActionId action) {
+      SupportActionId action) {
     Objects.requireNonNull(action);
     if (c.revoked()) {
       throw new RejectedException(ErrorCode.CREDENTIAL_ALREADY_REVOKED, "credential " + c.id() + " is already "

@@ -4,17 +4,24 @@ import dev.bindery.common.Secret;
 import java.util.Objects;
 
 /**
- * A claimed notification, ready to be posted: the webhook's URL, its signing secret and, if the notification
- * carries a disavow link, the link's token (both opened from their sealed form). Held only while the attempt runs;
- * prints neither secret.
+ * A claimed notification, ready to be posted: the webhook's URL, its signing secret, the disavow link's token if the
+ * notification carries one, and the secret payload if it carries one (all opened from their sealed form). Held only
+ * while the attempt runs; prints no secret.
  */
 public final class Delivery {
   private final Notification notification;
   private final WebhookUrl url;
   private final Secret signingSecret;
   private final Secret disavowToken;
+  private final SecretPayload secret;
 
   public Delivery(Notification notification, WebhookUrl url, Secret signingSecret, Secret disavowToken) {
+    this(notification, url, signingSecret, disavowToken, null);
+  }
+
+  /** @param secret the opened secret payload, exactly when the notification carries one */
+  public Delivery(Notification notification, WebhookUrl url, Secret signingSecret, Secret disavowToken,
+      SecretPayload secret) {
     this.notification = Objects.requireNonNull(notification);
     this.url = Objects.requireNonNull(url);
     this.signingSecret = Objects.requireNonNull(signingSecret);
@@ -22,6 +29,11 @@ public final class Delivery {
       throw new IllegalArgumentException("a delivery carries the disavow token exactly when its notification does");
     }
     this.disavowToken = disavowToken;
+    if ((secret == null) == notification.hasSecret()
+        || (secret != null && secret.kind() != notification.secretKind())) {
+      throw new IllegalArgumentException("a delivery carries the secret of its notification, of its kind");
+    }
+    this.secret = secret;
   }
 
   public Notification notification() {
@@ -46,11 +58,19 @@ public final class Delivery {
     return disavowToken;
   }
 
+  /** The secret payload for the owners (a temporary credential, recovery codes), or null. */
+  public SecretPayload secret() {
+    return secret;
+  }
+
   /** Zeroes the secrets once the attempt is over. */
   public void destroy() {
     signingSecret.destroy();
     if (disavowToken != null) {
       disavowToken.destroy();
+    }
+    if (secret != null) {
+      secret.destroy();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.bindery.notify;
 
 import dev.bindery.credential.SecretHash;
 import dev.bindery.identity.IdentityId;
+import dev.bindery.operator.OperatorId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,9 @@ public interface DisavowTokenRepository {
   /** Marks the token used if it is not used yet; false if it already was (also when a concurrent use won). */
   boolean markUsed(SecretHash hash, Instant at);
 
-  /** Every token issued for the identity, oldest first. */
+  /** Every token issued about the identity, oldest first. */
   List<DisavowToken> listForIdentity(IdentityId identity);
+
+  /** Every token issued about the operator (support actions on the operator's account), oldest first. */
+  List<DisavowToken> listForOperator(OperatorId operator);
 }

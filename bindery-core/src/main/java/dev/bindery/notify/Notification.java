@@ -2,6 +2,7 @@ package dev.bindery.notify;
 
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.TeamId;
+import dev.bindery.operator.OperatorId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -22,7 +23,15 @@ import java.util.regex.Pattern;
  * key (associated data {@link #disavowAssociatedData}); the store keeps only the token's hash elsewhere
  * ({@link DisavowToken}), and no view shows the token.
  *
- * <p>Not a record: the sealed token must not be compared or printed.
+ * <p>A notification is about an identity, an operator (a support action on an operator account, delivered to the
+ * webhooks of the operator's teams) or neither (an event of a team). It may carry a {@link SecretPayload} for its
+ * webhook (a temporary credential of the support desk, recovery codes), sealed under the master key with associated
+ * data {@link #secretAssociatedData} (its id and kind): only the dispatcher opens it, to build the body it posts; no
+ * view, list, log or audit event shows it. The sealed secret is dropped when the notification is delivered, failed or
+ * cancelled (its kind stays). {@code changeRequestId} is the request the event is about: a change request
+ * ({@code chg_...}) or a support action ({@code sup_...}).
+ *
+ * <p>Not a record: the sealed token and secret must not be compared or printed.
  */
 public final class Notification {
   /** Event names: dotted lowercase words, such as {@code rebinding.requested}. */
@@ -39,11 +48,14 @@ public final class Notification {
   private final TeamId team;
   private final WebhookId webhookId;
   private final IdentityId identityId;
+  private final OperatorId operatorId;
   private final String event;
   private final Map<String, String> details;
   private final String changeRequestId;
   private final byte[] sealedDisavowToken;
   private final Instant disavowExpiresAt;
+  private final SecretKind secretKind;
+  private final byte[] sealedSecret;
   private final Instant createdAt;
   private final NotificationState state;
   private final int attempts;
@@ -64,10 +76,32 @@ public final class Notification {
       Map<String, String> details, String changeRequestId, byte[] sealedDisavowToken, Instant disavowExpiresAt,
       Instant createdAt, NotificationState state, int attempts, Instant nextAttemptAt, Instant lastAttemptAt,
       Integer lastStatus, String lastError, Instant completedAt) {
+    this(id, team, webhookId, identityId, null, event, details, changeRequestId, sealedDisavowToken, disavowExpiresAt,
+        null, null, createdAt, state, attempts, nextAttemptAt, lastAttemptAt, lastStatus, lastError, completedAt);
+  }
+
+  /**
+   * Every field.
+   *
+   * @param operatorId the operator the event is about, or null; never together with {@code identityId}
+   * @param secretKind the kind of the secret the notification carries (or carried), or null; only on a notification
+   *     about an identity or an operator
+   * @param sealedSecret the sealed {@link SecretPayload}: present exactly while a notification with a
+   *     {@code secretKind} is pending, else null
+   */
+  public Notification(NotificationId id, TeamId team, WebhookId webhookId, IdentityId identityId,
+      OperatorId operatorId, String event, Map<String, String> details, String changeRequestId,
+      byte[] sealedDisavowToken, Instant disavowExpiresAt, SecretKind secretKind, byte[] sealedSecret,
+      Instant createdAt, NotificationState state, int attempts, Instant nextAttemptAt, Instant lastAttemptAt,
+      Integer lastStatus, String lastError, Instant completedAt) {
     this.id = Objects.requireNonNull(id, "id");
     this.team = Objects.requireNonNull(team, "team");
     this.webhookId = Objects.requireNonNull(webhookId, "webhookId");
+    if (identityId != null && operatorId != null) {
+      throw new IllegalArgumentException("a notification is about an identity or an operator, not both");
+    }
     this.identityId = identityId;
+    this.operatorId = operatorId;
     this.event = checkEvent(event);
     this.details = checkDetails(details);
     if (changeRequestId != null && !CHANGE_REQUEST.matcher(changeRequestId).matches()) {
@@ -79,9 +113,20 @@ public final class Notification {
     if ((sealedDisavowToken == null) != (disavowExpiresAt == null)) {
       throw new IllegalArgumentException("a disavow link has a token and an expiry, or neither");
     }
-    if (sealedDisavowToken != null && (changeRequestId == null || identityId == null)) {
-      throw new IllegalArgumentException("a disavow link is about a change request of an identity");
+    if (sealedDisavowToken != null && (changeRequestId == null || (identityId == null && operatorId == null))) {
+      throw new IllegalArgumentException("a disavow link is about a request concerning an identity or an operator");
     }
+    if (sealedSecret != null && secretKind == null) {
+      throw new IllegalArgumentException("a sealed secret has a kind");
+    }
+    if (secretKind != null && identityId == null && operatorId == null) {
+      throw new IllegalArgumentException("a secret is delivered about an identity or an operator");
+    }
+    if (secretKind != null && (sealedSecret == null) != Objects.requireNonNull(state, "state").terminal()) {
+      throw new IllegalArgumentException("a secret is held sealed exactly while its notification is pending");
+    }
+    this.secretKind = secretKind;
+    this.sealedSecret = sealedSecret == null ? null : sealedSecret.clone();
     this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
     this.state = Objects.requireNonNull(state, "state");
     if (attempts < 0) {
@@ -107,6 +152,23 @@ public final class Notification {
       Instant disavowExpiresAt, Instant at) {
     return new Notification(id, team, webhookId, identityId, event, details, changeRequestId, sealedDisavowToken,
         disavowExpiresAt, at, NotificationState.PENDING, 0, at, null, null, null, null);
+  }
+
+  /**
+   * A new pending notification, due at once, about {@code identityId} or {@code operatorId} (or neither), with an
+   * optional disavow link and an optional sealed secret.
+   */
+  public static Notification queued(NotificationId id, TeamId team, WebhookId webhookId, IdentityId identityId,
+      OperatorId operatorId, String event, Map<String, String> details, String changeRequestId,
+      byte[] sealedDisavowToken, Instant disavowExpiresAt, SecretKind secretKind, byte[] sealedSecret, Instant at) {
+    return new Notification(id, team, webhookId, identityId, operatorId, event, details, changeRequestId,
+        sealedDisavowToken, disavowExpiresAt, secretKind, sealedSecret, at, NotificationState.PENDING, 0, at, null,
+        null, null, null);
+  }
+
+  /** The associated data a notification's sealed secret is sealed with: its id and the secret's kind. */
+  public static byte[] secretAssociatedData(NotificationId id, SecretKind kind) {
+    return ("bindery notification secret v1\n" + id.value() + "\n" + kind.wire()).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The associated data a notification's disavow token is sealed with. */
@@ -177,8 +239,10 @@ public final class Notification {
 
   private Notification with(NotificationState s, int n, Instant next, Instant last, Integer status, String error,
       Instant completed) {
-    return new Notification(id, team, webhookId, identityId, event, details, changeRequestId, sealedDisavowToken,
-        disavowExpiresAt, createdAt, s, n, next, last, status, error, completed);
+    // a secret is kept (sealed) only until the notification is delivered, failed or cancelled
+    return new Notification(id, team, webhookId, identityId, operatorId, event, details, changeRequestId,
+        sealedDisavowToken, disavowExpiresAt, secretKind, s.terminal() ? null : sealedSecret, createdAt, s, n, next,
+        last, status, error, completed);
   }
 
   // ---- accessors ---------------------------------------------------------------------------------------------
@@ -197,6 +261,11 @@ public final class Notification {
 
   public IdentityId identityId() {
     return identityId;
+  }
+
+  /** The operator the event is about (a support action on an operator account), or null. */
+  public OperatorId operatorId() {
+    return operatorId;
   }
 
   public String event() {
@@ -223,6 +292,21 @@ public final class Notification {
 
   public Instant disavowExpiresAt() {
     return disavowExpiresAt;
+  }
+
+  /** True while the notification holds a sealed secret (pending, with a {@link #secretKind}). */
+  public boolean hasSecret() {
+    return sealedSecret != null;
+  }
+
+  /** The kind of the secret it carries or carried (not secret itself), or null. */
+  public SecretKind secretKind() {
+    return secretKind;
+  }
+
+  /** The sealed secret, or null; opened only by the service that delivers it. */
+  public byte[] sealedSecret() {
+    return sealedSecret == null ? null : sealedSecret.clone();
   }
 
   public Instant createdAt() {
@@ -257,13 +341,15 @@ public final class Notification {
     return completedAt;
   }
 
-  /** Every field equal, the sealed token included (for stores and tests). */
+  /** Every field equal, the sealed token and secret included (for stores and tests). */
   public boolean sameAs(Notification o) {
     return o != null && id.equals(o.id) && team.equals(o.team) && webhookId.equals(o.webhookId)
-        && Objects.equals(identityId, o.identityId) && event.equals(o.event) && details.equals(o.details)
+        && Objects.equals(identityId, o.identityId) && Objects.equals(operatorId, o.operatorId)
+        && event.equals(o.event) && details.equals(o.details)
         && Objects.equals(changeRequestId, o.changeRequestId)
         && Arrays.equals(sealedDisavowToken, o.sealedDisavowToken)
-        && Objects.equals(disavowExpiresAt, o.disavowExpiresAt) && createdAt.equals(o.createdAt)
+        && Objects.equals(disavowExpiresAt, o.disavowExpiresAt) && secretKind == o.secretKind
+        && Arrays.equals(sealedSecret, o.sealedSecret) && createdAt.equals(o.createdAt)
         && state == o.state && attempts == o.attempts && nextAttemptAt.equals(o.nextAttemptAt)
         && Objects.equals(lastAttemptAt, o.lastAttemptAt) && Objects.equals(lastStatus, o.lastStatus)
         && Objects.equals(lastError, o.lastError) && Objects.equals(completedAt, o.completedAt);

@@ -12,6 +12,8 @@ import dev.bindery.identity.BackupOwner;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.identity.TeamId;
+import dev.bindery.operator.Operator;
+import dev.bindery.operator.OperatorId;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
 import dev.bindery.security.RefusalLimiter;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,14 +205,49 @@ public final class NotificationService {
    */
   public int queue(Tx tx, IdentityId identity, String event, Map<String, String> details, Instant at,
       boolean withDisavowLink, String changeRequestId) {
-    Objects.requireNonNull(tx, "tx");
-    Objects.requireNonNull(identity, "identity");
-    Objects.requireNonNull(at, "at");
-    Notification.checkEvent(event);
-    Map<String, String> facts = Notification.checkDetails(details);
     if (withDisavowLink && changeRequestId == null) {
       throw new IllegalArgumentException("a disavow link needs the change request it disavows");
     }
+    return queueForIdentity(tx, identity, event, details, at, changeRequestId, withDisavowLink, null).rows();
+  }
+
+  /**
+   * What {@link #queueForIdentity} or {@link #queueForOperator} wrote: the number of rows, and the reference of the
+   * disavow link's token (its hash prefix, never the token) when one was issued.
+   */
+  public record Queued(int rows, Optional<String> disavowRef) {
+    public Queued {
+      Objects.requireNonNull(disavowRef);
+    }
+  }
+
+  /**
+   * As {@link #queue}, for a change request or a support action ({@code requestId}, {@code chg_...} or
+   * {@code sup_...}, may be null without a link), optionally carrying {@code secret} sealed into each row for its
+   * webhook (associated data {@link Notification#secretAssociatedData}). The secret is not destroyed: the caller
+   * owns it.
+   */
+  public Queued queueForIdentity(Tx tx, IdentityId identity, String event, Map<String, String> details, Instant at,
+      String requestId, boolean withDisavowLink, SecretPayload secret) {
+    Objects.requireNonNull(identity, "identity");
+    return queueTo(tx, ownerWebhooks(tx, identity), identity, null, event, details, at, requestId, withDisavowLink,
+        secret);
+  }
+
+  /**
+   * Queues {@code event} about {@code operator} (a support action on an operator account) for every active webhook of
+   * the operator's teams, inside {@code tx}; otherwise as {@link #queueForIdentity}. An operator in no team, or whose
+   * teams have no webhook, gets nothing (0 rows, no disavow token).
+   */
+  public Queued queueForOperator(Tx tx, OperatorId operator, String event, Map<String, String> details, Instant at,
+      String requestId, boolean withDisavowLink, SecretPayload secret) {
+    Objects.requireNonNull(operator, "operator");
+    return queueTo(tx, operatorWebhooks(tx, operator), null, operator, event, details, at, requestId,
+        withDisavowLink, secret);
+  }
+
+  /** The active webhooks of the identity's owning team and of its backup team (when the backup owner is a team). */
+  public List<Webhook> ownerWebhooks(Tx tx, IdentityId identity) {
     Identity i = tx.identities().findById(identity)
         .orElseThrow(() -> new IllegalArgumentException("no identity " + identity));
     List<TeamId> teams = new ArrayList<>();
@@ -218,39 +256,65 @@ public final class NotificationService {
     if (backup.type() == BackupOwner.Type.TEAM) {
       teams.add(new TeamId(backup.ref()));
     }
-    List<Webhook> hooks = tx.webhooks().activeForTeams(teams);
+    return tx.webhooks().activeForTeams(teams);
+  }
+
+  /** The active webhooks of the operator's teams. */
+  public List<Webhook> operatorWebhooks(Tx tx, OperatorId operator) {
+    Operator op = tx.operators().findById(operator)
+        .orElseThrow(() -> new IllegalArgumentException("no operator " + operator));
+    return op.teams().isEmpty() ? List.of() : tx.webhooks().activeForTeams(op.teams());
+  }
+
+  private Queued queueTo(Tx tx, List<Webhook> hooks, IdentityId identity, OperatorId operator, String event,
+      Map<String, String> details, Instant at, String requestId, boolean withDisavowLink, SecretPayload secret) {
+    Objects.requireNonNull(tx, "tx");
+    Objects.requireNonNull(at, "at");
+    Notification.checkEvent(event);
+    Map<String, String> facts = Notification.checkDetails(details);
+    if (withDisavowLink && requestId == null) {
+      throw new IllegalArgumentException("a disavow link needs the request it disavows");
+    }
     if (hooks.isEmpty()) {
-      return 0;
+      return new Queued(0, Optional.empty());
     }
     Secret token = null;
     Instant expires = null;
+    String ref = null;
+    byte[] secretPlain = secret == null ? null : secret.encode();
     try {
       if (withDisavowLink) {
         token = DisavowToken.generate(random);
         expires = at.plus(settings.disavowTtl());
-        tx.disavowTokens().insert(new DisavowToken(SecretHash.of(token), identity, changeRequestId, at, expires,
-            null));
+        DisavowToken stored = new DisavowToken(SecretHash.of(token), identity, operator, requestId, at, expires, null);
+        tx.disavowTokens().insert(stored);
+        ref = stored.ref();
       }
       for (Webhook w : hooks) {
         NotificationId id = NotificationId.generate(random);
-        byte[] sealed = null;
+        byte[] sealedToken = null;
         if (token != null) {
           byte[] plain = token.revealBytes();
           try {
-            sealed = sealer.seal(plain, Notification.disavowAssociatedData(id));
+            sealedToken = sealer.seal(plain, Notification.disavowAssociatedData(id));
           } finally {
             java.util.Arrays.fill(plain, (byte) 0);
           }
         }
-        tx.notifications().insert(Notification.queued(id, w.team(), w.id(), identity, event, facts, changeRequestId,
-            sealed, expires, at));
+        byte[] sealedSecret = secret == null ? null
+            : sealer.seal(secretPlain, Notification.secretAssociatedData(id, secret.kind()));
+        tx.notifications().insert(Notification.queued(id, w.team(), w.id(), identity, operator, event, facts,
+            requestId, sealedToken, expires, secret == null ? null : secret.kind(), sealedSecret, at));
       }
     } finally {
       if (token != null) {
         token.destroy();
       }
+      if (secretPlain != null) {
+        java.util.Arrays.fill(secretPlain, (byte) 0);
+      }
     }
-    return hooks.size();
+    return new Queued(hooks.size(), Optional.ofNullable(ref));
   }
 
   /** Queues a team event (no identity, no disavow link) for every active webhook of {@code team}. */
@@ -270,8 +334,9 @@ public final class NotificationService {
 
   /**
    * Follows a "this was not us" link: in one transaction, marks the token used and calls the
-   * {@link DisavowHandler} with its change request and identity, and audits {@code notification.disavow} (actor
-   * {@code anonymous}, target the identity, details the change request and the token's hash prefix). A malformed,
+   * {@link DisavowHandler} with its request (change request or support action) and identity or operator, and audits
+   * {@code notification.disavow} (actor {@code anonymous}, target the identity or operator, details the request and
+   * the token's hash prefix). A malformed,
    * unknown, used or expired token is {@code disavow_link_invalid} (404, the same message for all), audited as
    * denied with the precise reason; a concurrent use of the same token loses the same way. {@code source} (the
    * remote address) is limited to {@link #DISAVOW_REFUSALS_PER_WINDOW} refusals per window, as enrolment is.
@@ -294,7 +359,7 @@ public final class NotificationService {
       return tx.transactor().inTransaction(t -> {
         DisavowToken stored = t.disavowTokens().findByHash(hash).filter(found -> found.hash().matches(hash))
             .orElseThrow(() -> new Invalid("", "disavow link is unknown"));
-        String target = stored.identityId().value();
+        String target = stored.target();
         if (stored.used()) {
           throw new Invalid(target, "disavow link " + stored.ref() + " was already used");
         }
@@ -304,12 +369,13 @@ public final class NotificationService {
         if (!t.disavowTokens().markUsed(hash, now)) {
           throw new Invalid(target, "disavow link " + stored.ref() + " was already used");
         }
-        handler.disavowed(t, stored.changeRequestId(), stored.identityId(), now);
+        Disavowal link = Disavowal.of(stored);
+        handler.disavowed(t, link, now, requestId);
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("change_request_id", stored.changeRequestId());
+        d.put(link.supportAction() ? "support_action_id" : "change_request_id", stored.changeRequestId());
         d.put("token_ref", stored.ref());
         t.audit().append(new AuditRecord(ANONYMOUS, DISAVOW_ACTION, target, d, Outcome.SUCCESS, requestId), now);
-        return new Disavowal(stored.changeRequestId(), stored.identityId());
+        return link;
       });
     } catch (Invalid e) {
       throw refused(e.target, e.getMessage(), requestId);
@@ -385,7 +451,8 @@ public final class NotificationService {
 
   /**
    * Claims up to {@code limit} due notifications for {@code lease} (see {@link NotificationRepository#claimDue}) and
-   * opens what their delivery needs. A notification whose secret or token no longer opens is failed at once
+   * opens what their delivery needs (the webhook's secret, the disavow token, the secret payload). A notification
+   * whose secret, token or payload no longer opens is failed at once
    * (attempt recorded with error {@value #UNREADABLE}) and not returned.
    */
   public List<Delivery> claimDue(Instant now, Duration lease, int limit) {
@@ -401,7 +468,16 @@ public final class NotificationService {
           Secret secret = Secret.of(sealer.open(w.sealedSecret(), Webhook.secretAssociatedData(w.id())));
           Secret token = n.hasDisavowLink()
               ? Secret.of(sealer.open(n.sealedDisavowToken(), Notification.disavowAssociatedData(n.id()))) : null;
-          out.add(new Delivery(n, w.url(), secret, token));
+          SecretPayload payload = null;
+          if (n.hasSecret()) {
+            byte[] plain = sealer.open(n.sealedSecret(), Notification.secretAssociatedData(n.id(), n.secretKind()));
+            try {
+              payload = SecretPayload.decode(n.secretKind(), plain);
+            } finally {
+              java.util.Arrays.fill(plain, (byte) 0);
+            }
+          }
+          out.add(new Delivery(n, w.url(), secret, token, payload));
         } catch (IllegalStateException e) {
           LOG.error("event=notification_unreadable notification={} webhook={} attempt={}", n.id(), w.id(),
               n.attempts());

@@ -9,6 +9,7 @@ import dev.bindery.common.Page;
 import dev.bindery.common.RandomIds;
 import dev.bindery.common.RejectedException;
 import dev.bindery.common.Secret;
+import dev.bindery.credential.SecretHash;
 import dev.bindery.identity.TeamId;
 import dev.bindery.security.Authorizer;
 import dev.bindery.security.Caller;
@@ -312,7 +313,12 @@ public final class OperatorService {
 
   // ---- TOTP and step-up -----------------------------------------------------------------------------
 
-  /** Starts TOTP enrolment for the caller: a new seed, unconfirmed until {@link #confirmTotp}. */
+  /**
+   * Starts TOTP enrolment for the caller: a new seed, unconfirmed until {@link #confirmTotp}. Refused when a confirmed
+   * factor exists ({@code totp_already_enrolled}: it is replaced only through the support desk), and, for an operator
+   * whose factor the support desk removed and who has no confirmed factor since, with {@code totp_recovery_required}
+   * (audited): the new factor is enrolled only with the temporary code ({@link #recoverTotp}).
+   */
   public TotpEnrolment enrolTotp(Caller caller) {
     requireOperator(caller);
     return tx.write(caller, "operator.totp.enrol", caller.actor(), t -> {
@@ -321,16 +327,73 @@ public final class OperatorService {
         throw new RejectedException(ErrorCode.TOTP_ALREADY_ENROLLED,
             "a confirmed TOTP factor exists; it is replaced only through the support desk");
       }
-      byte[] seed = new byte[20];
-      random.nextBytes(seed);
-      byte[] aad = caller.operatorId().value().getBytes(StandardCharsets.UTF_8);
-      t.totp().put(new TotpFactor(caller.operatorId(), sealer.seal(seed, aad), false, -1, tx.clock().instant()));
+      if (!t.totpResets().listForOperator(caller.operatorId()).isEmpty()) {
+        throw new RejectedException(ErrorCode.TOTP_RECOVERY_REQUIRED, "the support desk reset this TOTP factor; "
+            + "enrol the new one with the temporary code delivered to your team (POST /api/v1/operators/me/totp/recover)");
+      }
+      TotpEnrolment enrolment = newFactor(t, caller.operatorId());
       tx.record(t, caller, "operator.totp.enrol", caller.actor(), Map.of());
-      String b32 = base32Upper(seed);
-      String label = urlEncode(issuerLabel) + ":" + caller.operatorId().value();
-      return new TotpEnrolment(Secret.of(b32), Secret.of("otpauth://totp/" + label + "?secret=" + b32
-          + "&issuer=" + urlEncode(issuerLabel) + "&algorithm=SHA1&digits=6&period=30"));
+      return enrolment;
     });
+  }
+
+  /**
+   * Starts the enrolment of a new TOTP factor with a temporary code of the support desk ({@link TotpReset}), for the
+   * operator the code was issued to, authenticated with their own token: marks the code used and returns a new seed,
+   * unconfirmed until {@link #confirmTotp}. Refused with {@code totp_enrolment_code_invalid} (audited as denied with
+   * the precise reason, never the code) for a malformed, unknown, used, revoked or expired code, or one issued for
+   * another operator; nothing is written then.
+   */
+  public TotpEnrolment recoverTotp(Caller caller, String code) {
+    requireOperator(caller);
+    String action = "operator.totp.recover";
+    return tx.write(caller, action, caller.actor(), t -> {
+      if (!TotpResets.wellFormed(code)) {
+        throw invalidTotpCode("the temporary totp enrolment code is malformed");
+      }
+      SecretHash hash = SecretHash.of(Secret.of(code));
+      TotpReset reset = t.totpResets().findByHash(hash).filter(found -> found.hash().matches(hash))
+          .orElseThrow(() -> invalidTotpCode("the temporary totp enrolment code is unknown"));
+      if (!reset.operatorId().equals(caller.operatorId())) {
+        throw invalidTotpCode("the temporary totp enrolment code " + reset.ref() + " was issued for another operator");
+      }
+      if (reset.used()) {
+        throw invalidTotpCode("the temporary totp enrolment code " + reset.ref() + " was already used");
+      }
+      if (reset.revoked()) {
+        throw invalidTotpCode("the temporary totp enrolment code " + reset.ref() + " was revoked");
+      }
+      Instant now = tx.clock().instant();
+      if (reset.expiredAt(now)) {
+        throw invalidTotpCode("the temporary totp enrolment code " + reset.ref() + " expired");
+      }
+      if (!t.totpResets().markUsed(hash, now)) {
+        throw invalidTotpCode("the temporary totp enrolment code " + reset.ref() + " was already used");
+      }
+      TotpEnrolment enrolment = newFactor(t, caller.operatorId());
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("code_ref", reset.ref());
+      d.put("support_action_id", reset.supportActionId().value());
+      tx.record(t, caller, action, caller.actor(), d);
+      return enrolment;
+    });
+  }
+
+  private static RejectedException invalidTotpCode(String reason) {
+    return new RejectedException(ErrorCode.TOTP_ENROLMENT_CODE_INVALID, reason);
+  }
+
+  /** Stores a new unconfirmed factor for {@code operator} (replacing an unconfirmed one) and returns its seed. */
+  private TotpEnrolment newFactor(Tx t, OperatorId operator) {
+    byte[] seed = new byte[20];
+    random.nextBytes(seed);
+    byte[] aad = operator.value().getBytes(StandardCharsets.UTF_8);
+    t.totp().put(new TotpFactor(operator, sealer.seal(seed, aad), false, -1, tx.clock().instant()));
+    String b32 = base32Upper(seed);
+    java.util.Arrays.fill(seed, (byte) 0);
+    String label = urlEncode(issuerLabel) + ":" + operator.value();
+    return new TotpEnrolment(Secret.of(b32), Secret.of("otpauth://totp/" + label + "?secret=" + b32
+        + "&issuer=" + urlEncode(issuerLabel) + "&algorithm=SHA1&digits=6&period=30"));
   }
 
   /** Confirms a pending factor with a first valid code. */

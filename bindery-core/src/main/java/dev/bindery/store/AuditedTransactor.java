@@ -56,6 +56,63 @@ public final class AuditedTransactor {
     }
   }
 
+  /**
+   * A refusal decided after writes that must commit (an expiry, an abuse lock), whose {@code denied} event was
+   * appended in the same transaction ({@link #recordDenied}): thrown inside the work of {@link #writeRecordingRefusals},
+   * it ends the work, the transaction commits, and the rejection is thrown afterwards (marked as recorded).
+   */
+  public static final class CommitThenRefuse extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final RejectedException rejection;
+
+    public CommitThenRefuse(RejectedException rejection) {
+      super(rejection.getMessage(), null, false, false);
+      this.rejection = rejection;
+    }
+
+    public RejectedException rejection() {
+      return rejection;
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction, for services whose every refusal but plain bad input and lookup misses is a
+   * security event (the change-request engine, the support desk). A refusal rolls the work back; unless its category
+   * is {@code INVALID}, {@code NOT_FOUND} or another transport-level one, it is then audited as a {@code denied}
+   * {@code action} by {@code actor} on {@code target}, in a transaction of its own. A {@link CommitThenRefuse} commits
+   * the work's writes and then throws its rejection.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T writeRecordingRefusals(String actor, String requestId, String action, String target,
+      Function<Tx, T> work) {
+    Object out;
+    try {
+      out = transactor.inTransaction(t -> {
+        try {
+          return work.apply(t);
+        } catch (CommitThenRefuse refusal) {
+          return refusal;
+        }
+      });
+    } catch (RejectedException e) {
+      if (recordedAsDenied(e)) {
+        throw recordedRefusal(actor, action, target, e, requestId);
+      }
+      throw e;
+    }
+    if (out instanceof CommitThenRefuse refusal) {
+      throw alreadyRecorded(refusal.rejection());
+    }
+    return (T) out;
+  }
+
+  private static boolean recordedAsDenied(RejectedException e) {
+    var c = e.code().category();
+    return e.securityRelevant() || c == dev.bindery.common.ErrorCode.Category.UNPROCESSABLE
+        || c == dev.bindery.common.ErrorCode.Category.CONFLICT
+        || c == dev.bindery.common.ErrorCode.Category.TOO_MANY_REQUESTS;
+  }
+
   /** Appends a success event inside the current transaction. */
   public void record(Tx tx, Caller caller, String action, String target, Map<String, Object> details) {
     record(tx, caller.actor(), caller.requestId(), action, target, details);

@@ -16,9 +16,11 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.operator.TotpResetRepository;
 import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.support.SupportActionRepository;
 import dev.bindery.support.SupportAlertRepository;
+import dev.bindery.support.RecoveryCodeRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -71,4 +73,9 @@ public interface Tx {
 
   /** Support anomaly alerts and the enrolment sources seen per identity (issue 6). */
   SupportAlertRepository supportAlerts();
+  /** The support desk's temporary TOTP enrolments (issue 6). */
+  TotpResetRepository totpResets();
+
+  /** Recovery codes of identities (issue 6). */
+  RecoveryCodeRepository recoveryCodes();
 }

@@ -8,9 +8,7 @@ import dev.bindery.identity.Text;
 import dev.bindery.operator.OperatorId;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,15 +135,7 @@ public record SupportAction(
 
   /** What the action still needs: {@code approval:<role>} once per missing approval. */
   public List<String> missing() {
-    List<String> out = new ArrayList<>();
-    Map<ApproverRole, Integer> given = new EnumMap<>(ApproverRole.class);
-    approvals.forEach(a -> given.merge(a.role(), 1, Integer::sum));
-    new Requirements(false, false, requiredApprovals, false).approvalCounts().forEach((role, n) -> {
-      for (int i = given.getOrDefault(role, 0); i < n; i++) {
-        out.add("approval:" + role.wire());
-      }
-    });
-    return out;
+    return new Requirements(false, false, requiredApprovals, false).missingApprovals(approvals);
   }
 
   /** True if an approval in {@code role} would still count. */
@@ -207,10 +197,7 @@ public record SupportAction(
 
   /** The before/after record of a state change for audit details. */
   public static Map<String, Object> stateChange(SupportAction before, SupportAction after) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("before", Map.of("state", before.state().wire()));
-    d.put("after", Map.of("state", after.state().wire()));
-    return d;
+    return ChangeState.transition(before.state(), after.state());
   }
 
   private void requireOpen() {

@@ -14,8 +14,9 @@ import java.util.Objects;
  *
  * @param agent the agent whose actions crossed the threshold (for an unusual enrolment source, the agent of the
  *     reset)
- * @param target the target concerned, or null (identities per agent, outside hours)
- * @param action the action that crossed the threshold, or null
+ * @param target the target of the action that crossed the threshold (for an unusual enrolment source, the identity
+ *     enrolled), or null when there is none
+ * @param action the action that crossed the threshold (for an unusual enrolment source, the reset), or null
  * @param details small non-secret facts: {@code count}, {@code max}, {@code window}, {@code hours}, {@code source}
  * @param clearedBy the security officer who cleared it, with {@code clearedAt} and {@code clearComment}; null while open
  */

@@ -882,12 +882,38 @@ public final class SupportService {
     });
   }
 
-  /** The review queue: applied, unreviewed actions in id order (a security officer, a supervisor, an admin, an auditor). */
-  public Page<SupportAction> reviewQueue(Caller caller, SupportActionId after, int limit) {
+  /**
+   * The review queue (a security officer, a supervisor, an admin, an auditor): applied, unreviewed actions in id
+   * order, with {@code olderThan} (1 minute to 365 days; null for all) only those applied longer ago than that. Paged
+   * by keyset: {@code after} is the previous page's {@code nextCursor}, which is null on the last page.
+   */
+  public Page<SupportAction> reviewQueue(Caller caller, Duration olderThan, SupportActionId after, int limit) {
     requireOversight(caller);
+    if (olderThan != null) {
+      requireDuration("older_than", olderThan, Duration.ofDays(365));
+    }
     SupportActionQuery q = SupportActionQuery.all(limit).withStates(Set.of(ChangeState.APPLIED))
-        .withReview(SupportReview.State.UNREVIEWED).after(after);
-    return tx.transactor().read(t -> t.supportActions().list(q));
+        .withReview(SupportReview.State.UNREVIEWED);
+    return tx.transactor().read(t -> {
+      Instant cutoff = olderThan == null ? null : tx.clock().instant().minus(olderThan);
+      List<SupportAction> out = new ArrayList<>();
+      SupportActionId cursor = after;
+      while (true) {
+        Page<SupportAction> page = t.supportActions().list(q.after(cursor));
+        for (SupportAction a : page.items()) {
+          if (cutoff == null || a.resolvedAt().isBefore(cutoff)) {
+            out.add(a);
+            if (out.size() == limit) {
+              return new Page<>(out, a.id().value());
+            }
+          }
+        }
+        if (page.nextCursor() == null) {
+          return new Page<>(out, null);
+        }
+        cursor = SupportActionId.parse(page.nextCursor());
+      }
+    });
   }
 
   /**
@@ -1117,46 +1143,11 @@ public final class SupportService {
   // ---- helpers ------------------------------------------------------------------------------------------
 
   /**
-   * A refusal decided after writes that must commit (an expiry), whose denied event was appended in the same
-   * transaction: the work returns it instead of throwing, so the transaction commits, and {@link #run} throws the
-   * rejection afterwards.
+   * Runs {@code work} in one transaction; a refusal is audited as denied unless it is plain bad input or a lookup
+   * miss ({@link AuditedTransactor#writeRecordingRefusals}).
    */
-  private static final class CommitThenRefuse extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final RejectedException rejection;
-
-    CommitThenRefuse(RejectedException rejection) {
-      super(rejection.getMessage(), null, false, false);
-      this.rejection = rejection;
-    }
-  }
-
-  /**
-   * Runs {@code work} in one transaction. A refusal rolls it back; unless it is plain bad input or a lookup miss it
-   * is then audited as a {@code denied} {@code action} on {@code target}, in a transaction of its own.
-   */
-  @SuppressWarnings("unchecked")
   private <T> T run(Actor actor, String action, String target, Function<Tx, T> work) {
-    Object out;
-    try {
-      out = tx.transactor().inTransaction(t -> {
-        try {
-          return work.apply(t);
-        } catch (CommitThenRefuse refusal) {
-          return refusal;
-        }
-      });
-    } catch (RejectedException e) {
-      ErrorCode.Category c = e.code().category();
-      if (e.securityRelevant() || c == ErrorCode.Category.UNPROCESSABLE || c == ErrorCode.Category.CONFLICT) {
-        throw tx.recordedRefusal(actor.id(), action, target, e, actor.requestId());
-      }
-      throw e;
-    }
-    if (out instanceof CommitThenRefuse refusal) {
-      throw AuditedTransactor.alreadyRecorded(refusal.rejection);
-    }
-    return (T) out;
+    return tx.writeRecordingRefusals(actor.id(), actor.requestId(), action, target, work);
   }
 
   /**
@@ -1171,7 +1162,7 @@ public final class SupportService {
     RejectedException expired = new RejectedException(ErrorCode.CHANGE_REQUEST_EXPIRED,
         "support action " + a.id() + " expired at " + a.expiresAt());
     tx.recordDenied(t, actor.id(), actor.requestId(), action, a.id().value(), expired);
-    throw new CommitThenRefuse(expired);
+    throw new AuditedTransactor.CommitThenRefuse(expired);
   }
 
   private void expireIn(Tx t, Actor actor, SupportAction a) {

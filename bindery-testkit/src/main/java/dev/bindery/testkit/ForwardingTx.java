@@ -125,6 +125,16 @@ public class ForwardingTx implements Tx {
   }
 
   @Override
+  public dev.bindery.operator.TotpResetRepository totpResets() {
+    return delegate.totpResets();
+  }
+
+  @Override
+  public dev.bindery.support.RecoveryCodeRepository recoveryCodes() {
+    return delegate.recoveryCodes();
+  }
+
+  @Override
   public ChangeRequestRepository changeRequests() {
     return delegate.changeRequests();
   }

@@ -39,6 +39,7 @@ import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.pki.VerifiedCsr;
 import dev.bindery.security.Caller;
 import dev.bindery.store.Tx;
+import dev.bindery.support.SupportCredentialDelivery;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;
 import java.math.BigInteger;
@@ -63,7 +64,8 @@ import java.util.function.Function;
  * A Bindery with the re-binding engine ({@link ChangeRequestService}) and the cast its rules are about: an admin, two owners (members of the owning
  * team payments), a backup owner (member of the backup team platform, not of the owning team), two security
  * officers, a supervisor, an outsider and an auditor. The engine issues through a CA that a test can make fail, tells
- * a recording notifier, and asks a fake attestation verifier that attests exactly the keys a test marks.
+ * a recording notifier, asks a fake attestation verifier that attests exactly the keys a test marks, and accepts the
+ * recovery codes of the support desk ({@link #support}).
  */
 public final class RebindingFixture {
   public static final String REQUEST_ID = TestBindery.REQUEST_ID;
@@ -85,6 +87,11 @@ public final class RebindingFixture {
   public final CredentialService credentials;
   public final RecordingNotifier notifier = new RecordingNotifier();
   public final FakeAttestation attestation = new FakeAttestation();
+  /**
+   * The support desk's temporary credentials over the fixture's credential service and {@link TestBindery}'s
+   * notification outbox; also the engine's recovery-code redeemer.
+   */
+  public final SupportCredentialDelivery support;
   public final ChangeRequestService service;
 
   public RebindingFixture() {
@@ -112,8 +119,9 @@ public final class RebindingFixture {
     ca = new SwitchableCa(b.pki().ca());
     credentials = new CredentialService(b.auditedTransactor(), b.authorizer(), new SecureRandom(), ca,
         new CredentialEvents() { });
+    support = new SupportCredentialDelivery(b.auditedTransactor(), b.notifications(), credentials, new SecureRandom());
     service = new ChangeRequestService(b.auditedTransactor(), b.authorizer(), new SecureRandom(), ca, credentials,
-        b.identities(), policy, attestation, notifier);
+        b.identities(), policy, attestation, notifier, support);
     warm();
   }
 

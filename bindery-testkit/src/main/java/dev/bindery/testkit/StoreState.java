@@ -26,6 +26,7 @@ import dev.bindery.operator.OperatorId;
 import dev.bindery.operator.OperatorToken;
 import dev.bindery.operator.Team;
 import dev.bindery.operator.TotpFactor;
+import dev.bindery.operator.TotpReset;
 import dev.bindery.store.Transactor;
 import dev.bindery.store.Tx;
 import dev.bindery.support.SupportAction;
@@ -33,6 +34,7 @@ import dev.bindery.support.SupportActionId;
 import dev.bindery.support.SupportActionQuery;
 import dev.bindery.support.SupportAlert;
 import dev.bindery.support.SupportAlertId;
+import dev.bindery.support.RecoveryCode;
 import dev.bindery.token.ResourceServer;
 import dev.bindery.token.SigningKeyState;
 import dev.bindery.token.StoredSigningKey;
@@ -53,8 +55,9 @@ import java.util.Objects;
  * through the ports), rotation policies as stored; token signing keys, resource servers, and token policies (per
  * identity) as stored; the used client assertions (per identity); change requests (with their approvals) by
  * listing, continuity challenges per request. Webhooks and notifications (with their attempts) are captured per
- * team, disavow tokens per identity. Support actions (with approvals, evidence, result and review) by listing, support
- * alerts by listing, the enrolment sources seen per identity as {@code <identity id> <source>}.
+ * team, disavow tokens per identity and per operator. Support actions (with approvals, evidence, result and review)
+ * by listing, support alerts by listing, the enrolment sources seen per identity as {@code <identity id> <source>};
+ * the support desk's temporary TOTP enrolments per operator and recovery codes per identity.
  *
  * <p>Tokens and TOTP factors are captured as {@link TokenRow} and {@link TotpRow}, because their own
  * {@code equals} compares less than every field.
@@ -84,6 +87,8 @@ public record StoreState(
     List<SupportAction> supportActions,
     List<SupportAlert> supportAlerts,
     List<String> enrolmentSources,
+    List<TotpReset> totpResets,
+    List<RecoveryCode> recoveryCodes,
     ChainHead auditHead) {
 
   /** A webhook's stored fields, sealed secret as hex. */
@@ -95,18 +100,22 @@ public record StoreState(
     }
   }
 
-  /** A notification's stored fields, sealed disavow token as hex. */
-  public record NotificationRow(String id, String team, String webhookId, String identityId, String event,
-      java.util.Map<String, String> details, String changeRequestId, String sealedDisavowTokenHex,
-      Instant disavowExpiresAt, Instant createdAt, String state, int attempts, Instant nextAttemptAt,
-      Instant lastAttemptAt, Integer lastStatus, String lastError, Instant completedAt) {
+  /** A notification's stored fields, sealed disavow token and sealed secret as hex. */
+  public record NotificationRow(String id, String team, String webhookId, String identityId, String operatorId,
+      String event, java.util.Map<String, String> details, String changeRequestId, String sealedDisavowTokenHex,
+      Instant disavowExpiresAt, String secretKind, String sealedSecretHex, Instant createdAt, String state,
+      int attempts, Instant nextAttemptAt, Instant lastAttemptAt, Integer lastStatus, String lastError,
+      Instant completedAt) {
     static NotificationRow of(Notification n) {
       byte[] sealed = n.sealedDisavowToken();
+      byte[] secret = n.sealedSecret();
       return new NotificationRow(n.id().value(), n.team().value(), n.webhookId().value(),
-          n.identityId() == null ? null : n.identityId().value(), n.event(), n.details(), n.changeRequestId(),
-          sealed == null ? null : HexFormat.of().formatHex(sealed), n.disavowExpiresAt(), n.createdAt(),
-          n.state().wire(), n.attempts(), n.nextAttemptAt(), n.lastAttemptAt(), n.lastStatus(), n.lastError(),
-          n.completedAt());
+          n.identityId() == null ? null : n.identityId().value(),
+          n.operatorId() == null ? null : n.operatorId().value(), n.event(), n.details(), n.changeRequestId(),
+          sealed == null ? null : HexFormat.of().formatHex(sealed), n.disavowExpiresAt(),
+          n.secretKind() == null ? null : n.secretKind().wire(),
+          secret == null ? null : HexFormat.of().formatHex(secret), n.createdAt(), n.state().wire(), n.attempts(),
+          n.nextAttemptAt(), n.lastAttemptAt(), n.lastStatus(), n.lastError(), n.completedAt());
     }
   }
 
@@ -233,40 +242,45 @@ public record StoreState(
       }
     }
     List<DisavowToken> disavowTokens = new ArrayList<>();
+    List<RecoveryCode> recoveryCodes = new ArrayList<>();
     for (Identity i : identities) {
       disavowTokens.addAll(t.disavowTokens().listForIdentity(i.id()));
+      recoveryCodes.addAll(t.recoveryCodes().listForIdentity(i.id()));
+    }
+    List<TotpReset> totpResets = new ArrayList<>();
+    for (Operator o : operators) {
+      disavowTokens.addAll(t.disavowTokens().listForOperator(o.id()));
+      totpResets.addAll(t.totpResets().listForOperator(o.id()));
     }
     List<SupportAction> supportActions = new ArrayList<>();
     List<SupportAlert> supportAlerts = new ArrayList<>();
     List<String> enrolmentSources = new ArrayList<>();
-    if (supportStorage(t)) {
-      SupportActionId supportAfter = null;
-      while (true) {
-        Page<SupportAction> page = t.supportActions().list(SupportActionQuery.all(SupportActionQuery.MAX_LIMIT)
-            .after(supportAfter));
-        supportActions.addAll(page.items());
-        if (page.nextCursor() == null) {
-          break;
-        }
-        supportAfter = SupportActionId.parse(page.nextCursor());
+    SupportActionId supportAfter = null;
+    while (true) {
+      Page<SupportAction> page = t.supportActions().list(SupportActionQuery.all(SupportActionQuery.MAX_LIMIT)
+          .after(supportAfter));
+      supportActions.addAll(page.items());
+      if (page.nextCursor() == null) {
+        break;
       }
-      SupportAlertId alertAfter = null;
-      while (true) {
-        List<SupportAlert> page = t.supportAlerts().list(false, alertAfter, 500);
-        supportAlerts.addAll(page);
-        if (page.size() < 500) {
-          break;
-        }
-        alertAfter = page.get(page.size() - 1).id();
+      supportAfter = SupportActionId.parse(page.nextCursor());
+    }
+    SupportAlertId alertAfter = null;
+    while (true) {
+      List<SupportAlert> page = t.supportAlerts().list(false, alertAfter, 500);
+      supportAlerts.addAll(page);
+      if (page.size() < 500) {
+        break;
       }
-      for (Identity i : identities) {
-        t.supportAlerts().enrolmentSources(i.id()).forEach(src -> enrolmentSources.add(i.id().value() + " " + src));
-      }
+      alertAfter = page.get(page.size() - 1).id();
+    }
+    for (Identity i : identities) {
+      t.supportAlerts().enrolmentSources(i.id()).forEach(src -> enrolmentSources.add(i.id().value() + " " + src));
     }
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, codes, policies,
         signingKeys, t.resourceServers().list(), tokenPolicies, t.revocationEvents().since(0, Integer.MAX_VALUE),
         clientAssertions, changes, challenges, webhooks, notifications, attempts, disavowTokens, supportActions,
-        supportAlerts, enrolmentSources, t.audit().head());
+        supportAlerts, enrolmentSources, totpResets, recoveryCodes, t.audit().head());
   }
 
   /** This state without the audit head, to compare everything but the audit chain. */
@@ -274,21 +288,6 @@ public record StoreState(
     return new StoreState(identities, links, operators, teams, tokens, totp, credentials, lineages, enrolmentCodes,
         rotationPolicies, signingKeys, resourceServers, tokenPolicies, revocationEvents, clientAssertions,
         changeRequests, continuityChallenges, webhooks, notifications, notificationAttempts, disavowTokens,
-        supportActions, supportAlerts, enrolmentSources, null);
-  }
-
-  /**
-   * False only while a store has no support desk storage yet (the JDBC adapter's tables are being written in
-   * parallel with the service, and it throws {@link UnsupportedOperationException} until then): its state is then
-   * captured without those tables. Remove once every adapter implements them.
-   */
-  private static boolean supportStorage(Tx t) {
-    try {
-      t.supportAlerts();
-      t.supportActions();
-      return true;
-    } catch (UnsupportedOperationException pending) {
-      return false;
-    }
+        supportActions, supportAlerts, enrolmentSources, totpResets, recoveryCodes, null);
   }
 }

@@ -130,8 +130,15 @@ class SupportReviewTest {
     f.warm();
     SupportAction third = f.create(f.agent2, f.request(SupportActionType.RECOVERY_CODES_ISSUE, other.id()));
 
-    assertThat(f.service.reviewQueue(f.caller(f.securityOfficer), null, 10).items()).extracting(SupportAction::id)
-        .containsExactlyInAnyOrder(applied.id(), second.id(), third.id());
+    assertThat(f.service.reviewQueue(f.caller(f.securityOfficer), null, null, 10).items())
+        .extracting(SupportAction::id).containsExactlyInAnyOrder(applied.id(), second.id(), third.id());
+    assertThat(f.service.reviewQueue(f.caller(f.securityOfficer), Duration.ofHours(4), null, 10).items())
+        .extracting(SupportAction::id).containsExactlyInAnyOrder(applied.id(), second.id());
+    var page1 = f.service.reviewQueue(f.caller(f.securityOfficer), Duration.ofHours(4), null, 1);
+    var page2 = f.service.reviewQueue(f.caller(f.securityOfficer), Duration.ofHours(4),
+        SupportActionId.parse(page1.nextCursor()), 1);
+    assertThat(List.of(page1.items().get(0).id(), page2.items().get(0).id()))
+        .containsExactlyInAnyOrder(applied.id(), second.id());
     SupportReport report = f.service.report(f.caller(f.auditor), Duration.ofHours(4), Duration.ofDays(1));
     assertThat(report.unreviewedOlderThan()).isEqualTo(2);
     assertThat(report.perAgent()).isEqualTo(Map.of(f.agent.id().value(), 1L, f.agent2.id().value(), 2L));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Shows server answers in the chosen {@link OutputFormat}: {@code json} prints the server's JSON
@@ -39,6 +40,29 @@ public final class Printer {
     Table table = new Table();
     for (Map.Entry<String, JsonNode> field : resource.properties()) {
       table.add(List.of(sanitize(field.getKey()), cell(field.getValue())));
+    }
+    table.print(out);
+  }
+
+  /**
+   * One resource as {@link #resource(JsonNode)} shows it, except the fields named in {@code lines}: each of those is
+   * shown as the lines its function makes of the field's value, one table row per line, the field name on the first
+   * (for a list of entries that one comma-joined cell would run together, such as a change request's approvals).
+   */
+  public void resource(JsonNode resource, Map<String, Function<JsonNode, List<String>>> lines) {
+    if (isJson()) {
+      out.println(Json.pretty(resource));
+      return;
+    }
+    Table table = new Table();
+    for (Map.Entry<String, JsonNode> field : resource.properties()) {
+      Function<JsonNode, List<String>> render = lines.get(field.getKey());
+      List<String> values = render == null ? List.of(cell(field.getValue())) : render.apply(field.getValue());
+      String name = sanitize(field.getKey());
+      for (String value : values.isEmpty() ? List.of("-") : values) {
+        table.add(List.of(name, sanitize(value)));
+        name = "";
+      }
     }
     table.print(out);
   }
@@ -78,7 +102,8 @@ public final class Printer {
         for (String part : name.split("\\.")) {
           value = value.path(part);
         }
-        row.add(cell(value));
+        Function<JsonNode, String> render = columns.cells().get(name);
+        row.add(render == null ? cell(value) : sanitize(render.apply(value)));
       }
       table.add(row);
     }
@@ -116,7 +141,7 @@ public final class Printer {
   }
 
   /** The text of a JSON value for a table cell: null as "-", arrays comma-joined, objects as k=v. */
-  static String cell(JsonNode value) {
+  public static String cell(JsonNode value) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return "-";
     }

@@ -14,7 +14,6 @@ import dev.bindery.cli.credential.PublicKeyCommands;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.ContractViolation;
 import dev.bindery.cli.http.Json;
-import dev.bindery.cli.output.Columns;
 import dev.bindery.cli.pem.PemFiles;
 import dev.bindery.cli.workload.IssuedCertificate;
 import dev.bindery.cli.workload.KeyType;
@@ -140,7 +139,7 @@ public final class RebindCommands extends ClientGroup {
         body.put("expires_at", TimeConverter.format(expiresAt));
       }
       if (newKeyOut == null) {
-        printer().resource(api().send(ApiRequest.post("change-requests").body(body)).json());
+        printer().resource(api().send(ApiRequest.post("change-requests").body(body)).json(), ChangeRequestOutput.LINES);
         return ExitCodes.OK;
       }
       try (PendingFile keyFile = PendingFile.prepare(newKeyOut, "--new-key-out", true, force)) {
@@ -163,7 +162,7 @@ public final class RebindCommands extends ClientGroup {
               + " but the new key could not be put in " + newKeyOut + ": " + CliFailure.reason(e)
               + ". Cancel it (bindery rebind cancel) and request again.");
         }
-        printer().resource(answer);
+        printer().resource(answer, ChangeRequestOutput.LINES);
         printer().note("the new private key in " + newKeyOut + " was generated here and never sent; keep it"
             + " owner-only");
       }
@@ -237,7 +236,8 @@ public final class RebindCommands extends ClientGroup {
       ObjectNode body = Json.object();
       body.put("challenge_id", challenge.path("challenge_id").asText());
       body.put("proof", proof);
-      printer().resource(api().send(ApiRequest.post("change-requests", id, "continuity").body(body)).json());
+      printer().resource(api().send(ApiRequest.post("change-requests", id, "continuity").body(body)).json(),
+          ChangeRequestOutput.LINES);
       return ExitCodes.OK;
     }
 
@@ -301,7 +301,8 @@ public final class RebindCommands extends ClientGroup {
       if (comment != null) {
         body.put("comment", comment);
       }
-      printer().resource(api().send(ApiRequest.post("change-requests", id, "approvals").body(body)).json());
+      printer().resource(api().send(ApiRequest.post("change-requests", id, "approvals").body(body)).json(),
+          ChangeRequestOutput.LINES);
       return ExitCodes.OK;
     }
   }
@@ -335,7 +336,8 @@ public final class RebindCommands extends ClientGroup {
       if (comment != null) {
         body.put("comment", comment);
       }
-      printer().resource(api().send(ApiRequest.post("change-requests", id, action).body(body)).json());
+      printer().resource(api().send(ApiRequest.post("change-requests", id, action).body(body)).json(),
+          ChangeRequestOutput.LINES);
       return ExitCodes.OK;
     }
   }
@@ -448,7 +450,7 @@ public final class RebindCommands extends ClientGroup {
 
     @Override
     protected int run() {
-      printer().resource(api().send(ApiRequest.get("change-requests", id)).json());
+      printer().resource(api().send(ApiRequest.get("change-requests", id)).json(), ChangeRequestOutput.LINES);
       return ExitCodes.OK;
     }
   }
@@ -470,7 +472,7 @@ public final class RebindCommands extends ClientGroup {
     protected int run() {
       ApiRequest request = ApiRequest.get("change-requests").query("target", target).query("state", state)
           .query("type", type);
-      printer().list(api().send(page.applyTo(request)).json(), Columns.CHANGE_REQUESTS);
+      printer().list(api().send(page.applyTo(request)).json(), ChangeRequestOutput.LIST);
       return ExitCodes.OK;
     }
   }

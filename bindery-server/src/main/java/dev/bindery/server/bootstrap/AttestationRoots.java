@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * contributes its {@code .pem}, {@code .crt} and {@code .cer} files (not its subdirectories), in name order.
  * Every root must be a CA certificate valid at start; any problem (an unreadable or non-PEM file, a directory
  * without certificate files, a root that is not a CA, expired or not yet valid) fails the start with a message
- * naming the key and the file. With no roots configured, the verifier attests nothing.
+ * naming the key and the file. With no roots configured, the verifier attests nothing. Nothing is trusted that is
+ * not configured; a development root ({@link DevAttestationRoot}) is loaded when configured, with a warning.
  */
 public final class AttestationRoots {
   private static final Logger LOG = LoggerFactory.getLogger(AttestationRoots.class);
@@ -52,8 +53,15 @@ public final class AttestationRoots {
       LOG.info("event=attestation_roots_loaded count=0 note=no_key_is_attested_as_hardware_held");
     } else {
       for (X509Certificate root : verifier.roots()) {
-        LOG.info("event=attestation_root_loaded subject=\"{}\" not_after={}",
-            root.getSubjectX500Principal().getName(X500Principal.RFC2253), root.getNotAfter().toInstant());
+        String subject = root.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        if (DevAttestationRoot.isDevelopmentRoot(root)) {
+          LOG.warn("event=attestation_root_loaded subject=\"{}\" not_after={} development_only=true "
+              + "warning=\"keys attested under this root are not hardware-held; never trust it where real "
+              + "identities are bound\"", subject, root.getNotAfter().toInstant());
+        } else {
+          LOG.info("event=attestation_root_loaded subject=\"{}\" not_after={}", subject,
+              root.getNotAfter().toInstant());
+        }
       }
     }
     return verifier;

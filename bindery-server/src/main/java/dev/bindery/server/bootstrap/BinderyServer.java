@@ -2,7 +2,6 @@ package dev.bindery.server.bootstrap;
 
 import dev.bindery.audit.AuditService;
 import dev.bindery.change.AttestationVerifier;
-import dev.bindery.change.ChangeRequestId;
 import dev.bindery.change.ChangeRequestService;
 import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
@@ -41,8 +40,9 @@ import dev.bindery.server.tls.PemFiles;
 import dev.bindery.server.tls.TlsMaterial;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
-import dev.bindery.support.SupportDelivery;
-import dev.bindery.support.SupportNotifier;
+import dev.bindery.support.SupportCredentialDelivery;
+import dev.bindery.support.SupportDisavowHandler;
+import dev.bindery.support.SupportOwnerNotifier;
 import dev.bindery.support.SupportService;
 import dev.bindery.token.TokenRevocationService;
 import dev.bindery.token.KeyRing;
@@ -89,15 +89,18 @@ public final class BinderyServer implements AutoCloseable {
   private final NotificationService notifications;
   private final WebhookDispatcher dispatcher;
   private final Services services;
-  /** The actor of the changes a followed "this was not us" link makes (its holder is not an operator). */
-  static final String DISAVOW_ACTOR = "disavow_link";
+  private final Support support;
+
+  /** The support desk's ports as wired on this node, and where a followed support link goes. */
+  private record Support(SupportCredentialDelivery delivery, SupportOwnerNotifier notifier, DisavowRouter disavows) {}
 
   private BinderyServer(BinderyConfig config, Database database, Javalin javalin, ApiApp app,
       ServerConnector connector, TlsMaterial tls, boolean bootstrapped, BcCertificateAuthority identityCa,
       CredentialService credentials, AuthorizationServer oauth, NotificationService notifications,
-      WebhookDispatcher dispatcher, Services services) {
+      WebhookDispatcher dispatcher, Services services, Support support) {
     this.config = config;
     this.services = services;
+    this.support = support;
     this.database = database;
     this.javalin = javalin;
     this.app = app;
@@ -129,24 +132,13 @@ public final class BinderyServer implements AutoCloseable {
   }
 
   /**
-   * The support desk's ports on a node: how the temporary credentials of support actions are delivered to the
-   * target's owners, and how the owners are told of support actions.
-   */
-  public record SupportPorts(SupportDelivery delivery, SupportNotifier notifier) {
-    public SupportPorts {
-      java.util.Objects.requireNonNull(delivery, "delivery");
-      java.util.Objects.requireNonNull(notifier, "notifier");
-    }
-  }
-
-  /**
-   * As {@link #start(BinderyConfig, Clock, DisavowHandler)}, with the support desk delivering and notifying through
-   * {@code supportPorts}; null for the node's own (the owners' webhook outbox).
-   *
-   * @throws ConfigException with {@code supportPorts} null while this build has no delivery of its own
+   * As {@link #start(BinderyConfig, Clock, DisavowHandler)}; with {@code disavowHandler} null, followed links of
+   * change requests go to the change-request engine and links of support actions ({@code sup_...}) to
+   * {@code supportDisavows} (null: the node's support desk, which reverts what the action did and locks the target;
+   * a fake in tests).
    */
   public static BinderyServer start(BinderyConfig config, Clock clock, DisavowHandler disavowHandler,
-      SupportPorts supportPorts) {
+      SupportDisavowHandler supportDisavows) {
     SecureRandom random = new SecureRandom();
     try {
       SecureFiles.ensureDirectory(config.dataDir());
@@ -195,27 +187,42 @@ public final class BinderyServer implements AutoCloseable {
       // retiring an identity revokes its credentials in the same transaction; a lock notifies the owners after it
       IdentityService identities = new IdentityService(tx, authz, random,
           credentials.lifecycleHook().andThen(ownerNotifications.lockHook()));
+      // followed "this was not us" links: chg_ to the change-request engine, sup_ to the support desk (bound below)
+      DisavowRouter disavowRouter = new DisavowRouter();
+      if (supportDisavows != null) {
+        disavowRouter.bindSupport(supportDisavows);
+      }
+      BinderyConfig.NotifyConfig notify = config.notifications();
+      NotificationService notifications = new NotificationService(tx, authz, sealer, random,
+          NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
+              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())),
+          disavowHandler != null ? disavowHandler : disavowRouter);
+      ownerNotifications.bind(notifications);
+      // the support desk's temporary credentials, delivered sealed in the owners' webhook notifications; recovery
+      // codes are also continuity proofs of re-binding requests
+      SupportCredentialDelivery supportDelivery = new SupportCredentialDelivery(tx, notifications, credentials, random);
+      SupportOwnerNotifier supportNotifier = new SupportOwnerNotifier(notifications);
       ChangeRequestService changeRequests = new ChangeRequestService(tx, authz, random, identityCa, credentials,
-          identities, rebindingPolicy, attestation, ownerNotifications);
+          identities, rebindingPolicy, attestation, ownerNotifications, supportDelivery);
+      disavowRouter.bindChangeRequests(changeRequests);
       RevocationRegistry revocations = new CredentialRevocationRegistry(db.transactor());
       oauth = AuthorizationServer.create(config, tx, authz, sealer, nonceKey, credentials, operators, identityCa,
           clientCertificates, registry, clock, random, rebindingPolicy::minLevel);
       leakedTokens.set(oauth.leakedAccessTokens());
       db.onRevocationCommitted(oauth.revocationFeed()::wake);
-      BinderyConfig.NotifyConfig notify = config.notifications();
-      NotificationService notifications = new NotificationService(tx, authz, sealer, random,
-          NotificationSettings.DEFAULT.withAllowLoopbackHttp(notify.allowLoopbackHttp())
-              .withRetries(RetrySchedule.DEFAULT.withMaxAttempts(notify.maxAttempts())),
-          disavowHandler != null ? disavowHandler : (t, changeRequest, identity, at) ->
-              changeRequests.disavowInTransaction(t, ChangeRequestId.parse(changeRequest), DISAVOW_ACTOR, ""));
-      ownerNotifications.bind(notifications);
       List<dev.bindery.server.http.Route> more = new ArrayList<>(oauth.routes());
       more.addAll(new NotificationRoutes(notifications, clock).routes());
       more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
-      // the support desk (issue 6): actions on a ticket with evidence, supervisor sign-off, review, alerts
-      SupportPorts ports = supportPorts != null ? supportPorts : ownSupportPorts();
+      // the support desk (issue 6): actions on a ticket with evidence, supervisor sign-off, review, alerts; its
+      // followed "this was not us" links revert and lock, and a credential enrolled with its temporary code is
+      // checked for an unusual source, each in the transaction that does it
       SupportService support = new SupportService(tx, authz, random, config.support().settings(), credentials,
-          identities, new TokenRevocationService(tx, authz), ports.delivery(), ports.notifier());
+          identities, new TokenRevocationService(tx, authz), supportDelivery, supportNotifier);
+      if (supportDisavows == null) {
+        disavowRouter.bindSupport((t, action, actor, requestId) -> support.disavowInTransaction(t, action, actor,
+            requestId));
+      }
+      credentials.onSupportEnrolment(new SupportEnrolmentSources(support));
       more.addAll(new SupportRoutes(support, clock).routes());
       new SupportMetrics(registry, support, db.transactor(), clock, config.support().metricsReviewAge(),
           config.support().metricsWindow());
@@ -234,7 +241,8 @@ public final class BinderyServer implements AutoCloseable {
           new NotificationMetrics(registry));
       BinderyServer s = new BinderyServer(config, db, javalin, app, connector.get(), serverTls, bootstrapped,
           identityCa, credentials, oauth, notifications, dispatcher,
-          new Services(operators, identities, changeRequests, support));
+          new Services(operators, identities, changeRequests, support),
+          new Support(supportDelivery, supportNotifier, disavowRouter));
       oauth.started(s.baseUri());
       if (notify.enabled()) {
         dispatcher.start(notify.pollInterval());
@@ -254,15 +262,6 @@ public final class BinderyServer implements AutoCloseable {
       db.close();
       throw e;
     }
-  }
-
-  /**
-   * The support desk's delivery and notifier of a node: the owners' webhook outbox. They are not part of this build
-   * yet, so a node refuses to start rather than run a support desk that could issue a credential nobody receives.
-   */
-  private static SupportPorts ownSupportPorts() {
-    throw new ConfigException("the support desk's delivery (temporary credentials sealed to the owners' webhooks) is "
-        + "not wired in this build; start the server with BinderyServer.start(..., SupportPorts)");
   }
 
   private static TlsMaterial tlsMaterial(BinderyConfig config) {
@@ -334,6 +333,28 @@ public final class BinderyServer implements AutoCloseable {
 
   public Services services() {
     return services;
+  }
+
+  /**
+   * The support desk's {@link dev.bindery.support.SupportDelivery} on this node (temporary enrolment codes, TOTP
+   * enrolments, recovery codes, delivered sealed to the owners' webhooks); also the recovery-code redeemer of the
+   * change-request engine.
+   */
+  public SupportCredentialDelivery supportDelivery() {
+    return support.delivery();
+  }
+
+  /** The support desk's {@link dev.bindery.support.SupportNotifier} on this node (the owners' outbox). */
+  public SupportOwnerNotifier supportNotifier() {
+    return support.notifier();
+  }
+
+  /**
+   * Replaces what a followed "this was not us" link of a support action does (by default the node's support desk,
+   * or the handler given to {@link #start(BinderyConfig, Clock, DisavowHandler, SupportDisavowHandler)}).
+   */
+  public void bindSupportDisavows(SupportDisavowHandler handler) {
+    support.disavows().bindSupport(handler);
   }
 
   public dev.bindery.revocation.RevocationFeed revocationFeed() {

@@ -100,9 +100,12 @@ public final class ChangeRequestRoutes {
             .status(201).summary("A single-use continuity challenge (at most 10 minutes) to sign with a current key")
             .body(BodySpec.empty()).handle(this::challenge),
         Route.post(one + "/continuity", "submitContinuityProof").tag(TAG).access(Access.CHANGE_REQUEST_HOLDER)
-            .summary("Submit the continuity proof: a JWS over the challenge signed with a current credential's key")
-            .body(BodySpec.of(required("challenge_id", STRING, "the challenge signed (chl_...)"),
-                required("proof", STRING, "compact JWS, typ bindery-continuity+jwt, kid = the credential's thumbprint")))
+            .summary("Submit the continuity proof: a JWS over the challenge signed with a current credential's key, "
+                + "or a recovery code of the target (used once; a replacement goes to the owners)")
+            .body(BodySpec.of(optional("challenge_id", STRING, "the challenge signed (chl_...); with proof"),
+                optional("proof", STRING, "compact JWS, typ bindery-continuity+jwt, kid = the credential's thumbprint"),
+                optional("recovery_code", STRING, "a recovery code of the target (bnd_rc_...), instead of "
+                    + "challenge_id and proof")))
             .handle(this::continuity),
         Route.post(one + "/approvals", "approveChangeRequest").tag(TAG).access(Access.CHANGE_REQUEST_APPROVER)
             .summary("Approve in a role the request needs (owner, security_officer, supervisor)")
@@ -197,6 +200,24 @@ public final class ChangeRequestRoutes {
   private void continuity(Call call) {
     ChangeRequestId id = id(call);
     Body b = call.body();
+    if (b.has("recovery_code")) {
+      if (b.has("challenge_id") || b.has("proof")) {
+        throw RejectedException.invalid("recovery_code",
+            "give either recovery_code or challenge_id and proof, not both");
+      }
+      String code = b.string("recovery_code");
+      if (code == null || code.isEmpty()) {
+        throw RejectedException.missing("recovery_code");
+      }
+      respond(call, changes.submitRecoveryCode(call.caller(), id, code));
+      return;
+    }
+    if (!b.has("challenge_id")) {
+      throw RejectedException.missing("challenge_id");
+    }
+    if (!b.has("proof")) {
+      throw RejectedException.missing("proof");
+    }
     ContinuityChallengeId challenge = field("challenge_id", () -> ContinuityChallengeId.parse(b.string("challenge_id")));
     respond(call, changes.submitContinuity(call.caller(), id, challenge, b.string("proof")));
   }

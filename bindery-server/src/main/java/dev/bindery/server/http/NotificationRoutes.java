@@ -95,8 +95,10 @@ public final class NotificationRoutes {
         call.requestId());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("disavowed", true);
-    m.put("change_request_id", d.changeRequestId());
-    m.put("identity_id", d.identityId().value());
+    m.put("change_request_id", d.supportAction() ? null : d.changeRequestId());
+    m.put("support_action_id", d.supportAction() ? d.changeRequestId() : null);
+    m.put("identity_id", d.identityId() == null ? null : d.identityId().value());
+    m.put("operator_id", d.operatorId() == null ? null : d.operatorId().value());
     call.json(m);
   }
 
@@ -118,9 +120,14 @@ public final class NotificationRoutes {
     m.put("team", n.team().value());
     m.put("webhook_id", n.webhookId().value());
     m.put("identity_id", n.identityId() == null ? null : n.identityId().value());
-    m.put("change_request_id", n.changeRequestId());
+    m.put("operator_id", n.operatorId() == null ? null : n.operatorId().value());
+    boolean support = n.changeRequestId() != null && n.changeRequestId().startsWith(Disavowal.SUPPORT_ACTION_PREFIX);
+    m.put("change_request_id", support ? null : n.changeRequestId());
+    m.put("support_action_id", support ? n.changeRequestId() : null);
     m.put("details", n.details());
     m.put("disavow_link", n.hasDisavowLink());
+    // what kind of secret the delivery carries, never the secret
+    m.put("carries", n.secretKind() == null ? null : n.secretKind().wire());
     m.put("disavow_expires_at", Json.time(n.disavowExpiresAt()));
     m.put("created_at", Json.time(n.createdAt()));
     m.put("state", n.state().wire());

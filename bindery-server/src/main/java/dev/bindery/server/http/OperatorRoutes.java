@@ -51,6 +51,11 @@ public final class OperatorRoutes {
         Route.get(BASE + "/me", "getCurrentOperator").tag(TAG).summary("The calling operator").handle(this::me),
         Route.post(BASE + "/me/totp", "enrolTotp").tag(TAG).access(Access.SELF).status(201)
             .summary("Start TOTP enrolment; the secret is shown once").body(BodySpec.empty()).handle(this::enrolTotp),
+        Route.post(BASE + "/me/totp/recover", "recoverTotp").tag(TAG).access(Access.SELF).status(201)
+            .summary("Start the enrolment of a new TOTP factor with the support desk's temporary code; the secret is "
+                + "shown once")
+            .body(BodySpec.of(required("code", STRING, "the temporary TOTP enrolment code, bnd_tre_...")))
+            .handle(this::recoverTotp),
         Route.post(BASE + "/me/totp/confirm", "confirmTotp").tag(TAG).access(Access.SELF).status(204)
             .summary("Confirm TOTP enrolment with a first code")
             .body(BodySpec.of(required("code", STRING, "6-digit TOTP code"))).handle(this::confirmTotp),
@@ -110,7 +115,14 @@ public final class OperatorRoutes {
 
   private void enrolTotp(Call call) {
     call.body(); // "{}" or nothing: any field is refused
-    TotpEnrolment e = operators.enrolTotp(call.caller());
+    enrolment(call, operators.enrolTotp(call.caller()));
+  }
+
+  private void recoverTotp(Call call) {
+    enrolment(call, operators.recoverTotp(call.caller(), call.body().string("code")));
+  }
+
+  private static void enrolment(Call call, TotpEnrolment e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("secret", e.seedBase32().reveal());
     m.put("otpauth_uri", e.otpauthUri().reveal());

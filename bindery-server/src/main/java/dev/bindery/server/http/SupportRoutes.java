@@ -133,6 +133,8 @@ public final class SupportRoutes {
             .handle(this::apply),
         Route.get(BASE + "/review", "listSupportReviewQueue").tag(TAG).access(Access.SUPPORT_OVERSIGHT)
             .summary("The review queue: applied support actions not yet reviewed, in id order")
+            .query("older_than_hours", "integer", "only those applied more than this many hours ago, 1-8760 "
+                + "(default: all)")
             .query("limit", "integer", "1-500, default 50").query("cursor", "string", "next_cursor of the previous page")
             .handle(this::reviewQueue),
         Route.post(BASE + "/review/{id}", "reviewSupportAction").tag(TAG).access(Access.SUPPORT_REVIEW)
@@ -214,10 +216,11 @@ public final class SupportRoutes {
   }
 
   private void reviewQueue(Call call) {
+    Integer olderThan = hours(call, "older_than_hours", MAX_REVIEW_AGE_HOURS);
     String cursor = Cursors.decode(call.query("cursor"));
     int limit = call.limit(50, SupportActionQuery.MAX_LIMIT);
-    page(call, support.reviewQueue(call.caller(), cursor == null ? null : cursorId(cursor, SupportActionId::parse),
-        limit));
+    page(call, support.reviewQueue(call.caller(), olderThan == null ? null : Duration.ofHours(olderThan),
+        cursor == null ? null : cursorId(cursor, SupportActionId::parse), limit));
   }
 
   private void page(Call call, Page<SupportAction> page) {
@@ -252,13 +255,15 @@ public final class SupportRoutes {
   }
 
   private void report(Call call) {
-    int reviewAge = hours(call, "review_age_hours", MAX_REVIEW_AGE_HOURS);
-    int window = hours(call, "window_hours", MAX_WINDOW_HOURS);
-    call.json(SupportViews.report(support.report(call.caller(), Duration.ofHours(reviewAge),
-        Duration.ofHours(window))));
+    Integer reviewAge = hours(call, "review_age_hours", MAX_REVIEW_AGE_HOURS);
+    Integer window = hours(call, "window_hours", MAX_WINDOW_HOURS);
+    call.json(SupportViews.report(support.report(call.caller(),
+        Duration.ofHours(reviewAge == null ? DEFAULT_REPORT_HOURS : reviewAge),
+        Duration.ofHours(window == null ? DEFAULT_REPORT_HOURS : window))));
   }
 
-  private static int hours(Call call, String name, int max) {
+  /** A whole number of hours from 1 to {@code max}, or null when absent; else {@code invalid_query} naming it. */
+  private static Integer hours(Call call, String name, int max) {
     Integer n = call.query(name, v -> {
       try {
         int h = Integer.parseInt(v);
@@ -270,7 +275,7 @@ public final class SupportRoutes {
       }
       throw RejectedException.invalid(name, "'" + name + "' must be a whole number of hours between 1 and " + max);
     });
-    return n == null ? DEFAULT_REPORT_HOURS : n;
+    return n;
   }
 
   private void alerts(Call call) {

@@ -1,9 +1,12 @@
 package dev.bindery.server.notify;
 
+import dev.bindery.common.Secret;
 import dev.bindery.notify.AttemptOutcome;
 import dev.bindery.notify.Delivery;
+import dev.bindery.notify.Disavowal;
 import dev.bindery.notify.Notification;
 import dev.bindery.notify.NotificationService;
+import dev.bindery.notify.SecretPayload;
 import dev.bindery.notify.WebhookSignature;
 import dev.bindery.server.http.Json;
 import java.io.InputStream;
@@ -190,16 +193,23 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  /** The JSON body: the notification's facts and, when it has one, the disavow link. */
+  /**
+   * The JSON body: the notification's facts, the disavow link when it has one, and the secret for the owners when it
+   * carries one ({@code "secret": {"kind": ..., "value": ...}} or, for a set of recovery codes,
+   * {@code "values": [...]}): the only place a temporary credential or recovery code is ever written out.
+   */
   Map<String, Object> body(Delivery d) {
     Notification n = d.notification();
+    boolean support = n.changeRequestId() != null && n.changeRequestId().startsWith(Disavowal.SUPPORT_ACTION_PREFIX);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", n.id().value());
     m.put("event", n.event());
     m.put("occurred_at", Json.time(n.createdAt()));
     m.put("team", n.team().value());
     m.put("identity_id", n.identityId() == null ? null : n.identityId().value());
-    m.put("change_request_id", n.changeRequestId());
+    m.put("operator_id", n.operatorId() == null ? null : n.operatorId().value());
+    m.put("change_request_id", support ? null : n.changeRequestId());
+    m.put("support_action_id", support ? n.changeRequestId() : null);
     m.put("details", n.details());
     if (d.disavowToken() != null) {
       m.put("disavow_url", stripSlash(publicUrl.get().toString()) + DISAVOW_PATH + d.disavowToken().reveal());
@@ -207,6 +217,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     } else {
       m.put("disavow_url", null);
       m.put("disavow_expires_at", null);
+    }
+    SecretPayload secret = d.secret();
+    if (secret != null) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("kind", secret.kind().wire());
+      if (secret.kind().list()) {
+        v.put("values", secret.values().stream().map(Secret::reveal).toList());
+      } else {
+        v.put("value", secret.values().get(0).reveal());
+      }
+      m.put("secret", v);
+    } else {
+      m.put("secret", null);
     }
     return m;
   }

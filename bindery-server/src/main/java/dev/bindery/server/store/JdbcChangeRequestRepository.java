@@ -20,14 +20,10 @@ import dev.bindery.credential.CredentialId;
 import dev.bindery.credential.CredentialType;
 import dev.bindery.credential.Thumbprint;
 import dev.bindery.identity.IdentityId;
-import dev.bindery.operator.OperatorId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +32,6 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
-import org.jdbi.v3.core.statement.StatementException;
 
 /**
  * Change requests and their approvals over JDBC. The {@code open_for} column (the target while the request is
@@ -51,69 +46,30 @@ final class JdbcChangeRequestRepository implements ChangeRequestRepository {
       + "result_credential, result_revoked, version";
 
   private final Handle h;
+  private final JdbcApprovals approvals;
 
   JdbcChangeRequestRepository(Handle h) {
     this.h = h;
+    this.approvals = new JdbcApprovals(h, "change_approvals", "change_request_id");
   }
 
   @Override
   public void insert(ChangeRequest r) {
-    String values = Arrays.stream(COLUMNS.split(", ")).map(c -> ":" + c).collect(Collectors.joining(", "));
-    var insert = h.createUpdate("INSERT INTO change_requests (" + COLUMNS + ") VALUES (" + values + ")");
+    var insert = h.createUpdate(Sql.insertInto("change_requests", COLUMNS));
     Sql.insertUnique("change request " + r.id(), () -> bind(insert, r).execute());
-    insertApprovals(r.id(), r.approvals(), 0);
+    approvals.insert(r.id().value(), r.approvals());
   }
 
   @Override
   public boolean update(ChangeRequest next) {
-    String set = Arrays.stream(COLUMNS.split(", ")).filter(c -> !c.equals("id"))
-        .map(c -> c + " = :" + c).collect(Collectors.joining(", "));
-    var update = h.createUpdate("UPDATE change_requests SET " + set + " WHERE id = :id AND version = :expected");
-    int n;
-    try {
-      n = bind(update, next).bind("expected", next.version() - 1).execute();
-    } catch (StatementException e) {
-      if (Sql.isUniqueViolation(e)) {
-        throw new dev.bindery.store.UniqueViolation("open change request of " + next.target(), e);
-      }
-      throw e;
-    }
+    var update = h.createUpdate(Sql.versionedUpdate("change_requests", COLUMNS));
+    int n = Sql.unique("open change request of " + next.target(),
+        () -> bind(update, next).bind("expected", next.version() - 1).execute());
     if (n != 1) {
       return false;
     }
-    Set<OperatorId> stored = new HashSet<>(h.createQuery(
-            "SELECT operator_id FROM change_approvals WHERE change_request_id = :id")
-        .bind("id", next.id().value())
-        .map((rs, ctx) -> new OperatorId(rs.getString("operator_id")))
-        .list());
-    if (!next.approvals().stream().map(Approval::operator).collect(Collectors.toSet()).containsAll(stored)) {
-      throw new IllegalArgumentException("approvals are only ever added");
-    }
-    List<Approval> added = next.approvals().subList(stored.size(), next.approvals().size());
-    if (added.stream().anyMatch(a -> stored.contains(a.operator()))) {
-      throw new IllegalArgumentException("approvals are only ever appended");
-    }
-    insertApprovals(next.id(), added, stored.size());
+    approvals.append(next.id().value(), next.approvals());
     return true;
-  }
-
-  /** Inserts approvals at positions {@code first}, {@code first + 1}...: the position keeps the list's order. */
-  private void insertApprovals(ChangeRequestId id, List<Approval> approvals, int first) {
-    for (int i = 0; i < approvals.size(); i++) {
-      Approval a = approvals.get(i);
-      int position = first + i;
-      Sql.insertUnique("approval of " + id + " by " + a.operator(), () -> h.createUpdate("INSERT INTO change_approvals "
-              + "(change_request_id, operator_id, approval_position, approver_role, approved_at, step_up_at, "
-              + "approval_comment) VALUES (:id, :operator, :position, :role, :at, :step_up_at, :comment)")
-          .bind("id", id.value())
-          .bind("position", position)
-          .bind("operator", a.operator().value())
-          .bind("role", a.role().wire())
-          .bind("at", Sql.micros(a.at()))
-          .bind("step_up_at", Sql.micros(a.stepUpAt()))
-          .bind("comment", a.comment())
-          .execute());
-    }
   }
 
   private static <S extends SqlStatement<S>> S bind(S s, ChangeRequest r) {
@@ -178,7 +134,7 @@ final class JdbcChangeRequestRepository implements ChangeRequestRepository {
 
   private Optional<ChangeRequest> one(String sql, ChangeRequestId id) {
     Optional<Row> row = h.createQuery(sql).bind("id", id.value()).map((rs, ctx) -> Row.of(rs)).findOne();
-    return row.map(r -> r.toRequest(approvals(List.of(r.id)).getOrDefault(r.id, List.of())));
+    return row.map(r -> r.toRequest(approvals.of(List.of(r.id)).getOrDefault(r.id, List.of())));
   }
 
   @Override
@@ -187,7 +143,7 @@ final class JdbcChangeRequestRepository implements ChangeRequestRepository {
         .bind("target", target.value())
         .map((rs, ctx) -> Row.of(rs))
         .findOne();
-    return row.map(r -> r.toRequest(approvals(List.of(r.id)).getOrDefault(r.id, List.of())));
+    return row.map(r -> r.toRequest(approvals.of(List.of(r.id)).getOrDefault(r.id, List.of())));
   }
 
   @Override
@@ -239,31 +195,10 @@ final class JdbcChangeRequestRepository implements ChangeRequestRepository {
     if (q.after() != null) {
       query.bind("after", q.after().value());
     }
-    List<Row> rows = new ArrayList<>(query.map((rs, ctx) -> Row.of(rs)).list());
-    String next = null;
-    if (rows.size() > q.limit()) {
-      rows.remove(rows.size() - 1);
-      next = rows.get(rows.size() - 1).id;
-    }
-    Map<String, List<Approval>> approvals = approvals(rows.stream().map(r -> r.id).toList());
-    return new Page<>(rows.stream().map(r -> r.toRequest(approvals.getOrDefault(r.id, List.of()))).toList(), next);
-  }
-
-  /** The approvals of these requests, each list in approval order. */
-  private Map<String, List<Approval>> approvals(List<String> ids) {
-    Map<String, List<Approval>> out = new LinkedHashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    h.createQuery("SELECT * FROM change_approvals WHERE change_request_id IN (<ids>) "
-            + "ORDER BY change_request_id, approval_position")
-        .bindList("ids", ids)
-        .map((rs, ctx) -> Map.entry(rs.getString("change_request_id"), new Approval(
-            new OperatorId(rs.getString("operator_id")), ApproverRole.parse("approver_role",
-                rs.getString("approver_role")), Sql.instant(rs.getLong("approved_at")),
-            Sql.instant(rs.getLong("step_up_at")), rs.getString("approval_comment"))))
-        .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-    return out;
+    Page<Row> rows = Sql.keysetPage(query.map((rs, ctx) -> Row.of(rs)).list(), q.limit(), Row::id);
+    Map<String, List<Approval>> byRequest = approvals.of(rows.items().stream().map(Row::id).toList());
+    return new Page<>(rows.items().stream().map(r -> r.toRequest(byRequest.getOrDefault(r.id, List.of()))).toList(),
+        rows.nextCursor());
   }
 
   /** A request row without its approvals (read in a second query). */

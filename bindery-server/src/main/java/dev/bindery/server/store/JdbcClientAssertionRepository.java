@@ -7,7 +7,6 @@ import dev.bindery.oauth.UsedClientAssertion;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementException;
 
 /**
  * The jti values of accepted client assertions over JDBC (table {@code client_assertions}, migration V7). A replay is
@@ -31,24 +30,13 @@ final class JdbcClientAssertionRepository implements ClientAssertionRepository {
         .bind("jti", used.jtiHash().value())
         .bind("now", Sql.micros(used.usedAt()))
         .execute();
-    h.savepoint(SAVEPOINT);
-    try {
-      h.createUpdate("INSERT INTO client_assertions (client_id, jti_hash, used_at, expires_at) "
-              + "VALUES (:client, :jti, :used, :expires)")
-          .bind("client", used.clientId().value())
-          .bind("jti", used.jtiHash().value())
-          .bind("used", Sql.micros(used.usedAt()))
-          .bind("expires", Sql.micros(used.expiresAt()))
-          .execute();
-    } catch (StatementException e) {
-      if (Sql.isUniqueViolation(e)) {
-        h.rollbackToSavepoint(SAVEPOINT); // Jdbi forgets the savepoint here: it must not be released again
-        return false;
-      }
-      throw e;
-    }
-    h.releaseSavepoint(SAVEPOINT);
-    return true;
+    return Sql.insertIfAbsent(h, SAVEPOINT, () -> h.createUpdate("INSERT INTO client_assertions "
+            + "(client_id, jti_hash, used_at, expires_at) VALUES (:client, :jti, :used, :expires)")
+        .bind("client", used.clientId().value())
+        .bind("jti", used.jtiHash().value())
+        .bind("used", Sql.micros(used.usedAt()))
+        .bind("expires", Sql.micros(used.expiresAt()))
+        .execute());
   }
 
   @Override

@@ -21,7 +21,6 @@ import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -155,13 +154,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     Query query = h.createQuery("SELECT " + COLUMNS + " FROM credentials c WHERE " + where(q, true)
         + " ORDER BY id LIMIT :limit");
     bindFilters(query, q, true).bind("limit", q.limit() + 1);
-    List<Credential> rows = new ArrayList<>(query.map((rs, ctx) -> map(rs)).list());
-    String next = null;
-    if (rows.size() > q.limit()) {
-      rows.remove(rows.size() - 1);
-      next = rows.get(rows.size() - 1).id().value();
-    }
-    return new Page<>(rows, next);
+    return Sql.keysetPage(query.map((rs, ctx) -> map(rs)).list(), q.limit(), c -> c.id().value());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.bindery.credential.SecretHash;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.notify.DisavowToken;
 import dev.bindery.notify.DisavowTokenRepository;
+import dev.bindery.operator.OperatorId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Disavow tokens over JDBC (table {@code disavow_tokens}, migration V10); only the SHA-256 of a token is stored. */
+/** Disavow tokens over JDBC (table {@code disavow_tokens}, migrations V10 and V11); only the SHA-256 of a token is stored. */
 final class JdbcDisavowTokenRepository implements DisavowTokenRepository {
   private final Handle h;
 
@@ -22,10 +23,11 @@ final class JdbcDisavowTokenRepository implements DisavowTokenRepository {
   @Override
   public void insert(DisavowToken t) {
     Sql.insertUnique("disavow token", () -> h.createUpdate("INSERT INTO disavow_tokens (token_hash, identity_id, "
-            + "change_request_id, created_at, expires_at, used_at) VALUES (:hash, :identity, :chg, :created, :expires, "
-            + ":used)")
+            + "operator_id, change_request_id, created_at, expires_at, used_at) VALUES (:hash, :identity, :operator, "
+            + ":chg, :created, :expires, :used)")
         .bind("hash", t.hash().hex())
-        .bind("identity", t.identityId().value())
+        .bind("identity", t.identityId() == null ? null : t.identityId().value())
+        .bind("operator", t.operatorId() == null ? null : t.operatorId().value())
         .bind("chg", t.changeRequestId())
         .bind("created", Sql.micros(t.createdAt()))
         .bind("expires", Sql.micros(t.expiresAt()))
@@ -57,8 +59,19 @@ final class JdbcDisavowTokenRepository implements DisavowTokenRepository {
         .list();
   }
 
+  @Override
+  public List<DisavowToken> listForOperator(OperatorId operator) {
+    return h.createQuery("SELECT * FROM disavow_tokens WHERE operator_id = :operator ORDER BY created_at, token_hash")
+        .bind("operator", operator.value())
+        .map((rs, ctx) -> map(rs))
+        .list();
+  }
+
   private static DisavowToken map(ResultSet rs) throws SQLException {
-    return new DisavowToken(new SecretHash(rs.getString("token_hash")), new IdentityId(rs.getString("identity_id")),
+    String identity = rs.getString("identity_id");
+    String operator = rs.getString("operator_id");
+    return new DisavowToken(new SecretHash(rs.getString("token_hash")),
+        identity == null ? null : new IdentityId(identity), operator == null ? null : new OperatorId(operator),
         rs.getString("change_request_id"), Sql.instant(rs.getLong("created_at")), Sql.instant(rs.getLong("expires_at")),
         Sql.instantOrNull(rs, "used_at"));
   }

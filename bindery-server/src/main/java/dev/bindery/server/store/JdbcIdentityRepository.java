@@ -18,7 +18,6 @@ import dev.bindery.identity.SubjectLink;
 import dev.bindery.identity.TeamId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -159,13 +158,7 @@ final class JdbcIdentityRepository implements IdentityRepository {
     if (q.after() != null) {
       query.bind("after", q.after().value());
     }
-    List<Identity> rows = new ArrayList<>(query.map((rs, ctx) -> map(rs)).list());
-    String next = null;
-    if (rows.size() > q.limit()) {
-      rows.remove(rows.size() - 1);
-      next = rows.get(rows.size() - 1).id().value();
-    }
-    return new Page<>(rows, next);
+    return Sql.keysetPage(query.map((rs, ctx) -> map(rs)).list(), q.limit(), i -> i.id().value());
   }
 
   @Override

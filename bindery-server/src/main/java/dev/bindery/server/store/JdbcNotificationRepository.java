@@ -13,7 +13,9 @@ import dev.bindery.notify.NotificationId;
 import dev.bindery.notify.NotificationQuery;
 import dev.bindery.notify.NotificationRepository;
 import dev.bindery.notify.NotificationState;
+import dev.bindery.notify.SecretKind;
 import dev.bindery.notify.WebhookId;
+import dev.bindery.operator.OperatorId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,7 +27,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The notification outbox over JDBC (tables {@code notifications} and {@code notification_attempts}, migration V10).
+ * The notification outbox over JDBC (tables {@code notifications} and {@code notification_attempts}, migrations V10 and V11).
  * {@link #claimDue} locks the due rows it picks with {@code SELECT ... FOR UPDATE SKIP LOCKED} (the same SQL on H2 and
  * PostgreSQL): a concurrent claim on another node skips them instead of waiting, and once this transaction commits
  * their {@code next_attempt_at} is the end of the lease, so they are not due to anyone until then. (H2 applies the
@@ -44,14 +46,18 @@ final class JdbcNotificationRepository implements NotificationRepository {
   @Override
   public void insert(Notification n) {
     Sql.insertUnique("notification", () -> h.createUpdate("INSERT INTO notifications (id, team_id, webhook_id, "
-            + "identity_id, event, details, change_request_id, sealed_disavow_token, disavow_expires_at, created_at, "
-            + "state, attempts, next_attempt_at, last_attempt_at, last_status, last_error, completed_at) VALUES (:id, "
-            + ":team, :webhook, :identity, :event, :details, :chg, :sealed, :disavowExpires, :created, :state, "
-            + ":attempts, :next, :last, :status, :error, :completed)")
+            + "identity_id, operator_id, event, details, change_request_id, sealed_disavow_token, disavow_expires_at, "
+            + "secret_kind, sealed_secret, created_at, state, attempts, next_attempt_at, last_attempt_at, last_status, "
+            + "last_error, completed_at) VALUES (:id, :team, :webhook, :identity, :operator, :event, :details, :chg, "
+            + ":sealed, :disavowExpires, :secretKind, :sealedSecret, :created, :state, :attempts, :next, :last, "
+            + ":status, :error, :completed)")
         .bind("id", n.id().value())
         .bind("team", n.team().value())
         .bind("webhook", n.webhookId().value())
         .bind("identity", n.identityId() == null ? null : n.identityId().value())
+        .bind("operator", n.operatorId() == null ? null : n.operatorId().value())
+        .bind("secretKind", n.hasSecret() ? n.secretKind().wire() : null)
+        .bind("sealedSecret", n.hasSecret() ? Base64.getEncoder().encodeToString(n.sealedSecret()) : null)
         .bind("event", n.event())
         .bind("details", Canonical.json(n.details()))
         .bind("chg", n.changeRequestId())
@@ -100,10 +106,12 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   @Override
   public boolean finish(Notification next) {
+    // a completed notification's sealed secret is dropped with the state change (next holds none then)
     return h.createUpdate("UPDATE notifications SET state = :state, next_attempt_at = :next, "
-            + "last_attempt_at = :last, last_status = :status, last_error = :error, completed_at = :completed "
-            + "WHERE id = :id AND state = 'pending' AND attempts = :attempts")
+            + "last_attempt_at = :last, last_status = :status, last_error = :error, completed_at = :completed, "
+            + "sealed_secret = :sealedSecret WHERE id = :id AND state = 'pending' AND attempts = :attempts")
         .bind("state", next.state().wire())
+        .bind("sealedSecret", next.hasSecret() ? Base64.getEncoder().encodeToString(next.sealedSecret()) : null)
         .bind("next", Sql.micros(next.nextAttemptAt()))
         .bind("last", Sql.micros(next.lastAttemptAt()))
         .bind("status", next.lastStatus())
@@ -116,7 +124,7 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   @Override
   public int cancelPending(WebhookId webhook, Instant at) {
-    return h.createUpdate("UPDATE notifications SET state = 'cancelled', completed_at = :at "
+    return h.createUpdate("UPDATE notifications SET state = 'cancelled', completed_at = :at, sealed_secret = NULL "
             + "WHERE webhook_id = :webhook AND state = 'pending'")
         .bind("at", Sql.micros(at))
         .bind("webhook", webhook.value())
@@ -165,7 +173,10 @@ final class JdbcNotificationRepository implements NotificationRepository {
 
   private static Notification map(ResultSet rs) throws SQLException {
     String identity = rs.getString("identity_id");
+    String operator = rs.getString("operator_id");
     String sealed = rs.getString("sealed_disavow_token");
+    String secretKind = rs.getString("secret_kind");
+    String sealedSecret = rs.getString("sealed_secret");
     int status = rs.getInt("last_status");
     Integer lastStatus = rs.wasNull() ? null : status;
     Map<String, String> details;
@@ -176,9 +187,11 @@ final class JdbcNotificationRepository implements NotificationRepository {
     }
     return new Notification(new NotificationId(rs.getString("id")), new TeamId(rs.getString("team_id")),
         new WebhookId(rs.getString("webhook_id")), identity == null ? null : new IdentityId(identity),
-        rs.getString("event"), details, rs.getString("change_request_id"),
-        sealed == null ? null : Base64.getDecoder().decode(sealed), Sql.instantOrNull(rs, "disavow_expires_at"),
-        Sql.instant(rs.getLong("created_at")), NotificationState.fromWire(rs.getString("state"))
+        operator == null ? null : new OperatorId(operator), rs.getString("event"), details,
+        rs.getString("change_request_id"), sealed == null ? null : Base64.getDecoder().decode(sealed),
+        Sql.instantOrNull(rs, "disavow_expires_at"), secretKind == null ? null : SecretKind.fromWire(secretKind)
+            .orElseThrow(() -> new IllegalStateException("unknown secret kind in the store")),
+        sealedSecret == null ? null : Base64.getDecoder().decode(sealedSecret), Sql.instant(rs.getLong("created_at")), NotificationState.fromWire(rs.getString("state"))
             .orElseThrow(() -> new IllegalStateException("unknown notification state in the store")),
         rs.getInt("attempts"), Sql.instant(rs.getLong("next_attempt_at")), Sql.instantOrNull(rs, "last_attempt_at"),
         lastStatus, rs.getString("last_error"), Sql.instantOrNull(rs, "completed_at"));

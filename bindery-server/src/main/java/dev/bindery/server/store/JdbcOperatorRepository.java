@@ -9,7 +9,6 @@ import dev.bindery.operator.OperatorStatus;
 import dev.bindery.operator.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -80,18 +79,12 @@ final class JdbcOperatorRepository implements OperatorRepository {
 
   @Override
   public Page<Operator> list(OperatorId after, int limit) {
-    List<Operator> rows = new ArrayList<>(h.createQuery("SELECT * FROM operators"
+    return Sql.keysetPage(h.createQuery("SELECT * FROM operators"
             + (after == null ? "" : " WHERE id > :after") + " ORDER BY id LIMIT :limit")
         .bind("after", after == null ? null : after.value())
         .bind("limit", limit + 1)
         .map((rs, ctx) -> map(rs))
-        .list());
-    String next = null;
-    if (rows.size() > limit) {
-      rows.remove(rows.size() - 1);
-      next = rows.get(rows.size() - 1).id().value();
-    }
-    return new Page<>(rows, next);
+        .list(), limit, o -> o.id().value());
   }
 
   @Override

@@ -16,8 +16,12 @@ import dev.bindery.operator.OperatorRepository;
 import dev.bindery.operator.OperatorTokenRepository;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.operator.TotpResetRepository;
 import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.store.Tx;
+import dev.bindery.support.SupportActionRepository;
+import dev.bindery.support.SupportAlertRepository;
+import dev.bindery.support.RecoveryCodeRepository;
 import dev.bindery.token.ResourceServerRepository;
 import dev.bindery.token.SigningKeyRepository;
 import dev.bindery.token.TokenPolicyRepository;
@@ -135,12 +139,22 @@ final class JdbcTx implements Tx {
   }
 
   @Override
-  public dev.bindery.support.SupportActionRepository supportActions() {
-    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  public SupportActionRepository supportActions() {
+    return new JdbcSupportActionRepository(h);
   }
 
   @Override
-  public dev.bindery.support.SupportAlertRepository supportAlerts() {
-    throw new UnsupportedOperationException("support desk storage: JDBC adapter pending");
+  public SupportAlertRepository supportAlerts() {
+    return new JdbcSupportAlertRepository(h);
+  }
+
+  @Override
+  public TotpResetRepository totpResets() {
+    return new JdbcTotpResetRepository(h);
+  }
+
+  @Override
+  public RecoveryCodeRepository recoveryCodes() {
+    return new JdbcRecoveryCodeRepository(h);
   }
 }

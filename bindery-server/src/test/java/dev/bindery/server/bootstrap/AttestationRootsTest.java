@@ -3,6 +3,10 @@ package dev.bindery.server.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.bindery.pki.AttestationFormat;
 import dev.bindery.pki.KeyAttestation;
 import dev.bindery.pki.KeyAttestationVerifier;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class AttestationRootsTest {
   private final MutableClock clock = MutableClock.standard();
@@ -44,6 +49,31 @@ class AttestationRootsTest {
     assertThat(verifier.roots()).containsExactly(yubico.root(), google.root());
     assertThat(verifier.verify(key, yubico.attest(key).pem()).format()).contains(AttestationFormat.YUBIKEY_PIV);
     assertThat(verifier.verify(key, google.attest(key).pem()).format()).contains(AttestationFormat.ANDROID_KEY);
+  }
+
+  @Test
+  void load_developmentRootDirectory_trustsItsCertificateOnly_warnsThatItIsNotAHardwareVendor() throws Exception {
+    Path devDir = dir.resolve("dev-attestation");
+    DevAttestationRoot devRoot = DevAttestationRoot.create(devDir, clock.instant(), Duration.ofDays(30), false);
+    Logger logger = (Logger) LoggerFactory.getLogger(AttestationRoots.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    KeyAttestationVerifier verifier;
+    try {
+      verifier = load(devDir.toString());
+    } finally {
+      logger.detachAppender(logs);
+    }
+
+    // the directory's private key file is not a root file: only the certificate is read
+    assertThat(verifier.roots()).containsExactly(devRoot.certificate());
+    assertThat(verifier.verify(key, Pem.certificates(devRoot.attest(key, clock.instant()).certificates())).attested()).isTrue();
+    assertThat(logs.list).singleElement().satisfies(e -> {
+      assertThat(e.getLevel()).isEqualTo(Level.WARN);
+      assertThat(e.getFormattedMessage()).contains("development_only=true").contains("not hardware-held")
+          .doesNotContain("PRIVATE KEY");
+    });
   }
 
   @Test

@@ -178,6 +178,8 @@ class AuthorizationMatrixTest {
     m.put("GET /api/v1/identities/{id}/history", () -> new Req("GET", idPath() + "/history", null));
     m.put("GET /api/v1/operators/me", () -> new Req("GET", "/api/v1/operators/me", null));
     m.put("POST /api/v1/operators/me/totp", () -> new Req("POST", "/api/v1/operators/me/totp", "{}"));
+    m.put("POST /api/v1/operators/me/totp/recover", () -> new Req("POST", "/api/v1/operators/me/totp/recover",
+        "{\"code\":\"bnd_tre_" + "a".repeat(52) + "\"}"));
     m.put("POST /api/v1/operators/me/totp/confirm", () -> new Req("POST", "/api/v1/operators/me/totp/confirm",
         "{\"code\":\"123456\"}"));
     m.put("POST /api/v1/operators/me/step-up", () -> new Req("POST", "/api/v1/operators/me/step-up",

@@ -3,11 +3,15 @@ package dev.bindery.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bindery.server.notify.WebhookReceiver;
 import dev.bindery.store.Tx;
 import dev.bindery.support.SupportAction;
 import dev.bindery.support.SupportActionQuery;
 import dev.bindery.testkit.StoreState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +19,11 @@ import java.util.Map;
 /**
  * The cast and the steps of the support desk over HTTP, made through the public API: service desk agents of team
  * helpdesk, a supervisor, a security officer (each with TOTP for their step-ups), an owner of team payments;
- * workloads owned by payments (backup team platform) at a level; support action bodies with complete evidence.
+ * workloads owned by payments (backup team platform) at a level; support action bodies with complete evidence. Every
+ * team has a webhook to a receiver on the loopback interface (the server must allow loopback http), so temporary
+ * credentials have a channel and the tests read what the owners received.
  */
-final class SupportDesk {
+final class SupportDesk implements AutoCloseable {
   static final String TICKET = "INC-4711";
   final TestServer s;
   final Fixtures f;
@@ -27,15 +33,24 @@ final class SupportDesk {
   final Fixtures.Op officer;
   final Fixtures.Op owner;
   private final Fixtures.Op auditor;
+  final WebhookReceiver receiver;
   private final Map<String, byte[]> seeds = new LinkedHashMap<>();
 
   SupportDesk(TestServer s) {
     this.s = s;
     this.f = new Fixtures(s);
+    try {
+      receiver = new WebhookReceiver();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     for (String team : List.of("payments", "platform", "helpdesk", "billing")) {
       f.team(team);
+      f.adminStepUp();
+      TestServer.Response w = s.post("/api/v1/teams/" + team + "/webhooks", s.adminToken,
+          "{\"url\":\"" + receiver.url("/hook/" + team) + "\"}");
+      assertThat(w.status()).as(w.body()).isEqualTo(201);
     }
-    f.adminStepUp();
     agent = withTotp(f.operator("service_desk", "helpdesk"));
     agent2 = withTotp(f.operator("service_desk", "helpdesk"));
     supervisor = withTotp(f.operator("supervisor", ""));
@@ -54,8 +69,42 @@ final class SupportDesk {
     return op;
   }
 
-  /** An operator with TOTP enrolled (for step-ups). */
+  @Override
+  public void close() {
+    receiver.close();
+  }
+
+  /** Delivers every due notification to the receiver. */
+  void dispatch() {
+    while (s.server.webhookDispatcher().runOnce() > 0) {
+      continue;
+    }
+  }
+
+  /** The bodies the owners received for {@code event} about {@code subject} (identity or operator id), oldest first. */
+  List<JsonNode> delivered(String event, String subject) {
+    dispatch();
+    List<JsonNode> out = new ArrayList<>();
+    for (WebhookReceiver.Received got : receiver.received()) {
+      JsonNode body = new TestServer.Response(200, null, got.bodyText()).json();
+      if (event.equals(got.header("Bindery-Event")) && (subject.equals(body.path("identity_id").asText(null))
+          || subject.equals(body.path("operator_id").asText(null)))) {
+        out.add(body);
+      }
+    }
+    return out;
+  }
+
+  /** The temporary enrolment code the owners of {@code identity} received last. */
+  String deliveredEnrolmentCode(String identity) {
+    List<JsonNode> bodies = delivered("support.enrolment_code", identity);
+    assertThat(bodies).as("support.enrolment_code about %s", identity).isNotEmpty();
+    return bodies.get(bodies.size() - 1).at("/secret/value").asText();
+  }
+
+  /** An operator with TOTP enrolled (for step-ups), made by the admin after a fresh step-up. */
   Fixtures.Op operatorWithTotp(String roles, String teams) {
+    f.adminStepUp();
     return withTotp(f.operator(roles, teams));
   }
 
@@ -143,6 +192,30 @@ final class SupportDesk {
 
   StoreState state() {
     return StoreState.capture(s.server.transactor());
+  }
+
+  /**
+   * The store holds exactly what it held in {@code before}, the audit chain aside (callers check the one denied event
+   * they expect); a failure names the parts that differ.
+   */
+  void assertUnchanged(StoreState before) {
+    StoreState after = state();
+    List<String> differing = new ArrayList<>();
+    for (java.lang.reflect.RecordComponent c : StoreState.class.getRecordComponents()) {
+      if (c.getName().equals("auditHead")) {
+        continue;
+      }
+      try {
+        Object was = c.getAccessor().invoke(before);
+        Object is = c.getAccessor().invoke(after);
+        if (!java.util.Objects.equals(was, is)) {
+          differing.add(c.getName() + ": " + was + " -> " + is);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    }
+    assertThat(differing).as("what changed").isEmpty();
   }
 
   /**

@@ -3,7 +3,10 @@ package dev.bindery.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.SupportConfig;
+import dev.bindery.testkit.pki.TestCsr;
+import dev.bindery.testkit.pki.TestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +31,14 @@ class SupportReportsAndAlertsTest {
   @BeforeEach
   void start() {
     s = TestServer.start(dir, Map.of(SupportConfig.RESETS_PER_IDENTITY, "1/24h",
-        SupportConfig.IDENTITIES_PER_AGENT, "100/1h", SupportConfig.METRICS_REVIEW_AGE, "1h"),
-        Instant.now().minus(Duration.ofHours(6)));
+        SupportConfig.IDENTITIES_PER_AGENT, "100/1h", SupportConfig.METRICS_REVIEW_AGE, "1h",
+        BinderyConfig.NOTIFY_ALLOW_LOOPBACK_HTTP, "true"), Instant.now().minus(Duration.ofHours(6)));
     d = new SupportDesk(s);
   }
 
   @AfterEach
   void stop() {
+    d.close();
     s.close();
   }
 
@@ -152,5 +156,62 @@ class SupportReportsAndAlertsTest {
     assertThat(metric("bindery_support_alerts_raised_total")).isEqualTo(1.0);
     JsonNode after = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
     assertThat(after.get("state").asText()).isEqualTo("applied");
+  }
+
+  // ---- the "new credential from an unusual source" alert: the support desk's code redeemed ---------------------
+
+  @Test
+  void resetCodeRedeemedFromASourceNeverSeenForTheIdentity_raisesAnAlertForTheAgentOfTheReset() {
+    String id = d.identity(1);
+    String sup = d.created(d.agent, d.action("credential_reset", id, Map.of())).get("id").asText();
+
+    TestServer.Response enrolled = new Workloads(s).enrol(d.deliveredEnrolmentCode(id),
+        TestCsr.forKey(TestKeys.ecP256()).pem());
+
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    JsonNode alerts = s.get("/api/v1/support/alerts?open=true", d.officer.token()).json().get("items");
+    assertThat(alerts.size()).as(alerts.toString()).isEqualTo(1);
+    assertThat(alerts.at("/0/kind").asText()).isEqualTo("unusual_enrolment_source");
+    assertThat(alerts.at("/0/agent").asText()).isEqualTo(d.agent.id());
+    assertThat(alerts.at("/0/target").asText()).isEqualTo("identity:" + id);
+    assertThat(alerts.at("/0/support_action_id").asText()).isEqualTo(sup);
+    assertThat(alerts.at("/0/details/source").asText()).isEqualTo("127.0.0.1");
+    // the agent is under supervision now
+    JsonNode next = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(next.at("/required/because").toString()).isEqualTo("[\"agent_under_supervision\"]");
+  }
+
+  @Test
+  void resetCodeRedeemedFromTheSourceOfAnEarlierEnrolment_noAlert() {
+    String id = d.identity(1);
+    new Workloads(s).enrolled(id);
+    d.created(d.agent, d.action("credential_reset", id, Map.of()));
+
+    TestServer.Response enrolled = new Workloads(s).enrol(d.deliveredEnrolmentCode(id),
+        TestCsr.forKey(TestKeys.ecP256()).pem());
+
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    assertThat(s.get("/api/v1/support/alerts", d.officer.token()).json().get("items").size()).isZero();
+  }
+
+  // ---- "this was not us" ---------------------------------------------------------------------------------------
+
+  @Test
+  void disavowLinkOfAnAppliedOwnerReset_restoresTheOwnerAndLocksTheIdentity() {
+    String id = d.identity(1);
+    String sup = d.created(d.agent, d.action("owner_reset", id, Map.of("owning_team", "billing"))).get("id")
+        .asText();
+    assertThat(d.identityJson(id).get("owner_team").asText()).isEqualTo("billing");
+    JsonNode applied = d.delivered("support.applied", id).stream()
+        .filter(b -> !b.path("disavow_url").isNull()).findFirst().orElseThrow();
+    String url = applied.get("disavow_url").asText();
+
+    TestServer.Response followed = s.post(url.substring(url.indexOf("/api/v1/")), null, null);
+
+    assertThat(followed.status()).as(followed.body()).isEqualTo(200);
+    JsonNode identity = d.identityJson(id);
+    assertThat(identity.get("status").asText()).isEqualTo("locked");
+    assertThat(identity.get("owner_team").asText()).isEqualTo("payments");
+    assertThat(d.get(sup).get("disavowed_at").isNull()).isFalse();
   }
 }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditQuery;
 import dev.bindery.audit.Outcome;
+import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.store.Tx;
+import dev.bindery.testkit.pki.TestCsr;
+import dev.bindery.testkit.pki.TestKeys;
 import dev.bindery.testkit.StoreState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,12 +36,14 @@ class SupportRoutesTest {
   static void start() {
     // the tests move the clock on (step-ups, report ages): it starts early enough to stay behind the real time that
     // TLS handshakes check certificates against
-    s = TestServer.start(dir, Map.of(), Instant.now().minus(Duration.ofHours(6)));
+    s = TestServer.start(dir, Map.of(BinderyConfig.NOTIFY_ALLOW_LOOPBACK_HTTP, "true"),
+        Instant.now().minus(Duration.ofHours(6)));
     d = new SupportDesk(s);
   }
 
   @AfterAll
   static void stop() {
+    d.close();
     s.close();
   }
 
@@ -64,7 +69,7 @@ class SupportRoutesTest {
       assertThat(e.action()).isEqualTo("support.action.create");
       assertThat(e.details().get("code")).isEqualTo(code);
     }
-    assertThat(d.state()).isEqualTo(before);
+    d.assertUnchanged(before);
     return r;
   }
 
@@ -99,20 +104,43 @@ class SupportRoutesTest {
     // the old certificate is revoked
     assertThat(s.get("/api/v1/credentials/" + svid.credentialId(), s.adminToken).json().get("status").asText())
         .isEqualTo("revoked");
-    // no answer on the support channel, and no audit detail, carries a temporary code or a recovery code
+    // the code went to the owners' webhooks only: no answer on the support channel and no audit detail carries it
+    // (nor any enrolment, TOTP enrolment or recovery code)
+    String code = d.deliveredEnrolmentCode(id);
+    assertThat(code).matches("bnd_enr_[a-z2-7]{52}");
     String actionId = a.get("id").asText();
     List<String> answers = List.of(r.body(), d.get(actionId).toString(),
         s.get("/api/v1/support/actions?target=identity:" + id, s.adminToken).body(),
-        s.get("/api/v1/support/review", s.adminToken).body());
+        s.get("/api/v1/support/review?limit=500", s.adminToken).body(),
+        s.get("/api/v1/support/alerts", s.adminToken).body(),
+        s.get("/api/v1/notifications?identity=" + id, s.adminToken).body());
     for (String answer : answers) {
-      assertThat(answer).doesNotContain("bnd_enr_").doesNotContain("bnd_rc_");
+      assertThat(answer).doesNotContain(code).doesNotContain("bnd_enr_").doesNotContain("bnd_tre_")
+          .doesNotContain("bnd_rc_");
     }
     List<AuditEvent> events = s.server.transactor().read((Tx t) -> t.audit().query(new AuditQuery(null, null, null,
         null, null, 0, AuditQuery.MAX_LIMIT)));
     assertThat(events.stream().filter(e -> e.action().startsWith("support.")).count()).isGreaterThanOrEqualTo(2);
     for (AuditEvent e : events) {
-      assertThat(e.details().toString()).doesNotContain("bnd_enr_").doesNotContain("bnd_rc_");
+      assertThat(e.details().toString()).doesNotContain(code).doesNotContain("bnd_enr_").doesNotContain("bnd_rc_");
     }
+    // the owners' code enrols one new credential of the identity
+    TestServer.Response enrolled = new Workloads(s).enrol(code, TestCsr.forKey(TestKeys.ecP256()).pem());
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    assertThat(enrolled.json().at("/credential/identity_id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void credentialReset_ownersWithoutAWebhook_422NoDeliveryChannel_nothingWritten() {
+    d.f.team("quiet");
+    TestServer.Response created = s.post("/api/v1/identities", s.adminToken, Workloads.body(Map.of("kind",
+        "workload", "name", Fixtures.unique("svc-"), "owner_team", "quiet", "backup_owner",
+        "operator:" + d.supervisor.id())));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    d.stepUp(d.agent);
+
+    refusedWritingNothing(d.agent, d.action("credential_reset", created.json().get("id").asText(), Map.of()), 422,
+        "no_delivery_channel", true);
   }
 
   @Test
@@ -216,7 +244,7 @@ class SupportRoutesTest {
     assertThat(r.json().get("detail").asText()).contains("ticket (missing)", "claimed_requester (missing)",
         "verification.method (missing)", "verification.reference (missing)", "verification.verified_by (missing)",
         "verification.verified_at (missing)");
-    assertThat(s.supportDelivery.calls).noneMatch(c -> c.target() != null && c.target().equals(id));
+    assertThat(d.delivered("support.enrolment_code", id)).isEmpty();
   }
 
   @Test
@@ -350,6 +378,7 @@ class SupportRoutesTest {
   void review_flagged_locksTheTargetAndRevokesWhatWasIssued_leavesTheQueue_onlyOnce() {
     String id = d.identity(1);
     String sup = d.created(d.agent, d.action("credential_reset", id, Map.of())).get("id").asText();
+    String code = d.deliveredEnrolmentCode(id);
     assertThat(s.get("/api/v1/support/review?limit=500", d.officer.token()).body()).contains(sup);
 
     TestServer.Response byAgent = s.post("/api/v1/support/review/" + sup, d.agent.token(),
@@ -367,8 +396,10 @@ class SupportRoutesTest {
     assertThat(flagged.json().at("/review/reviewer").asText()).isEqualTo(d.officer.id());
     assertThat(flagged.json().at("/review/comment").asText()).isEqualTo("no callback on record");
     assertThat(d.identityJson(id).get("status").asText()).isEqualTo("locked");
-    assertThat(s.supportDelivery.calls).anyMatch(c -> c.method().equals("revokeIssued")
-        && c.action().value().equals(sup));
+    // what the action issued is revoked: the owners' unused code no longer enrols
+    TestServer.Response enrol = new Workloads(s).enrol(code, TestCsr.forKey(TestKeys.ecP256()).pem());
+    assertThat(enrol.status()).as(enrol.body()).isEqualTo(401);
+    assertThat(enrol.code()).isEqualTo("enrolment_code_invalid");
     assertThat(s.get("/api/v1/support/review?limit=500", d.officer.token()).body()).doesNotContain(sup);
     TestServer.Response again = s.post("/api/v1/support/review/" + sup, d.officer.token(),
         "{\"decision\":\"confirmed\"}");

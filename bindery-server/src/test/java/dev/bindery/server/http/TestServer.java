@@ -6,7 +6,6 @@ import dev.bindery.audit.AuditQuery;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.tls.PemFiles;
-import dev.bindery.testkit.SupportFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,14 +35,8 @@ public final class TestServer implements AutoCloseable {
   public final BinderyServer server;
   public final HttpClient client;
   public final String adminToken;
-  /** What the support desk of this server delivered (references only) and queued for owners. */
-  public final SupportFixture.FakeDelivery supportDelivery;
-  public final SupportFixture.RecordingNotifier supportNotifier;
 
-  private TestServer(MutableClock clock, BinderyServer server, HttpClient client, String adminToken,
-      BinderyServer.SupportPorts support) {
-    this.supportDelivery = (SupportFixture.FakeDelivery) support.delivery();
-    this.supportNotifier = (SupportFixture.RecordingNotifier) support.notifier();
+  private TestServer(MutableClock clock, BinderyServer server, HttpClient client, String adminToken) {
     this.clock = clock;
     this.server = server;
     this.client = client;
@@ -77,8 +70,22 @@ public final class TestServer implements AutoCloseable {
     return start(dataDir, overrides, Instant.now(), disavowHandler);
   }
 
+  /**
+   * A server whose followed links of change requests go to the change-request engine and links of support actions
+   * to {@code supportDisavows}; the dispatcher is driven by the test as above.
+   */
+  public static TestServer startWithSupportDisavows(Path dataDir, Map<String, String> overrides,
+      dev.bindery.support.SupportDisavowHandler supportDisavows) {
+    return start(dataDir, overrides, Instant.now(), null, supportDisavows);
+  }
+
   private static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart,
       dev.bindery.notify.DisavowHandler disavowHandler) {
+    return start(dataDir, overrides, clockStart, disavowHandler, null);
+  }
+
+  private static TestServer start(Path dataDir, Map<String, String> overrides, Instant clockStart,
+      dev.bindery.notify.DisavowHandler disavowHandler, dev.bindery.support.SupportDisavowHandler supportDisavows) {
     Map<String, String> values = new HashMap<>();
     values.put(BinderyConfig.NOTIFY_ENABLED, "false");
     values.put(BinderyConfig.DATA_DIR, dataDir.toString());
@@ -87,13 +94,11 @@ public final class TestServer implements AutoCloseable {
     values.put(BinderyConfig.DB_POOL_SIZE, "4");
     values.putAll(overrides);
     MutableClock clock = new MutableClock(clockStart);
-    BinderyServer.SupportPorts support = new BinderyServer.SupportPorts(new SupportFixture.FakeDelivery(),
-        new SupportFixture.RecordingNotifier());
     BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(values, Map.of()), clock, disavowHandler,
-        support);
+        supportDisavows);
     try {
       String token = Files.readString(server.bootstrapTokenFile()).strip();
-      return new TestServer(clock, server, client(server.caFile()), token, support);
+      return new TestServer(clock, server, client(server.caFile()), token);
     } catch (IOException e) {
       server.stop();
       throw new IllegalStateException(e);

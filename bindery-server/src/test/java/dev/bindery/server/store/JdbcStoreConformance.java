@@ -3,7 +3,7 @@ package dev.bindery.server.store;
 import dev.bindery.store.Transactor;
 import dev.bindery.testkit.conformance.RepositoryConformanceSuite;
 
-/** The storage contract run on the JDBC store, one fresh database (or schema) per test. */
+/** The storage contract run on the JDBC store, one fresh database (or schema) per test, the support desk's included. */
 abstract class JdbcStoreConformance extends RepositoryConformanceSuite {
   private Database db;
 

@@ -79,13 +79,15 @@ import org.junit.jupiter.api.Test;
  * <p>The credential repositories' cases are inherited from {@link CredentialRepositoryConformance}, the token
  * repositories' from {@link TokenRepositoryConformance}, the change requests' and continuity challenges' from
  * {@link ChangeRequestRepositoryConformance}, the notification repositories' from
- * {@link NotificationRepositoryConformance}.
+ * {@link NotificationRepositoryConformance}, the support desk's temporary credentials' from
+ * {@link SupportDeliveryRepositoryConformance}.
  *
  * <p>Where a port leaves an order unspecified (teams, a subject's links, an operator's tokens) the suite
  * compares contents, not order.
  */
 public abstract class RepositoryConformanceSuite implements CredentialRepositoryConformance,
-    TokenRepositoryConformance, ChangeRequestRepositoryConformance, NotificationRepositoryConformance {
+    TokenRepositoryConformance, ChangeRequestRepositoryConformance, NotificationRepositoryConformance,
+    SupportRepositoryConformance, SupportDeliveryRepositoryConformance {
   /** A millisecond-precise instant all fixtures hang off. */
   protected static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123Z");
   protected static final TeamId PAYMENTS = new TeamId("payments");
@@ -124,6 +126,11 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
 
   @Override
   public final Transactor notificationStore() {
+    return store;
+  }
+
+  @Override
+  public final Transactor supportStore() {
     return store;
   }
 

@@ -58,6 +58,8 @@ import dev.bindery.operator.Team;
 import dev.bindery.operator.TeamRepository;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpRepository;
+import dev.bindery.operator.TotpReset;
+import dev.bindery.operator.TotpResetRepository;
 import dev.bindery.pki.RevokedCertificate;
 import dev.bindery.oauth.ClientAssertionRepository;
 import dev.bindery.oauth.UsedClientAssertion;
@@ -66,7 +68,6 @@ import dev.bindery.revocation.RevocationEventRepository;
 import dev.bindery.revocation.RevocationEventType;
 import dev.bindery.store.Transactor;
 import dev.bindery.support.SupportAction;
-import dev.bindery.support.SupportActionId;
 import dev.bindery.support.SupportActionQuery;
 import dev.bindery.support.SupportActionRepository;
 import dev.bindery.support.SupportActionType;
@@ -74,6 +75,9 @@ import dev.bindery.support.SupportAlert;
 import dev.bindery.support.SupportAlertId;
 import dev.bindery.support.SupportAlertRepository;
 import dev.bindery.support.SupportTarget;
+import dev.bindery.support.RecoveryCode;
+import dev.bindery.support.RecoveryCodeRepository;
+import dev.bindery.support.SupportActionId;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import dev.bindery.token.Audience;
@@ -124,7 +128,8 @@ import java.util.function.Function;
  *       id, serial, (type, thumbprint) and secret hash; lineage id; enrolment code hash; signing key id and
  *       slot; resource server audience; token policy identity; change request id and one open change request per
  *       identity; continuity challenge id; webhook id; notification id; (notification, attempt number); disavow
- *       token hash; support action id and one open support action per target; support alert id) raise
+ *       token hash; support action id and one open support action per target; support alert id; totp reset hash;
+ *       recovery code hash) raise
  *       {@link UniqueViolation}, after which the transaction rolls back as a database's would.
  * </ul>
  *
@@ -160,6 +165,8 @@ public final class InMemoryStore implements Transactor {
   private final Table<SupportAlert> supportAlerts = new Table<>("support alert");
   /** Keyed by identity id, newline, source; the value is when the source was first recorded. */
   private final Table<Instant> enrolmentSources = new Table<>("support enrolment source");
+  private final Table<TotpReset> totpResets = new Table<>("totp reset");
+  private final Table<RecoveryCode> recoveryCodes = new Table<>("recovery code");
   /** Keyed by the zero-padded sequence number, so key order is sequence order. */
   private final Table<RevocationEvent> revocationEvents = new Table<>("revocation event");
   /** Keyed by client id and jti hash. */
@@ -899,14 +906,19 @@ public final class InMemoryStore implements Transactor {
         if (t == null || t.used()) {
           return false;
         }
-        put(disavowTokens, hash.hex(), new DisavowToken(t.hash(), t.identityId(), t.changeRequestId(), t.createdAt(),
-            t.expiresAt(), at));
+        put(disavowTokens, hash.hex(), t.usedAt(at));
         return true;
       }
 
       @Override
       public List<DisavowToken> listForIdentity(IdentityId identity) {
-        return view(disavowTokens).values().stream().filter(t -> t.identityId().equals(identity))
+        return view(disavowTokens).values().stream().filter(t -> identity.equals(t.identityId()))
+            .sorted(Comparator.comparing(DisavowToken::createdAt).thenComparing(t -> t.hash().hex())).toList();
+      }
+
+      @Override
+      public List<DisavowToken> listForOperator(OperatorId operator) {
+        return view(disavowTokens).values().stream().filter(t -> operator.equals(t.operatorId()))
             .sorted(Comparator.comparing(DisavowToken::createdAt).thenComparing(t -> t.hash().hex())).toList();
       }
     };
@@ -1431,13 +1443,24 @@ public final class InMemoryStore implements Transactor {
       }
 
       @Override
-      public boolean markUsed(SecretHash hash, Instant at, CredentialId credential) {
+      public boolean markUsed(SecretHash hash, Instant at, CredentialId credential, String source) {
         EnrolmentCode c = get(enrolmentCodes, hash.hex());
-        if (c == null || c.used()) {
+        if (c == null || c.used() || c.revoked()) {
           return false;
         }
         put(enrolmentCodes, hash.hex(), new EnrolmentCode(c.hash(), c.identityId(), c.createdBy(), c.createdAt(),
-            c.expiresAt(), at, credential));
+            c.expiresAt(), at, credential, c.supportActionId(), source, null));
+        return true;
+      }
+
+      @Override
+      public boolean markRevoked(SecretHash hash, Instant at) {
+        EnrolmentCode c = get(enrolmentCodes, hash.hex());
+        if (c == null || c.used() || c.revoked()) {
+          return false;
+        }
+        put(enrolmentCodes, hash.hex(), new EnrolmentCode(c.hash(), c.identityId(), c.createdBy(), c.createdAt(),
+            c.expiresAt(), null, null, c.supportActionId(), null, at));
         return true;
       }
 
@@ -1445,6 +1468,121 @@ public final class InMemoryStore implements Transactor {
       public List<EnrolmentCode> listForIdentity(IdentityId identity) {
         return view(enrolmentCodes).values().stream().filter(c -> c.identityId().equals(identity))
             .sorted(Comparator.comparing(EnrolmentCode::createdAt).thenComparing(c -> c.hash().hex())).toList();
+      }
+
+      @Override
+      public List<EnrolmentCode> listForSupportAction(SupportActionId action) {
+        return view(enrolmentCodes).values().stream().filter(c -> action.equals(c.supportActionId()))
+            .sorted(Comparator.comparing(EnrolmentCode::createdAt).thenComparing(c -> c.hash().hex())).toList();
+      }
+    };
+
+    @Override
+    public TotpResetRepository totpResets() {
+      return totpResetRepository;
+    }
+
+    @Override
+    public RecoveryCodeRepository recoveryCodes() {
+      return recoveryCodeRepository;
+    }
+
+    private final TotpResetRepository totpResetRepository = new TotpResetRepository() {
+      @Override
+      public void insert(TotpReset reset) {
+        if (get(totpResets, reset.hash().hex()) != null) {
+          throw new UniqueViolation("totp reset", null);
+        }
+        put(totpResets, reset.hash().hex(), reset);
+      }
+
+      @Override
+      public Optional<TotpReset> findByHash(SecretHash hash) {
+        return Optional.ofNullable(get(totpResets, hash.hex()));
+      }
+
+      @Override
+      public boolean markUsed(SecretHash hash, Instant at) {
+        TotpReset r = get(totpResets, hash.hex());
+        if (r == null || r.used() || r.revoked()) {
+          return false;
+        }
+        put(totpResets, hash.hex(), new TotpReset(r.hash(), r.operatorId(), r.supportActionId(), r.createdBy(),
+            r.createdAt(), r.expiresAt(), at, null));
+        return true;
+      }
+
+      @Override
+      public boolean markRevoked(SecretHash hash, Instant at) {
+        TotpReset r = get(totpResets, hash.hex());
+        if (r == null || r.used() || r.revoked()) {
+          return false;
+        }
+        put(totpResets, hash.hex(), new TotpReset(r.hash(), r.operatorId(), r.supportActionId(), r.createdBy(),
+            r.createdAt(), r.expiresAt(), null, at));
+        return true;
+      }
+
+      @Override
+      public List<TotpReset> listForOperator(OperatorId operator) {
+        return view(totpResets).values().stream().filter(r -> r.operatorId().equals(operator))
+            .sorted(Comparator.comparing(TotpReset::createdAt).thenComparing(r -> r.hash().hex())).toList();
+      }
+
+      @Override
+      public List<TotpReset> listForSupportAction(SupportActionId action) {
+        return view(totpResets).values().stream().filter(r -> r.supportActionId().equals(action))
+            .sorted(Comparator.comparing(TotpReset::createdAt).thenComparing(r -> r.hash().hex())).toList();
+      }
+    };
+
+    private final RecoveryCodeRepository recoveryCodeRepository = new RecoveryCodeRepository() {
+      @Override
+      public void insert(RecoveryCode code) {
+        if (get(recoveryCodes, code.hash().hex()) != null) {
+          throw new UniqueViolation("recovery code", null);
+        }
+        put(recoveryCodes, code.hash().hex(), code);
+      }
+
+      @Override
+      public Optional<RecoveryCode> findByHash(SecretHash hash) {
+        return Optional.ofNullable(get(recoveryCodes, hash.hex()));
+      }
+
+      @Override
+      public boolean markUsed(SecretHash hash, Instant at, String usedFor) {
+        RecoveryCode c = get(recoveryCodes, hash.hex());
+        if (c == null || !c.valid()) {
+          return false;
+        }
+        put(recoveryCodes, hash.hex(), new RecoveryCode(c.hash(), c.identityId(), c.supportActionId(), c.createdAt(),
+            at, usedFor, null));
+        return true;
+      }
+
+      @Override
+      public int invalidateForIdentity(IdentityId identity, Instant at) {
+        return invalidate(c -> c.identityId().equals(identity), at);
+      }
+
+      @Override
+      public int invalidateForSupportAction(SupportActionId action, Instant at) {
+        return invalidate(c -> c.supportActionId().equals(action), at);
+      }
+
+      private int invalidate(java.util.function.Predicate<RecoveryCode> which, Instant at) {
+        List<RecoveryCode> valid = view(recoveryCodes).values().stream().filter(c -> c.valid() && which.test(c))
+            .toList();
+        valid.forEach(c -> put(recoveryCodes, c.hash().hex(), new RecoveryCode(c.hash(), c.identityId(),
+            c.supportActionId(), c.createdAt(), null, null, at)));
+        return valid.size();
+      }
+
+      @Override
+      public List<RecoveryCode> listForIdentity(IdentityId identity) {
+        return view(recoveryCodes).values().stream().filter(c -> c.identityId().equals(identity))
+            .sorted(Comparator.comparing(RecoveryCode::createdAt).thenComparing(c -> c.hash().hex())).toList();
       }
     };
 
