@@ -1182,7 +1182,8 @@ public final class SupportService {
     d.put("agent", a.agent().value());
     d.put("state", a.state().wire());
     if (a.result() != null) {
-      a.result().after().forEach((k, v) -> d.put("after." + k, v));
+      // notification detail keys are snake_case words (Notification.DETAIL_KEY): no dots
+      a.result().after().forEach((k, v) -> d.put("after_" + k, v));
     }
     return Objects.requireNonNull(notifier.queued(t, a.id(), a.target(), event, d, disavowable,
         tx.clock().instant()), "notifier answered null");
