@@ -242,10 +242,10 @@ class SupportCommandsTest {
     ((ObjectNode) pending.get("required")).putArray("because").add("privileged_target:assurance_level");
     server.replyJson("GET", "/api/v1/support/review", 200, "{\"items\":[" + pending + "],\"next_cursor\":\"c2\"}");
 
-    CliRun run = CliRun.against(server, "support", "queue", "--limit", "10");
+    CliRun run = CliRun.against(server, "support", "queue", "--older-than-hours", "8", "--limit", "10");
 
     assertThat(run.exitCode()).as(run.all()).isZero();
-    assertThat(server.onlyRequest().pathAndQuery()).isEqualTo("/api/v1/support/review?limit=10");
+    assertThat(server.onlyRequest().pathAndQuery()).isEqualTo("/api/v1/support/review?older_than_hours=8&limit=10");
     assertThat(run.out()).containsPattern("(?m)^ID +TYPE +TARGET +AGENT +EVIDENCE_TICKET +RESOLVED_AT +REQUIRED_BECAUSE")
         .containsPattern("(?m)^sup_abc +credential_reset +identity:nhi_abc +op_agent +INC-4711 +2026-12-01T09:40:00.000Z"
             + " +privileged_target:assurance_level$");

@@ -380,11 +380,16 @@ public final class SupportCommands extends ClientGroup {
   @Command(name = "queue", description = "The review queue: applied support actions not yet reviewed"
       + " (GET /api/v1/support/review).")
   static final class Queue extends ApiCommand {
+    @Option(names = "--older-than-hours", paramLabel = "N",
+        description = "Only actions applied more than N hours ago (unreviewed for that long).")
+    Integer olderThanHours;
+
     @Mixin PageOptions page;
 
     @Override
     protected int run() {
-      printer().list(api().send(page.applyTo(ApiRequest.get("support", "review"))).json(), Columns.SUPPORT_QUEUE);
+      ApiRequest request = ApiRequest.get("support", "review").query("older_than_hours", olderThanHours);
+      printer().list(api().send(page.applyTo(request)).json(), Columns.SUPPORT_QUEUE);
       return ExitCodes.OK;
     }
   }

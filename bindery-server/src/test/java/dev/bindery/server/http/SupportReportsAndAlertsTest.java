@@ -77,6 +77,13 @@ class SupportReportsAndAlertsTest {
     assertThat(r.get("open_alerts").asLong()).isZero();
     // the two applied reissues are unreviewed for more than an hour now; the pending reset is not applied
     assertThat(later.json().get("unreviewed_older_than").asLong()).isEqualTo(2);
+    // the same two in the review queue, when it is asked for actions unreviewed for more than an hour (not three)
+    assertThat(s.get("/api/v1/support/review?older_than_hours=1", d.officer.token()).json().get("items").size())
+        .isEqualTo(2);
+    assertThat(s.get("/api/v1/support/review?older_than_hours=3", d.officer.token()).json().get("items").size())
+        .isZero();
+    assertThat(s.get("/api/v1/support/review?older_than_hours=0", d.officer.token()).code())
+        .isEqualTo("invalid_query");
     // out-of-range hours are refused naming the parameter; the agent may not read reports
     TestServer.Response zero = s.get("/api/v1/support/reports?review_age_hours=0", d.officer.token());
     assertThat(zero.code()).isEqualTo("invalid_query");
