@@ -43,6 +43,8 @@ public final class ClientCommands {
   private static final String REDACTED = "[redacted]";
   private static final List<String> SECRET_OPTIONS = List.of("--token", "--code", "--value");
   private static final List<String> SECRET_PREFIXES = List.of("bnd_op_", "bnd_enr_", "bnd_ak_", "bnd_whs_", "bnd_dis_",
+      // the support desk's temporary TOTP enrolment codes and recovery codes
+      "bnd_tre_", "bnd_rc_",
       // a JWT (an access token given to 'token introspect' or 'token revoke')
       "eyJ");
 

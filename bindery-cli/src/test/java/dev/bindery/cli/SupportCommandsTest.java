@@ -318,4 +318,37 @@ class SupportCommandsTest {
   private static String[] concat(String[] a, String[] b) {
     return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
+
+  // ---- the operator's side of a factor_reenrol -------------------------------------------------------------------
+
+  @Test
+  void operatorTotpRecover_codeFromAFile_postedOnce_secretPrintedWithTheConfirmHint(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    String code = "bnd_tre_" + "a".repeat(52);
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("code"), code + "\n");
+    server.replyJson("POST", "/api/v1/operators/me/totp/recover", 201,
+        "{\"secret\":\"JBSWY3DPEHPK3PXP\",\"otpauth_uri\":\"otpauth://totp/Bindery:op?secret=JBSWY3DPEHPK3PXP\"}");
+
+    CliRun run = CliRun.against(server, "operator", "totp-recover", "--code-file", file.toString());
+
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertSameJson(server.onlyRequest().body(), "{\"code\":\"" + code + "\"}");
+    assertThat(run.out()).containsPattern("(?m)^secret +JBSWY3DPEHPK3PXP$");
+    assertThat(run.err()).contains("totp-confirm");
+  }
+
+  @Test
+  void operatorTotpRecover_noCodeOrBoth_usageErrorNothingSent_theCodeNeverEchoed() {
+    String code = "bnd_tre_" + "b".repeat(52);
+
+    CliRun none = CliRun.against(server, "operator", "totp-recover");
+    CliRun both = CliRun.against(server, "operator", "totp-recover", "--code", code, "--code-file", "x");
+    CliRun unknownOption = CliRun.against(server, "operator", "totp-recover", "--cod", code);
+
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(unknownOption.exitCode()).isEqualTo(2);
+    assertThat(both.all() + unknownOption.all()).doesNotContain(code);
+    assertThat(server.received()).isEmpty();
+  }
 }

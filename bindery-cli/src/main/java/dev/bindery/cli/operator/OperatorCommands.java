@@ -3,6 +3,7 @@ package dev.bindery.cli.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bindery.cli.ApiCommand;
+import dev.bindery.cli.CliFailure;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.cli.ClientGroup;
 import dev.bindery.cli.ExitCodes;
@@ -12,6 +13,10 @@ import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.ContractViolation;
 import dev.bindery.cli.http.Json;
 import dev.bindery.cli.output.Columns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -30,7 +35,7 @@ import picocli.CommandLine.Parameters;
         OperatorCommands.AddTeam.class, OperatorCommands.RemoveTeam.class, OperatorCommands.Disable.class,
         OperatorCommands.Enable.class, OperatorCommands.TokenCreate.class, OperatorCommands.TokenList.class,
         OperatorCommands.TokenRevoke.class, OperatorCommands.TotpEnrol.class,
-        OperatorCommands.TotpConfirm.class, OperatorCommands.StepUp.class})
+        OperatorCommands.TotpConfirm.class, OperatorCommands.TotpRecover.class, OperatorCommands.StepUp.class})
 public final class OperatorCommands extends ClientGroup {
   static final String SHOWN_ONCE =
       "the token value is shown only this once: store it now, Bindery keeps only its hash";
@@ -267,6 +272,48 @@ public final class OperatorCommands extends ClientGroup {
     @Override
     protected int run() {
       printer().resource(api().send(ApiRequest.post("operators", "me", "totp").body(Json.object())).json());
+      printer().note("the TOTP secret is shown only this once: add it to your authenticator now,"
+          + " then run 'bindery operator totp-confirm CODE'");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "totp-recover", sortOptions = false, description = {
+      "Start the enrolment of a new TOTP factor with the support desk's temporary code, after a factor_reenrol"
+          + " (POST /api/v1/operators/me/totp/recover). Run it with your own token.",
+      "The code (bnd_tre_...) reached your teams' webhook, never the desk; it works once. The new secret is printed"
+          + " once; confirm with totp-confirm."})
+  static final class TotpRecover extends ApiCommand {
+    private static final int MAX_CODE_LENGTH = 128;
+
+    @Option(names = "--code-file", paramLabel = "FILE", description = "File holding the code (preferred).")
+    Path codeFile;
+
+    @Option(names = "--code", paramLabel = "CODE",
+        description = "The code itself (visible in the process list and shell history; prefer --code-file).")
+    String code;
+
+    @Override
+    protected int run() {
+      if ((code == null) == (codeFile == null)) {
+        throw CliFailure.usage("give the code with --code-file FILE or --code CODE (one of them)");
+      }
+      String value;
+      try {
+        value = code != null ? code : Files.readString(codeFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw CliFailure.usage("cannot read code file " + codeFile + ": "
+            + CliFailure.reason(e));
+      }
+      String trimmed = value.strip();
+      if (trimmed.isEmpty() || trimmed.length() > MAX_CODE_LENGTH
+          || trimmed.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        // never echo the value: it is a secret until used
+        throw CliFailure.usage((code != null ? "--code" : "code file " + codeFile)
+            + " does not hold a code (empty, too long, or has spaces or control characters)");
+      }
+      printer().resource(api().send(ApiRequest.post("operators", "me", "totp", "recover")
+          .body(Json.object().put("code", trimmed))).json());
       printer().note("the TOTP secret is shown only this once: add it to your authenticator now,"
           + " then run 'bindery operator totp-confirm CODE'");
       return ExitCodes.OK;

@@ -7,6 +7,7 @@ import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditQuery;
 import dev.bindery.audit.Outcome;
 import dev.bindery.server.config.BinderyConfig;
+import dev.bindery.server.config.SupportConfig;
 import dev.bindery.store.Tx;
 import dev.bindery.testkit.pki.TestCsr;
 import dev.bindery.testkit.pki.TestKeys;
@@ -36,8 +37,9 @@ class SupportRoutesTest {
   static void start() {
     // the tests move the clock on (step-ups, report ages): it starts early enough to stay behind the real time that
     // TLS handshakes check certificates against
-    s = TestServer.start(dir, Map.of(BinderyConfig.NOTIFY_ALLOW_LOOPBACK_HTTP, "true"),
-        Instant.now().minus(Duration.ofHours(6)));
+    // the agents here act on many identities: no alert of that kind puts them under supervision midway
+    s = TestServer.start(dir, Map.of(BinderyConfig.NOTIFY_ALLOW_LOOPBACK_HTTP, "true",
+        SupportConfig.IDENTITIES_PER_AGENT, "1000/1h"), Instant.now().minus(Duration.ofHours(6)));
     d = new SupportDesk(s);
   }
 
@@ -141,6 +143,95 @@ class SupportRoutesTest {
 
     refusedWritingNothing(d.agent, d.action("credential_reset", created.json().get("id").asText(), Map.of()), 422,
         "no_delivery_channel", true);
+  }
+
+  /**
+   * The first seed scenario: an operator who lost their TOTP device. A privileged operator (a role other than
+   * service_desk) waits for a supervisor; the TOTP enrolment code reaches the operator's teams' webhook only, and the
+   * operator enrols a new factor with it and their own token.
+   */
+  @Test
+  void factorReenrol_privilegedOperator_supervisorApproves_codeOnlyInTheWebhook_operatorEnrolsANewFactor() {
+    Fixtures.Op lost = d.operatorWithTotp("security_officer", "platform");
+    JsonNode pending = d.created(d.agent, d.action("factor_reenrol", "operator:" + lost.id(), Map.of(
+        "temporary_ttl_seconds", 300)));
+    assertThat(pending.get("state").asText()).isEqualTo("pending");
+    assertThat(pending.at("/required/because").toString()).isEqualTo("[\"privileged_target:operator_role:security_officer\"]");
+
+    JsonNode applied = d.approved(pending.get("id").asText());
+
+    assertThat(applied.get("state").asText()).isEqualTo("applied");
+    assertThat(applied.at("/result/issued/0/kind").asText()).isEqualTo("totp_enrolment");
+    List<JsonNode> bodies = d.delivered("support.totp_enrolment", lost.id());
+    assertThat(bodies).isNotEmpty();
+    String code = bodies.get(bodies.size() - 1).at("/secret/value").asText();
+    assertThat(code).startsWith("bnd_tre_");
+    for (String answer : List.of(pending.toString(), applied.toString(), d.get(applied.get("id").asText()).toString(),
+        s.get("/api/v1/support/actions?target=operator:" + lost.id(), s.adminToken).body())) {
+      assertThat(answer).doesNotContain(code).doesNotContain("bnd_tre_");
+    }
+    // the old factor is gone: a step-up with it fails; the code starts a new enrolment, confirmed with a new code
+    assertThat(d.stepUpAttempt(lost).code()).isEqualTo("totp_not_enrolled");
+    assertThat(s.post("/api/v1/operators/me/totp", lost.token(), "{}").code()).isEqualTo("totp_recovery_required");
+    TestServer.Response recovered = s.post("/api/v1/operators/me/totp/recover", lost.token(),
+        "{\"code\":\"" + code + "\"}");
+    assertThat(recovered.status()).as(recovered.body()).isEqualTo(201);
+    byte[] seed = Fixtures.base32(recovered.json().get("secret").asText());
+    TestServer.Response confirmed = s.post("/api/v1/operators/me/totp/confirm", lost.token(),
+        "{\"code\":\"" + d.f.code(seed) + "\"}");
+    assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(204);
+    assertThat(s.post("/api/v1/operators/me/totp/recover", lost.token(), "{\"code\":\"" + code + "\"}").status())
+        .isNotEqualTo(201);
+  }
+
+  @Test
+  void recoveryCodesIssue_codesOnlyInTheWebhook_neverInAnAnswerOrAuditDetail() {
+    String id = d.identity(1);
+
+    JsonNode a = d.created(d.agent, d.action("recovery_codes_issue", "identity:" + id, Map.of()));
+
+    assertThat(a.get("state").asText()).isEqualTo("applied");
+    assertThat(a.at("/result/issued/0/kind").asText()).isEqualTo("recovery_codes");
+    List<JsonNode> bodies = d.delivered("support.recovery_codes", id);
+    assertThat(bodies).isNotEmpty();
+    JsonNode codes = bodies.get(bodies.size() - 1).at("/secret/values");
+    assertThat(codes.size()).isEqualTo(10);
+    String sup = a.get("id").asText();
+    String answers = a + d.get(sup).toString() + s.get("/api/v1/support/actions?target=" + id, s.adminToken).body()
+        + s.get("/api/v1/identities/" + id + "/history?limit=1000", s.adminToken).body();
+    List<AuditEvent> events = s.server.transactor().read((Tx t) -> t.audit().query(new AuditQuery(null, null, null,
+        null, null, 0, AuditQuery.MAX_LIMIT)));
+    for (JsonNode code : codes) {
+      assertThat(code.asText()).startsWith("bnd_rc_");
+      assertThat(answers).doesNotContain(code.asText());
+      assertThat(events).allSatisfy(e -> assertThat(e.details().toString()).doesNotContain(code.asText()));
+    }
+    assertThat(answers).doesNotContain("bnd_rc_");
+  }
+
+  /** The third seed scenario: a recovery contact change, a high-risk support action recorded on the identity. */
+  @Test
+  void recoveryContactChange_highRisk_recordedInTheIdentitysHistoryWithTheAction() {
+    String id = d.identity(1);
+
+    JsonNode a = d.created(d.agent, d.action("recovery_contact_change", "identity:" + id, Map.of("backup_owner",
+        "team:billing")));
+
+    assertThat(a.get("state").asText()).isEqualTo("applied");
+    assertThat(a.get("risk").asText()).isEqualTo("high");
+    assertThat(a.at("/result/before/backup_owner").asText()).isEqualTo("team:platform");
+    assertThat(a.at("/result/after/backup_owner").asText()).isEqualTo("team:billing");
+    assertThat(d.identityJson(id).get("backup_owner").asText()).isEqualTo("team:billing");
+    JsonNode history = s.get("/api/v1/identities/" + id + "/history?limit=1000", s.adminToken).json().get("items");
+    boolean recorded = false;
+    for (JsonNode e : history) {
+      recorded |= e.get("action").asText().equals("identity.transfer_ownership")
+          && e.at("/details/support_action_id").asText().equals(a.get("id").asText());
+    }
+    assertThat(recorded).as(history.toString()).isTrue();
+    // the old and the new backup team are told
+    assertThat(d.delivered("support.owners_changing", id)).isNotEmpty();
+    assertThat(d.delivered("support.applied", id)).isNotEmpty();
   }
 
   @Test
