@@ -26,7 +26,6 @@ import dev.bindery.store.StoreChanges;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import dev.bindery.support.SupportActionId;
-import dev.bindery.support.SupportEnrolmentListener;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -87,9 +86,9 @@ public final class CredentialService {
   private final CredentialEvents events;
   private final LeakedAccessTokens leakedTokens;
   private final RefusalLimiter enrolmentRefusals;
-  /** Told of every enrolment with a support desk code, in its transaction (bound once at wiring). */
-  private final java.util.concurrent.atomic.AtomicReference<SupportEnrolmentListener> supportEnrolments =
-      new java.util.concurrent.atomic.AtomicReference<>(SupportEnrolmentListener.NONE);
+  /** Told of every enrolment with a code, in its transaction (bound once at wiring). */
+  private final java.util.concurrent.atomic.AtomicReference<EnrolmentListener> enrolments =
+      new java.util.concurrent.atomic.AtomicReference<>(EnrolmentListener.NONE);
   /**
    * Successful certificate authentications by x5t#S256, reused only while the store is unchanged since they were
    * read ({@link StoreChanges}): any committed change on this node, or one seen on another node, drops them all.
@@ -123,11 +122,12 @@ public final class CredentialService {
   }
 
   /**
-   * Tells {@code listener} of every enrolment made with an enrolment code of the support desk, inside the enrolment's
-   * transaction (the support desk's "new credential from an unusual source" alert). Bound once, at wiring.
+   * Tells {@code listener} of every enrolment made with an enrolment code (an owner's, an admin's or the support
+   * desk's), inside the enrolment's transaction (the support desk's "new credential from an unusual source" alert).
+   * Bound once, at wiring.
    */
-  public void onSupportEnrolment(SupportEnrolmentListener listener) {
-    supportEnrolments.set(Objects.requireNonNull(listener));
+  public void onEnrolment(EnrolmentListener listener) {
+    enrolments.set(Objects.requireNonNull(listener));
   }
 
   // ---- enrolment ----------------------------------------------------------------------------------------
@@ -166,7 +166,8 @@ public final class CredentialService {
    * malformed code {@code enrolment_code_invalid}, used {@code enrolment_code_used}, expired
    * {@code enrolment_code_expired}, identity suspended or retired {@code identity_not_active} (all audited as
    * denied); CSR errors as {@link Csrs#verify(String, String)} (not audited, and the code stays unused). The
-   * CSR may name the identity's own SPIFFE id as its only SAN, nothing else.
+   * CSR may name the identity's own SPIFFE id as its only SAN, nothing else. The {@link EnrolmentListener} bound with
+   * {@link #onEnrolment} is told of every enrolment, in its transaction (an in-process one has no source).
    */
   public IssuedSvid enrol(String code, String csrPem, String requestId) {
     return enrol(code, csrPem, IN_PROCESS_SOURCE, requestId);
@@ -238,9 +239,9 @@ public final class CredentialService {
         d.put("source", usedFrom == null ? "" : usedFrom);
       }
       append(t, identity.id().value(), action, identity.id().value(), d, requestId, now);
-      if (stored.supportActionId() != null) {
-        supportEnrolments.get().enrolled(t, stored.supportActionId(), identity.id(), id, usedFrom, now);
-      }
+      // every enrolment, whoever made the code: a reset's attacker may as well enrol with an owner's code
+      enrolments.get().enrolled(t, identity.id(), id, stored.supportActionId(), IN_PROCESS_SOURCE.equals(usedFrom)
+          ? null : usedFrom, now, requestId);
       return issued;
     });
   }

@@ -1063,14 +1063,15 @@ public final class SupportService {
 
   /**
    * The "new credential from an unusual source" check, to be called in the transaction of every enrolment of a
-   * credential of {@code identity} from {@code sourceAddress} (the remote address): records the source for the
-   * identity and, when it was never seen for it and a {@code credential_reset} of the identity was applied within
-   * {@link SupportSettings#unusualSourceWindow()} before {@code at}, raises an {@code unusual_enrolment_source} alert
-   * for the agent of the latest such reset (audited {@code support.alert}, notified; that agent is then under
-   * supervision). Returns the alert raised, if any.
+   * credential of {@code identity} from {@code sourceAddress} (the remote address), whatever code it used
+   * ({@link SupportEnrolmentSources}): records the source for the identity and, when it was never seen for it and a
+   * {@code credential_reset} of the identity was applied within {@link SupportSettings#unusualSourceWindow()} before
+   * {@code at}, raises an {@code unusual_enrolment_source} alert for the agent of the latest such reset (audited
+   * {@code support.alert} by the system with {@code requestId}, notified; that agent is then under supervision).
+   * Returns the alert raised, if any.
    */
   public Optional<SupportAlert> credentialEnrolledInTransaction(Tx t, IdentityId identity, String sourceAddress,
-      Instant at) {
+      Instant at, String requestId) {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(at, "at");
     if (sourceAddress == null || sourceAddress.isBlank()) {
@@ -1085,8 +1086,8 @@ public final class SupportService {
         EnumSet.of(SupportActionType.CREDENTIAL_RESET), at.minus(settings.unusualSourceWindow())).stream()
         .filter(a -> !a.resolvedAt().isAfter(at))
         .max(Comparator.comparing(SupportAction::resolvedAt));
-    return reset.map(r -> raise(t, "", SupportAlert.Kind.UNUSUAL_ENROLMENT_SOURCE, r.agent(), target, r.id(),
-        Map.of("source", source, "reset_applied_at", r.resolvedAt().toString(),
+    return reset.map(r -> raise(t, requestId == null ? "" : requestId, SupportAlert.Kind.UNUSUAL_ENROLMENT_SOURCE,
+        r.agent(), target, r.id(), Map.of("source", source, "reset_applied_at", r.resolvedAt().toString(),
             "window", settings.unusualSourceWindow().toString()), at));
   }
 

@@ -18,6 +18,7 @@ import dev.bindery.support.SupportAction;
 import dev.bindery.support.SupportActionId;
 import dev.bindery.support.SupportActionType;
 import dev.bindery.support.SupportDelivery;
+import dev.bindery.support.SupportEnrolmentSources;
 import dev.bindery.support.SupportNotifier;
 import dev.bindery.support.SupportService;
 import dev.bindery.support.SupportSettings;
@@ -98,6 +99,8 @@ public final class SupportFixture {
     tokens = new TokenRevocationService(b.auditedTransactor(), b.authorizer());
     service = new SupportService(b.auditedTransactor(), b.authorizer(), new SecureRandom(), settings,
         b.credentials(), b.identities(), tokens, delivery, notifier);
+    // as the server wires it: every enrolment with a code is checked for an unusual source
+    b.credentials().onEnrolment(new SupportEnrolmentSources(service));
     warm();
   }
 

@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.change.ChangeState;
 import dev.bindery.common.ErrorCode;
+import dev.bindery.credential.Credential;
 import dev.bindery.identity.Identity;
 import dev.bindery.identity.IdentityId;
 import dev.bindery.security.Caller;
 import dev.bindery.testkit.StoreState;
 import dev.bindery.testkit.SupportFixture;
+import dev.bindery.testkit.pki.TestCsr;
+import dev.bindery.testkit.pki.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -150,16 +153,17 @@ class SupportAlertTest {
   @Test
   void unusualSource_aNewSourceWithinAnHourOfAReset_raisesAnAlertForTheResettingAgent() {
     Identity id = f.workload(1);
-    f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t, id.id(), "192.0.2.1", f.now()));
+    f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t, id.id(), "192.0.2.1", f.now(),
+        "req"));
     SupportAction reset = f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
     f.advance(Duration.ofMinutes(20));
 
     Optional<SupportAlert> known = f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t,
-        id.id(), "192.0.2.1", f.now()));
+        id.id(), "192.0.2.1", f.now(), "req"));
     Optional<SupportAlert> unusual = f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t,
-        id.id(), "198.51.100.7", f.now()));
+        id.id(), "198.51.100.7", f.now(), "req"));
     Optional<SupportAlert> seenNow = f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t,
-        id.id(), "198.51.100.7", f.now()));
+        id.id(), "198.51.100.7", f.now(), "req"));
 
     assertThat(known).isEmpty();
     assertThat(seenNow).isEmpty();
@@ -183,10 +187,127 @@ class SupportAlertTest {
     f.advance(Duration.ofMinutes(61));
 
     Optional<SupportAlert> late = f.b.store().inTransaction(t -> f.service.credentialEnrolledInTransaction(t, id.id(),
-        "198.51.100.7", f.now()));
+        "198.51.100.7", f.now(), "req"));
 
     assertThat(late).isEmpty();
     assertThat(alerts()).isEmpty();
+  }
+
+  // ---- the unusual-source check on every enrolment with a code (SupportEnrolmentSources, wired by the fixture) ----
+
+  /** Enrols a fresh key for {@code identity} with an ordinary code the owner created, from {@code source}. */
+  private Credential enrolWithOwnerCode(IdentityId identity, String source) {
+    String code = f.b.credentials().createEnrolmentCode(f.caller(f.owner), identity, null).code().reveal();
+    return f.b.credentials().enrol(code, TestCsr.forKey(TestKeys.ecP256()).pem(), source, "req-enrol").credential()
+        .credential();
+  }
+
+  private List<String> sources(IdentityId identity) {
+    return f.b.store().read(t -> t.supportAlerts().enrolmentSources(identity));
+  }
+
+  @Test
+  void unusualSource_ordinaryOwnerCodeFromAnUnseenSourceWithinTheWindowAfterAReset_raisesTheAlert() {
+    Identity id = f.workload(1);
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+    assertThat(sources(id.id())).as("an ordinary enrolment's source is learnt").containsExactly("192.0.2.1");
+    SupportAction reset = f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
+    assertThat(reset.state()).isEqualTo(ChangeState.APPLIED);
+    f.advance(Duration.ofMinutes(20));
+    f.warm();
+    long seq = f.b.auditHead().seq();
+
+    Credential enrolled = enrolWithOwnerCode(id.id(), "198.51.100.7");
+
+    assertThat(alerts()).singleElement().satisfies(a -> {
+      assertThat(a.kind()).isEqualTo(SupportAlert.Kind.UNUSUAL_ENROLMENT_SOURCE);
+      assertThat(a.agent()).isEqualTo(f.agent.id());
+      assertThat(a.target()).isEqualTo(SupportTarget.identity(id.id()));
+      assertThat(a.action()).isEqualTo(reset.id());
+      assertThat(a.details()).containsEntry("source", "198.51.100.7")
+          .containsEntry("reset_applied_at", reset.resolvedAt().toString()).containsEntry("window", "PT1H");
+    });
+    // the enrolment and the alert commit together; the alert is the system's, with the enrolment's request id
+    assertThat(f.b.auditSince(seq)).extracting(AuditEvent::action).containsExactly(
+        "credential.enrolment_code.create", "credential.enrol", "support.alert");
+    assertThat(f.b.auditSince(seq).get(2)).satisfies(e -> {
+      assertThat(e.actor()).isEqualTo("system");
+      assertThat(e.requestId()).isEqualTo("req-enrol");
+      assertThat(e.details()).containsEntry("kind", "unusual_enrolment_source")
+          .containsEntry("agent", f.agent.id().value()).containsEntry("support_action_id", reset.id().value())
+          .containsEntry("supervision_required", true);
+    });
+    assertThat(f.notifier.queued).filteredOn(q -> q.event().equals(SupportService.EVENT_ALERT)).singleElement()
+        .satisfies(q -> assertThat(q.action()).isEqualTo(reset.id()));
+    assertThat(enrolled.status()).as("an alert does not refuse the enrolment")
+        .isEqualTo(dev.bindery.credential.CredentialStatus.ACTIVE);
+    assertThat(sources(id.id())).containsExactly("192.0.2.1", "198.51.100.7");
+    SupportAction next = reset(f.agent, f.workload(1).id());
+    assertThat(next.state()).as("the agent of the reset is under supervision").isEqualTo(ChangeState.PENDING);
+    assertThat(next.requiredBecause()).containsExactly(SupportAction.UNDER_SUPERVISION);
+  }
+
+  @Test
+  void unusualSource_ordinaryOwnerCodeFromASeenSourceWithinTheWindow_noAlert() {
+    Identity id = f.workload(1);
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+    f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
+    f.advance(Duration.ofMinutes(20));
+    f.warm();
+    long seq = f.b.auditHead().seq();
+
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+
+    assertThat(alerts()).isEmpty();
+    assertThat(f.b.auditSince(seq)).extracting(AuditEvent::action).containsExactly(
+        "credential.enrolment_code.create", "credential.enrol");
+    assertThat(f.notifier.events()).doesNotContain(SupportService.EVENT_ALERT);
+    assertThat(reset(f.agent, f.workload(1).id()).state()).isEqualTo(ChangeState.APPLIED);
+  }
+
+  @Test
+  void unusualSource_ordinaryOwnerCodeFromAnUnseenSourceAfterTheWindow_noAlertButTheSourceIsLearnt() {
+    Identity id = f.workload(1);
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+    f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
+    f.advance(Duration.ofMinutes(61));
+    f.warm();
+    long seq = f.b.auditHead().seq();
+
+    enrolWithOwnerCode(id.id(), "198.51.100.7");
+
+    assertThat(alerts()).isEmpty();
+    assertThat(f.b.auditSince(seq)).extracting(AuditEvent::action).containsExactly(
+        "credential.enrolment_code.create", "credential.enrol");
+    assertThat(sources(id.id())).containsExactly("192.0.2.1", "198.51.100.7");
+  }
+
+  @Test
+  void unusualSource_enrolmentMadeInProcess_notComparedNorRecorded() {
+    Identity id = f.workload(1);
+    f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
+    f.advance(Duration.ofMinutes(5));
+
+    f.enrol(id.id());
+
+    assertThat(alerts()).isEmpty();
+    assertThat(sources(id.id())).isEmpty();
+  }
+
+  @Test
+  void unusualSource_sourcesOfCodesUsedBeforeEverySourceWasRecorded_countAsSeen() {
+    Identity id = f.workload(1);
+    // an enrolment from before every enrolment was recorded: its source is only on the used code
+    f.b.credentials().onEnrolment(dev.bindery.credential.EnrolmentListener.NONE);
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+    f.b.credentials().onEnrolment(new SupportEnrolmentSources(f.service));
+    assertThat(sources(id.id())).isEmpty();
+    f.create(f.agent, f.request(SupportActionType.CREDENTIAL_RESET, id.id()));
+
+    enrolWithOwnerCode(id.id(), "192.0.2.1");
+
+    assertThat(alerts()).isEmpty();
+    assertThat(sources(id.id())).containsExactly("192.0.2.1");
   }
 
   @Test

@@ -112,7 +112,7 @@ class TemporaryEnrolmentCodeTest {
   void supportCode_enrol_credentialLinkedToTheActionAndSourceRecordedAndListenerTold() {
     Identity identity = s.reachableWorkload();
     List<String> told = new ArrayList<>();
-    s.b.credentials().onSupportEnrolment((t, a, i, credential, source, at) ->
+    s.b.credentials().onEnrolment((t, i, credential, a, source, at, requestId) ->
         told.add(a + " " + i + " " + credential + " " + source));
     issue(identity, null);
     String code = s.deliveredValue(SupportCredentialDelivery.EVENT_ENROLMENT_CODE);
@@ -129,6 +129,21 @@ class TemporaryEnrolmentCodeTest {
     assertThat(enrolled.details()).containsEntry("support_action_id", action.value())
         .containsEntry("source", "203.0.113.7");
     s.assertNotInAudit(code);
+  }
+
+  @Test
+  void ordinaryCode_enrol_listenerToldWithoutSupportAction_inProcessEnrolmentWithoutSource() {
+    Identity identity = s.reachableWorkload();
+    List<String> told = new ArrayList<>();
+    s.b.credentials().onEnrolment((t, i, credential, a, source, at, requestId) ->
+        told.add(i + " " + a + " " + source + " " + requestId));
+    String code = s.b.credentials().createEnrolmentCode(s.b.caller(s.f.owner), identity.id(), null).code().reveal();
+
+    enrol(code, identity.id(), "203.0.113.9");
+    s.f.enrol(identity.id());
+
+    assertThat(told).containsExactly(identity.id() + " null 203.0.113.9 " + SupportFixture.REQUEST_ID,
+        identity.id() + " null null " + SupportFixture.REQUEST_ID);
   }
 
   @Test

@@ -42,6 +42,7 @@ import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Transactor;
 import dev.bindery.support.SupportCredentialDelivery;
 import dev.bindery.support.SupportDisavowHandler;
+import dev.bindery.support.SupportEnrolmentSources;
 import dev.bindery.support.SupportOwnerNotifier;
 import dev.bindery.support.SupportService;
 import dev.bindery.token.TokenRevocationService;
@@ -214,15 +215,15 @@ public final class BinderyServer implements AutoCloseable {
       more.addAll(new NotificationRoutes(notifications, clock).routes());
       more.addAll(new ChangeRequestRoutes(changeRequests, credentials, clientCertificates, clock).routes());
       // the support desk (issue 6): actions on a ticket with evidence, supervisor sign-off, review, alerts; its
-      // followed "this was not us" links revert and lock, and a credential enrolled with its temporary code is
-      // checked for an unusual source, each in the transaction that does it
+      // followed "this was not us" links revert and lock, and every credential enrolled with a code (its temporary
+      // one or an owner's) is checked for an unusual source, each in the transaction that does it
       SupportService support = new SupportService(tx, authz, random, config.support().settings(), credentials,
           identities, new TokenRevocationService(tx, authz), supportDelivery, supportNotifier);
       if (supportDisavows == null) {
         disavowRouter.bindSupport((t, action, actor, requestId) -> support.disavowInTransaction(t, action, actor,
             requestId));
       }
-      credentials.onSupportEnrolment(new SupportEnrolmentSources(support));
+      credentials.onEnrolment(new SupportEnrolmentSources(support));
       more.addAll(new SupportRoutes(support, clock).routes());
       new SupportMetrics(registry, support, db.transactor(), clock, config.support().metricsReviewAge(),
           config.support().metricsWindow());

@@ -201,6 +201,63 @@ class SupportReportsAndAlertsTest {
     assertThat(s.get("/api/v1/support/alerts", d.officer.token()).json().get("items").size()).isZero();
   }
 
+  // ---- the same alert for an ordinary owner's code: any new credential within the window after a reset -----------
+
+  @Test
+  void ownerCodeRedeemedWithinTheWindowAfterAReset_fromASourceNeverSeen_raisesTheAlertAuditedAndSupervises() {
+    String id = d.identity(1);
+    String sup = d.created(d.agent, d.action("credential_reset", id, Map.of())).get("id").asText();
+    s.clock.advance(Duration.ofMinutes(30));
+    Workloads w = new Workloads(s);
+    String code = w.code(d.owner.token(), id);
+
+    TestServer.Response enrolled = w.enrol(code, TestCsr.forKey(TestKeys.ecP256()).pem());
+
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    JsonNode alerts = s.get("/api/v1/support/alerts?open=true", d.officer.token()).json().get("items");
+    assertThat(alerts.size()).as(alerts.toString()).isEqualTo(1);
+    assertThat(alerts.at("/0/kind").asText()).isEqualTo("unusual_enrolment_source");
+    assertThat(alerts.at("/0/agent").asText()).isEqualTo(d.agent.id());
+    assertThat(alerts.at("/0/support_action_id").asText()).isEqualTo(sup);
+    assertThat(alerts.at("/0/details/source").asText()).isEqualTo("127.0.0.1");
+    JsonNode audited = s.get("/api/v1/audit/events?action=support.alert", d.officer.token()).json().get("items");
+    assertThat(audited.size()).as(audited.toString()).isEqualTo(1);
+    assertThat(audited.at("/0/actor").asText()).isEqualTo("system");
+    assertThat(audited.at("/0/details/kind").asText()).isEqualTo("unusual_enrolment_source");
+    assertThat(audited.at("/0/details/supervision_required").asBoolean()).isTrue();
+    JsonNode next = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(next.at("/required/because").toString()).isEqualTo("[\"agent_under_supervision\"]");
+  }
+
+  @Test
+  void ownerCodeRedeemedAfterAReset_fromTheSourceOfAnEarlierOrdinaryEnrolment_noAlert() {
+    String id = d.identity(1);
+    Workloads w = new Workloads(s);
+    w.enrolled(id);
+    d.created(d.agent, d.action("credential_reset", id, Map.of()));
+
+    TestServer.Response enrolled = w.enrol(w.code(d.owner.token(), id), TestCsr.forKey(TestKeys.ecP256()).pem());
+
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    assertThat(s.get("/api/v1/support/alerts", d.officer.token()).json().get("items").size()).isZero();
+    assertThat(s.get("/api/v1/audit/events?action=support.alert", d.officer.token()).json().get("items").size()).isZero();
+  }
+
+  @Test
+  void ownerCodeRedeemedLongerThanTheWindowAfterAReset_fromASourceNeverSeen_noAlert() {
+    String id = d.identity(1);
+    d.created(d.agent, d.action("credential_reset", id, Map.of()));
+    s.clock.advance(Duration.ofMinutes(61));
+    Workloads w = new Workloads(s);
+
+    TestServer.Response enrolled = w.enrol(w.code(d.owner.token(), id), TestCsr.forKey(TestKeys.ecP256()).pem());
+
+    assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+    assertThat(s.get("/api/v1/support/alerts", d.officer.token()).json().get("items").size()).isZero();
+    JsonNode next = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of()));
+    assertThat(next.get("state").asText()).isEqualTo("applied");
+  }
+
   // ---- "this was not us" ---------------------------------------------------------------------------------------
 
   @Test
