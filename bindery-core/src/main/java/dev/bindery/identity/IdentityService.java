@@ -1,9 +1,5 @@
 package dev.bindery.identity;
 
-import dev.bindery.audit.AuditEvent;
-import dev.bindery.audit.AuditQuery;
-import dev.bindery.change.ChangeRequest;
-import dev.bindery.change.ChangeRequestQuery;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.Page;
 import dev.bindery.common.RejectedException;
@@ -14,8 +10,6 @@ import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,41 +124,6 @@ public final class IdentityService {
       load(t, id);
       return t.identities().linksOf(id);
     });
-  }
-
-  /**
-   * The identity's change history, oldest first, a page of at most {@code limit} events after sequence number
-   * {@code afterSeq}: the audit events that target the identity, and those of its change requests (re-bindings and
-   * support-desk changes, whose events target the request's id: created, challenged, proven, approved, rejected,
-   * cancelled, expired, applied, disavowed, and the refusals of actions on them).
-   */
-  public List<AuditEvent> history(Caller caller, IdentityId id, long afterSeq, int limit) {
-    authz.requireAuthenticated(caller);
-    return tx.transactor().read(t -> {
-      load(t, id);
-      // each target's first page after the cursor holds every event of the merged page that targets it
-      List<AuditEvent> events = new ArrayList<>(t.audit().query(AuditQuery.forTarget(id.value(), limit)
-          .afterSeq(afterSeq)));
-      for (String request : changeRequestIds(t, id)) {
-        events.addAll(t.audit().query(AuditQuery.forTarget(request, limit).afterSeq(afterSeq)));
-      }
-      events.sort(Comparator.comparingLong(AuditEvent::seq));
-      return List.copyOf(events.subList(0, Math.min(limit, events.size())));
-    });
-  }
-
-  /** The ids of every change request ever made for the identity, in any state. */
-  private static List<String> changeRequestIds(Tx t, IdentityId id) {
-    List<String> ids = new ArrayList<>();
-    ChangeRequestQuery query = ChangeRequestQuery.all(ChangeRequestQuery.MAX_LIMIT).withTarget(id);
-    while (true) {
-      Page<ChangeRequest> page = t.changeRequests().list(query);
-      page.items().forEach(r -> ids.add(r.id().value()));
-      if (page.nextCursor() == null || page.items().isEmpty()) {
-        return ids;
-      }
-      query = query.after(page.items().get(page.items().size() - 1).id());
-    }
   }
 
   public Identity updateProfile(Caller caller, IdentityId id, long expectedVersion, Identity.Profile profile) {

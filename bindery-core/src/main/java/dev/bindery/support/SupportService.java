@@ -78,6 +78,9 @@ public final class SupportService {
   /** To the previous owners, before an {@code owner_reset} or {@code recovery_contact_change} moves them. */
   public static final String EVENT_OWNERS_CHANGING = "support.owners_changing";
   public static final String EVENT_ALERT = "support.alert";
+  /** Who may read support actions (and so their events, evidence included, in an identity's history). */
+  public static final Set<Role> READERS = Set.copyOf(EnumSet.of(Role.SERVICE_DESK, Role.SUPERVISOR,
+      Role.SECURITY_OFFICER, Role.ADMIN, Role.AUDITOR));
   /** The shortest and longest temporary credential lifetime an action may ask for, in seconds. */
   public static final long MIN_TEMPORARY_TTL_SECONDS = 30;
 
@@ -972,7 +975,7 @@ public final class SupportService {
 
   private void requireReader(Caller caller) {
     requireRole(caller, "only the service desk, supervisors, security officers, admins and auditors may read "
-        + "support actions", Role.SERVICE_DESK, Role.SUPERVISOR, Role.SECURITY_OFFICER, Role.ADMIN, Role.AUDITOR);
+        + "support actions", READERS.toArray(new Role[0]));
   }
 
   private void requireOversight(Caller caller) {

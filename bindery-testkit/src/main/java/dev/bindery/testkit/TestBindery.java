@@ -6,6 +6,7 @@ import dev.bindery.audit.ChainHead;
 import dev.bindery.credential.CredentialEvents;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.Lineage;
+import dev.bindery.history.IdentityHistory;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.identity.TeamId;
 import dev.bindery.notify.NotificationService;
@@ -113,6 +114,11 @@ public final class TestBindery {
 
   public IdentityService identities() {
     return identities;
+  }
+
+  /** An identity's history, with its change requests' and support actions' events (as the server wires it). */
+  public IdentityHistory history() {
+    return new IdentityHistory(audited, authorizer);
   }
 
   /** The credential service, over a real CA ({@link #pki()}); its retirement cascade is wired into identities. */

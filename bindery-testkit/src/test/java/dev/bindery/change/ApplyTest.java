@@ -68,7 +68,7 @@ class ApplyTest {
   @Test
   void apply_approvedRecover_revokesTheOldForKeyCompromiseThenBindsTheNewInOneTransaction() {
     Approved a = approvedRecover();
-    List<AuditEvent> historyBefore = f.b.identities().history(f.caller(f.admin), a.identity().id(), 0, 100);
+    List<AuditEvent> historyBefore = f.b.history().history(f.caller(f.admin), a.identity().id(), 0, 100);
     StoreState before = f.b.state();
 
     AppliedChange applied = f.service.apply(f.caller(f.owner), a.request().id());
@@ -105,7 +105,7 @@ class ApplyTest {
     // the identity keeps its id, owners, scopes, level, version and history: nothing about it changed
     assertThat(after.identities()).isEqualTo(before.identities());
     assertThat(f.identity(a.identity().id()).scopes()).containsExactly(new Scope("billing.read"));
-    assertThat(f.b.identities().history(f.caller(f.admin), a.identity().id(), 0, 100)).startsWith(
+    assertThat(f.b.history().history(f.caller(f.admin), a.identity().id(), 0, 100)).startsWith(
         historyBefore.toArray(new AuditEvent[0]));
     assertThat(f.credentialsOf(a.identity().id())).extracting(Credential::id).containsExactly(old.id(), bound.id());
     // the old certificate no longer authenticates, the new one does

@@ -7,6 +7,7 @@ import dev.bindery.change.RebindingPolicy;
 import dev.bindery.credential.CredentialRevocationRegistry;
 import dev.bindery.credential.CredentialService;
 import dev.bindery.credential.LeakedAccessTokens;
+import dev.bindery.history.IdentityHistory;
 import dev.bindery.identity.IdentityService;
 import dev.bindery.notify.DisavowHandler;
 import dev.bindery.notify.NotificationService;
@@ -227,7 +228,8 @@ public final class BinderyServer implements AutoCloseable {
       more.addAll(new SupportRoutes(support, clock).routes());
       new SupportMetrics(registry, support, db.transactor(), clock, config.support().metricsReviewAge(),
           config.support().metricsWindow());
-      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, operators, audit, credentials,
+      List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, new IdentityHistory(tx, authz),
+          operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates, more);
       ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
       AtomicReference<ServerConnector> connector = new AtomicReference<>();

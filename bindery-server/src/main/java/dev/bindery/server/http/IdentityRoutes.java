@@ -14,6 +14,7 @@ import dev.bindery.audit.AuditEvent;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.Page;
 import dev.bindery.common.RejectedException;
+import dev.bindery.history.IdentityHistory;
 import dev.bindery.identity.BackupOwner;
 import dev.bindery.identity.CreateResult;
 import dev.bindery.identity.FederatedSubject;
@@ -65,9 +66,12 @@ public final class IdentityRoutes {
       version());
 
   private final IdentityService identities;
+  private final IdentityHistory history;
 
-  public IdentityRoutes(IdentityService identities) {
-    this.identities = identities;
+  /** @param history the identity's history, merged with its change requests' and support actions' events */
+  public IdentityRoutes(IdentityService identities, IdentityHistory history) {
+    this.identities = java.util.Objects.requireNonNull(identities);
+    this.history = java.util.Objects.requireNonNull(history);
   }
 
   public List<Route> routes() {
@@ -119,7 +123,8 @@ public final class IdentityRoutes {
             .handle(this::subjects),
         Route.post(BASE + "/{id}/subjects", "linkIdentitySubject").tag(TAG).access(Access.IDENTITY_OWNER).status(201)
             .summary("Link an external subject").body(SUBJECT).handle(this::link),
-        Route.get(BASE + "/{id}/history", "identityHistory").tag(TAG).summary("Audit events of this identity")
+        Route.get(BASE + "/{id}/history", "identityHistory").tag(TAG).summary(
+            "Audit events of this identity, its change requests and its support actions")
             .query("limit", "integer", "1-1000, default 50").query("cursor", "string", "next_cursor of the previous page")
             .handle(this::history));
   }
@@ -323,7 +328,7 @@ public final class IdentityRoutes {
     IdentityId id = id(call);
     int limit = call.limit(50, 1000);
     long after = Cursors.decodeSeq(call.query("cursor"));
-    List<AuditEvent> events = identities.history(call.caller(), id, after, limit);
+    List<AuditEvent> events = history.history(call.caller(), id, after, limit);
     String next = events.size() == limit ? Cursors.encode(Long.toString(events.get(events.size() - 1).seq())) : null;
     call.json(Views.page(events, Views::auditEvent, next));
   }

@@ -234,6 +234,30 @@ class SupportRoutesTest {
     assertThat(d.delivered("support.applied", id)).isNotEmpty();
   }
 
+  /** One page of an identity's history as "action target" lines, read with {@code token}. */
+  private List<String> history(String id, String token) {
+    TestServer.Response r = s.get("/api/v1/identities/" + id + "/history?limit=1000", token);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> lines = new java.util.ArrayList<>();
+    r.json().get("items").forEach(e -> lines.add(e.get("action").asText() + " " + e.get("target").asText()));
+    return lines;
+  }
+
+  @Test
+  void identityHistory_holdsItsSupportActionsEvents_forTheOwnersAndSupportReaders_notForOtherOperators() {
+    String id = d.identity(1);
+    String sup = d.created(d.agent, d.action("token_reissue", id, Map.of())).get("id").asText();
+    String otherSup = d.created(d.agent, d.action("token_reissue", d.identity(1), Map.of())).get("id").asText();
+    Fixtures.Op outsider = d.f.operator("", "billing");
+
+    for (String token : List.of(s.adminToken, d.owner.token(), d.auditor().token(), d.agent2.token())) {
+      assertThat(history(id, token)).containsSubsequence("identity.create " + id, "support.action.create " + sup,
+          "token.revoke_identity " + id, "support.action.apply " + sup).noneMatch(l -> l.endsWith(otherSup));
+    }
+    List<String> outsiders = history(id, outsider.token());
+    assertThat(outsiders).contains("identity.create " + id).noneMatch(l -> l.contains(" sup_"));
+  }
+
   @Test
   void tokenReissue_bareIdentityTarget_appliedWithTheRevocationTime() {
     String id = d.identity(1);

@@ -332,7 +332,7 @@ class IdentityServiceTest {
     assertThat(v2.version()).isEqualTo(2L);
     assertThat(v2.updatedAt()).isEqualTo(MutableClock.DEFAULT_START.plus(Duration.ofMinutes(1)));
     assertThat(stored(v1.id())).isEqualTo(v2);
-    List<AuditEvent> history = service.history(caller, v1.id(), 0, 10);
+    List<AuditEvent> history = b.history().history(caller, v1.id(), 0, 10);
     assertThat(history).extracting(AuditEvent::action).containsExactly("identity.create", "identity.update");
     AuditEvent update = history.get(1);
     @SuppressWarnings("unchecked")
