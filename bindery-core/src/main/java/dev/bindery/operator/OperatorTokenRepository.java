@@ -19,5 +19,11 @@ public interface OperatorTokenRepository {
 
   void recordStepUp(String id, Instant at);
 
+  /**
+   * Forgets the step-up recorded with every token of {@code operator} (its TOTP factor was removed or replaced, so a
+   * step-up proved with the old one no longer counts); returns how many tokens had one.
+   */
+  int clearStepUps(OperatorId operator);
+
   void recordUse(String id, Instant at);
 }

@@ -44,12 +44,14 @@ import java.util.Objects;
  *   <li>{@link #issueEnrolmentCode}: a {@code bnd_enr_} enrolment code linked to the action, valid at most 10 minutes,
  *       redeemed at {@code POST /api/v1/enrol} only (the credential enrolled with it is found through the code);
  *       earlier unused support codes of the identity are revoked. Event {@value #EVENT_ENROLMENT_CODE}.
- *   <li>{@link #issueTotpEnrolment}: removes the operator's TOTP factor, revokes earlier unused resets, stores a
+ *   <li>{@link #issueTotpEnrolment}: removes the operator's TOTP factor and forgets the step-ups proved with it (every
+ *       token of the operator needs a new step-up, with the new factor), revokes earlier unused resets, stores a
  *       {@code bnd_tre_} code ({@link TotpReset}) for the webhooks of the operator's teams. Event
  *       {@value #EVENT_TOTP_ENROLMENT}.
  *   <li>{@link #issueRecoveryCodes}: {@value RecoveryCodes#SET_SIZE} {@code bnd_rc_} codes replacing the identity's
  *       unused ones. Event {@value #EVENT_RECOVERY_CODES}.
- *   <li>{@link #revokeIssued}: what a flagged action issued stops working.
+ *   <li>{@link #revokeIssued}: what a flagged action issued stops working (a factor enrolled with its code is removed
+ *       and the step-ups proved with it are forgotten).
  *   <li>{@link #redeem}: a recovery code used once as a continuity proof; one replacement is delivered in a
  *       {@value #EVENT_RECOVERY_CODE_USED} notification.
  * </ul>
@@ -157,6 +159,8 @@ public final class SupportCredentialDelivery implements SupportDelivery, Recover
     if (factorRemoved) {
       t.totp().delete(operator);
     }
+    // a step-up proved with the old factor (a stolen device's) stops counting now, not when its window ends
+    int stepUpsCleared = t.operatorTokens().clearStepUps(operator);
     Secret code = TotpResets.generate(random);
     SecretPayload payload = SecretPayload.of(SecretKind.TOTP_ENROLMENT_CODE, code);
     try {
@@ -174,6 +178,7 @@ public final class SupportCredentialDelivery implements SupportDelivery, Recover
       d.put("code_ref", reset.ref());
       d.put("expires_at", expires.toString());
       d.put("factor_removed", factorRemoved);
+      d.put("step_ups_cleared", stepUpsCleared);
       d.put("superseded", superseded);
       d.put("notifications", rows);
       tx.record(t, actor, requestId, ACTION_TOTP_ENROLMENT, operator.value(), d);
@@ -261,6 +266,7 @@ public final class SupportCredentialDelivery implements SupportDelivery, Recover
         boolean latest = ofOperator.get(ofOperator.size() - 1).hash().equals(r.hash());
         if (latest && t.totp().find(r.operatorId()).isPresent()) {
           t.totp().delete(r.operatorId());
+          t.operatorTokens().clearStepUps(r.operatorId());
           revoked.add("totp_factor:" + r.operatorId().value());
         }
       } else if (!r.revoked() && t.totpResets().markRevoked(r.hash(), now)) {

@@ -27,7 +27,8 @@ public interface SupportDelivery {
       SupportActionId action, Instant now);
 
   /**
-   * Removes {@code operator}'s TOTP factor and issues a single-use TOTP enrolment code, valid {@code ttl};
+   * Removes {@code operator}'s TOTP factor, forgets every step-up recorded with their tokens (one proved with the old
+   * factor no longer counts), and issues a single-use TOTP enrolment code, valid {@code ttl};
    * delivered to the webhooks of the operator's teams; redeemed by that operator, authenticated with their own token,
    * to enrol one new factor.
    */

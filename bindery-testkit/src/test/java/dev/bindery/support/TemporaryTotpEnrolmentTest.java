@@ -14,6 +14,7 @@ import dev.bindery.notify.SecretKind;
 import dev.bindery.operator.TotpEnrolment;
 import dev.bindery.operator.TotpFactor;
 import dev.bindery.operator.TotpReset;
+import dev.bindery.security.Caller;
 import dev.bindery.security.Totp;
 import dev.bindery.store.Tx;
 import dev.bindery.testkit.StoreState;
@@ -90,6 +91,26 @@ class TemporaryTotpEnrolmentTest {
         .findFirst().orElseThrow();
     assertThat(audited.target()).isEqualTo(operator.id().value());
     assertThat(audited.details()).containsEntry("factor_removed", true).containsEntry("code_ref", reset.ref());
+  }
+
+  @Test
+  void issueTotpEnrolment_operatorSteppedUpWithTheOldFactor_thatStepUpNoLongerCounts_othersKeepTheirs() {
+    s.webhook(s.f.payments);
+    Caller steppedUp = s.b.steppedUp(operator);
+    Caller otherSteppedUp = s.b.steppedUp(s.f.owner);
+    assertThat(s.b.authorizer().hasFreshStepUp(steppedUp)).isTrue();
+
+    issue(operator, null);
+
+    Caller after = s.b.caller(operator);
+    assertThat(after.stepUpAt()).isNull();
+    assertThat(s.b.authorizer().hasFreshStepUp(after)).isFalse();
+    assertRejected(() -> s.b.authorizer().requireStepUp(after), ErrorCode.STEP_UP_REQUIRED);
+    assertThat(s.b.caller(s.f.owner).stepUpAt()).as("another operator's step-up stays")
+        .isEqualTo(otherSteppedUp.stepUpAt());
+    AuditEvent audited = s.b.auditEvents().stream().filter(e -> e.action().equals("support.totp_enrolment.issue"))
+        .findFirst().orElseThrow();
+    assertThat(audited.details()).containsEntry("step_ups_cleared", 1L);
   }
 
   @Test
@@ -237,13 +258,20 @@ class TemporaryTotpEnrolmentTest {
   void revokeIssued_codeAlreadyUsed_theFactorEnrolledWithItIsRemoved() {
     s.webhook(s.f.payments);
     issue(operator, null);
-    confirm(operator, recover(operator, s.deliveredValue(SupportCredentialDelivery.EVENT_TOTP_ENROLMENT)));
+    TotpEnrolment enrolment = recover(operator, s.deliveredValue(SupportCredentialDelivery.EVENT_TOTP_ENROLMENT));
+    confirm(operator, enrolment);
+    // a step-up with the factor enrolled with the code
+    s.b.clock().advance(Duration.ofSeconds(Totp.STEP_SECONDS));
+    s.b.operators().stepUp(s.b.caller(operator), Totp.standard().code(TestBindery.base32Decode(
+        enrolment.seedBase32().reveal()), Totp.step(s.now())));
+    assertThat(s.b.caller(operator).stepUpAt()).isNotNull();
 
     List<String> revoked = s.inTx(t -> s.delivery.revokeIssued(t, "op_officer", SupportFixture.REQUEST_ID, action,
         s.now()));
 
     assertThat(revoked).containsExactly("totp_factor:" + operator.id().value());
     assertThat(factor(operator)).isEmpty();
+    assertThat(s.b.caller(operator).stepUpAt()).as("a step-up proved with the removed factor").isNull();
     assertRejected(() -> s.b.operators().enrolTotp(s.b.caller(operator)), ErrorCode.TOTP_RECOVERY_REQUIRED);
   }
 }

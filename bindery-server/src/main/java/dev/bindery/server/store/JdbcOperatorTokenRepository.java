@@ -74,6 +74,12 @@ final class JdbcOperatorTokenRepository implements OperatorTokenRepository {
   }
 
   @Override
+  public int clearStepUps(OperatorId operator) {
+    return h.createUpdate("UPDATE operator_tokens SET step_up_at = NULL WHERE operator_id = :op "
+        + "AND step_up_at IS NOT NULL").bind("op", operator.value()).execute();
+  }
+
+  @Override
   public void recordUse(String id, Instant at) {
     h.createUpdate("UPDATE operator_tokens SET last_used_at = :at WHERE id = :id")
         .bind("at", Sql.micros(at)).bind("id", id).execute();

@@ -153,6 +153,9 @@ class SupportRoutesTest {
   @Test
   void factorReenrol_privilegedOperator_supervisorApproves_codeOnlyInTheWebhook_operatorEnrolsANewFactor() {
     Fixtures.Op lost = d.operatorWithTotp("security_officer", "platform");
+    String level2 = d.identity(2);
+    // a step-up proved with the lost device (whoever holds it) stops counting when the factor is removed
+    d.stepUp(lost);
     JsonNode pending = d.created(d.agent, d.action("factor_reenrol", "operator:" + lost.id(), Map.of(
         "temporary_ttl_seconds", 300)));
     assertThat(pending.get("state").asText()).isEqualTo("pending");
@@ -162,6 +165,11 @@ class SupportRoutesTest {
 
     assertThat(applied.get("state").asText()).isEqualTo("applied");
     assertThat(applied.at("/result/issued/0/kind").asText()).isEqualTo("totp_enrolment");
+    TestServer.Response lower = s.send("PUT", "/api/v1/identities/" + level2 + "/assurance", lost.token(),
+        "{\"level\":1,\"version\":1}");
+    assertThat(lower.status()).as(lower.body()).isEqualTo(403);
+    assertThat(lower.code()).isEqualTo("step_up_required");
+    assertThat(d.identityJson(level2).get("assurance_level").asInt()).isEqualTo(2);
     List<JsonNode> bodies = d.delivered("support.totp_enrolment", lost.id());
     assertThat(bodies).isNotEmpty();
     String code = bodies.get(bodies.size() - 1).at("/secret/value").asText();

@@ -923,6 +923,39 @@ public abstract class RepositoryConformanceSuite implements CredentialRepository
     assertThat(untouched.stepUpAt()).isNull();
   }
 
+  @Test
+  void tokenClearStepUps_clearsEveryTokenOfTheOperator_countsThoseThatHadOne_othersUntouched() {
+    Operator op = insertOperator();
+    Operator someoneElse = insertOperator();
+    OperatorToken steppedUp = token(op.id());
+    OperatorToken alsoSteppedUp = token(op.id());
+    OperatorToken never = token(op.id());
+    OperatorToken others = token(someoneElse.id());
+    write(t -> {
+      for (OperatorToken token : List.of(steppedUp, alsoSteppedUp, never, others)) {
+        t.operatorTokens().insert(token);
+      }
+      t.operatorTokens().recordStepUp(steppedUp.id(), T0.plusSeconds(5));
+      t.operatorTokens().recordStepUp(alsoSteppedUp.id(), T0.plusSeconds(6));
+      t.operatorTokens().recordStepUp(others.id(), T0.plusSeconds(7));
+      t.operatorTokens().recordUse(steppedUp.id(), T0.plusSeconds(8));
+    });
+
+    int cleared = writeResult(t -> t.operatorTokens().clearStepUps(op.id()));
+    int again = writeResult(t -> t.operatorTokens().clearStepUps(op.id()));
+
+    assertThat(cleared).isEqualTo(2);
+    assertThat(again).isZero();
+    for (OperatorToken token : List.of(steppedUp, alsoSteppedUp, never)) {
+      assertThat(read((Tx t) -> t.operatorTokens().findById(token.id())).orElseThrow().stepUpAt()).isNull();
+    }
+    OperatorToken read = read((Tx t) -> t.operatorTokens().findById(steppedUp.id())).orElseThrow();
+    assertThat(read.lastUsedAt()).isEqualTo(T0.plusSeconds(8));
+    assertThat(read.revokedAt()).isNull();
+    assertThat(read((Tx t) -> t.operatorTokens().findById(others.id())).orElseThrow().stepUpAt())
+        .isEqualTo(T0.plusSeconds(7));
+  }
+
   // ---- TOTP factors ---------------------------------------------------------------------------------
 
   @Test

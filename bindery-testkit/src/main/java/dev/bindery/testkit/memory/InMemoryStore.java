@@ -1172,6 +1172,19 @@ public final class InMemoryStore implements Transactor {
       }
 
       @Override
+      public int clearStepUps(OperatorId operator) {
+        int cleared = 0;
+        for (OperatorToken t : listFor(operator)) {
+          if (t.stepUpAt() != null) {
+            put(tokens, t.id(), new OperatorToken(t.id(), t.operatorId(), t.hash(), t.description(), t.createdAt(),
+                t.expiresAt(), t.revokedAt(), t.lastUsedAt(), null));
+            cleared++;
+          }
+        }
+        return cleared;
+      }
+
+      @Override
       public void recordUse(String id, Instant at) {
         OperatorToken t = get(tokens, id);
         if (t != null) {
