@@ -2,7 +2,6 @@ package dev.bindery.identity;
 
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditQuery;
-import dev.bindery.change.ChangeRequest;
 import dev.bindery.change.ChangeRequestQuery;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.common.Page;
@@ -12,6 +11,8 @@ import dev.bindery.security.Caller;
 import dev.bindery.store.AuditedTransactor;
 import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
+import dev.bindery.support.SupportActionQuery;
+import dev.bindery.support.SupportTarget;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The identity registry's use cases. Every change checks authorization, checks the version the caller read,
@@ -145,7 +148,9 @@ public final class IdentityService {
       // each target's first page after the cursor holds every event of the merged page that targets it
       List<AuditEvent> events = new ArrayList<>(t.audit().query(AuditQuery.forTarget(id.value(), limit)
           .afterSeq(afterSeq)));
-      for (String request : changeRequestIds(t, id)) {
+      List<String> requests = changeRequestIds(t, id);
+      requests.addAll(supportActionIds(t, id));
+      for (String request : requests) {
         events.addAll(t.audit().query(AuditQuery.forTarget(request, limit).afterSeq(afterSeq)));
       }
       events.sort(Comparator.comparingLong(AuditEvent::seq));
@@ -155,15 +160,28 @@ public final class IdentityService {
 
   /** The ids of every change request ever made for the identity, in any state. */
   private static List<String> changeRequestIds(Tx t, IdentityId id) {
+    return allIds(ChangeRequestQuery.all(ChangeRequestQuery.MAX_LIMIT).withTarget(id), t.changeRequests()::list,
+        (query, last) -> query.after(last.id()), r -> r.id().value());
+  }
+
+  /** The ids of every support action ever made on the identity, in any state (its events target the action). */
+  private static List<String> supportActionIds(Tx t, IdentityId id) {
+    return allIds(SupportActionQuery.all(SupportActionQuery.MAX_LIMIT).withTarget(SupportTarget.identity(id)),
+        t.supportActions()::list, (query, last) -> query.after(last.id()), a -> a.id().value());
+  }
+
+  /** Every item's id, page after page: {@code next} makes the query of the page after the one ending in an item. */
+  private static <Q, T> List<String> allIds(Q first, Function<Q, Page<T>> list, BiFunction<Q, T, Q> next,
+      Function<T, String> idOf) {
     List<String> ids = new ArrayList<>();
-    ChangeRequestQuery query = ChangeRequestQuery.all(ChangeRequestQuery.MAX_LIMIT).withTarget(id);
+    Q query = first;
     while (true) {
-      Page<ChangeRequest> page = t.changeRequests().list(query);
-      page.items().forEach(r -> ids.add(r.id().value()));
+      Page<T> page = list.apply(query);
+      page.items().forEach(item -> ids.add(idOf.apply(item)));
       if (page.nextCursor() == null || page.items().isEmpty()) {
         return ids;
       }
-      query = query.after(page.items().get(page.items().size() - 1).id());
+      query = next.apply(query, page.items().get(page.items().size() - 1));
     }
   }
 
