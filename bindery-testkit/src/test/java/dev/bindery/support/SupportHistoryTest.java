@@ -9,7 +9,6 @@ import dev.bindery.audit.Outcome;
 import dev.bindery.common.ErrorCode;
 import dev.bindery.identity.Identity;
 import dev.bindery.testkit.SupportFixture;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,27 +63,5 @@ class SupportHistoryTest {
         .filter(e -> targets.contains(e.target())).toList());
     assertThat(history).extracting(AuditEvent::target).doesNotContain(othersReset.id().value(),
         reenrol.id().value(), other.id().value());
-  }
-
-  @Test
-  void history_pagedByLimitAndCursor_pagesJoinToTheWholeHistoryWithTheSupportActions() {
-    Identity id = f.workload(2);
-    resetAndReviewed(id);
-    List<AuditEvent> whole = f.b.history().history(f.caller(f.admin), id.id(), 0, 1000);
-
-    List<AuditEvent> paged = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      List<AuditEvent> page = f.b.history().history(f.caller(f.admin), id.id(), after, 2);
-      assertThat(page).hasSizeLessThanOrEqualTo(2);
-      paged.addAll(page);
-      if (page.size() < 2) {
-        break;
-      }
-      after = page.get(page.size() - 1).seq();
-    }
-
-    assertThat(whole).extracting(AuditEvent::action).endsWith("support.action.apply", "support.action.review");
-    assertThat(paged).containsExactlyElementsOf(whole);
   }
 }
