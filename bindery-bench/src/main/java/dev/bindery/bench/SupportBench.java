@@ -120,6 +120,27 @@ public final class SupportBench {
   /** A target ready for a reset: the workload and the credential the reset must revoke. */
   record Target(String identityId, String credentialId) {}
 
+  /**
+   * The step latencies of a phase: the request (create) step, also split into the first and the second half of the
+   * phase's actions (the "identities per agent" check counts the agent's actions within the window, which grow
+   * during a phase), and the approval step.
+   */
+  record Timings(Histogram create, Histogram createFirstHalf, Histogram createSecondHalf, Histogram approve,
+      AtomicInteger started, int half) {
+    static Timings of(int measured) {
+      return new Timings(histogram(), histogram(), histogram(), histogram(), new AtomicInteger(), measured / 2);
+    }
+
+    private static Histogram histogram() {
+      return new ConcurrentHistogram(3_600_000_000_000L, 3);
+    }
+
+    void created(int sequence, long nanos) {
+      create.recordValue(nanos);
+      (sequence < half ? createFirstHalf : createSecondHalf).recordValue(nanos);
+    }
+  }
+
   /** An operator with a token and a TOTP seed; steps up over HTTPS when its step-up is close to running out. */
   final class Operator {
     final String id;
@@ -351,11 +372,11 @@ public final class SupportBench {
     }
     Workers.log("JIT warm-up: " + n + " actions of each kind with " + threads + " threads, load="
         + MachineFacts.loadAverage());
-    Histogram ignored = new ConcurrentHistogram(3_600_000_000_000L, 3);
     long begin = System.nanoTime();
     for (boolean approval : List.of(true, false)) {
       ConcurrentLinkedQueue<Target> targets = prepare(n, approval ? 2 : 1);
-      Workers.Result r = Workers.run(threads, 3600, n, t -> () -> action(t, targets, approval, ignored, ignored));
+      Timings ignored = Timings.of(n);
+      Workers.Result r = Workers.run(threads, 3600, n, t -> () -> action(t, targets, approval, ignored));
       requireNoFailures(r, "JIT warm-up");
       expectedEnrolmentCodes += r.ops() * OWNER_TEAMS.size();
     }
@@ -371,21 +392,23 @@ public final class SupportBench {
     ConcurrentLinkedQueue<Target> warm = prepare(warmup, approval ? 2 : 1);
     ConcurrentLinkedQueue<Target> queue = prepare(measured, approval ? 2 : 1);
     List<Target> targets = List.copyOf(queue);
-    Histogram ignored = new ConcurrentHistogram(3_600_000_000_000L, 3);
-    Workers.Result w = Workers.run(threads, 3600, warmup, t -> () -> action(t, warm, approval, ignored, ignored));
+    Timings ignored = Timings.of(warmup);
+    Workers.Result w = Workers.run(threads, 3600, warmup, t -> () -> action(t, warm, approval, ignored));
     expectedEnrolmentCodes += w.ops() * OWNER_TEAMS.size();
     requireNoFailures(w, "warm-up");
     for (int t = 0; t < threads; t++) {
       agents.get(t).stepUpIfNeeded();
       supervisors.get(t).stepUpIfNeeded();
     }
-    ConcurrentHistogram create = new ConcurrentHistogram(3_600_000_000_000L, 3);
-    ConcurrentHistogram approve = new ConcurrentHistogram(3_600_000_000_000L, 3);
+    Timings timings = Timings.of(measured);
+    Histogram create = timings.create();
+    Histogram approve = timings.approve();
+    long gcBefore = gcMillis();
     int stepUpsBefore = stepUps.get();
     String loadBefore = MachineFacts.loadAverage();
     long pgBefore = postgresCpu == null ? 0 : postgresCpu.nanos();
     CpuTime.Snapshot cpuBefore = CpuTime.Snapshot.now();
-    Workers.Result r = Workers.run(threads, 3600, measured, t -> () -> action(t, queue, approval, create, approve));
+    Workers.Result r = Workers.run(threads, 3600, measured, t -> () -> action(t, queue, approval, timings));
     CpuTime.Snapshot cpuAfter = CpuTime.Snapshot.now();
     long pgCpu = postgresCpu == null ? 0 : postgresCpu.nanos() - pgBefore;
     String loadAfter = MachineFacts.loadAverage();
@@ -431,9 +454,19 @@ public final class SupportBench {
         stepUps.get() - stepUpsBefore, loadBefore, loadAfter);
     Workers.log("  " + line);
     notes.add(line + " (after " + w.ops() + " warm-up actions)");
-    notes.add(kind + ", " + threads + " thread(s): process CPU per action by thread group (ms): "
-        + cpuAfter.perOpByGroupSince(cpuBefore, r.ops(), 2).replaceAll("MVStore background writer [^,]*",
-            "MVStore background writer"));
+    notes.add(String.format(Locale.ROOT, "%s, %d thread(s): JVM CPU per action by thread group (ms): %s; JIT "
+            + "compilation %d ms and GC pauses %d ms during the phase; request step p50 first / second half of the "
+            + "phase %s / %s ms", kind, threads,
+        cpuAfter.perOpByGroupSince(cpuBefore, r.ops(), 2).replaceAll("MVStore background writer \\S+",
+            "MVStore background writer"), cpuAfter.jitMillisSince(cpuBefore), gcMillis() - gcBefore,
+        Workers.ms(timings.createFirstHalf().getValueAtPercentile(50)),
+        Workers.ms(timings.createSecondHalf().getValueAtPercentile(50))));
+  }
+
+  /** Milliseconds the collectors have spent in collections so far (G1: the pauses). */
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
   }
 
   private static void requireNoFailures(Workers.Result r, String what) {
@@ -446,8 +479,7 @@ public final class SupportBench {
    * One support action on the next target by worker {@code t}'s agent (and supervisor): every answer checked, the
    * step latencies recorded.
    */
-  private void action(int t, ConcurrentLinkedQueue<Target> queue, boolean approval, Histogram create,
-      Histogram approve) {
+  private void action(int t, ConcurrentLinkedQueue<Target> queue, boolean approval, Timings timings) {
     Target target = queue.poll();
     if (target == null) {
       throw new IllegalStateException("no prepared target left");
@@ -457,7 +489,7 @@ public final class SupportBench {
     agent.stepUpIfNeeded();
     long t0 = System.nanoTime();
     JsonNode created = call("POST", "/api/v1/support/actions", agent.token, body(target, supervisor), 201);
-    create.recordValue(System.nanoTime() - t0);
+    timings.created(timings.started().getAndIncrement(), System.nanoTime() - t0);
     if (!approval) {
       requireApplied(created, target);
       return;
@@ -470,7 +502,7 @@ public final class SupportBench {
     long t1 = System.nanoTime();
     JsonNode approved = call("POST", "/api/v1/support/actions/" + created.get("id").asText() + "/approve",
         supervisor.token, Map.of("comment", "called the owner back"), 200);
-    approve.recordValue(System.nanoTime() - t1);
+    timings.approve().recordValue(System.nanoTime() - t1);
     requireApplied(approved, target);
   }
 
