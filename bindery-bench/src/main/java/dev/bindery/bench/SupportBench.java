@@ -408,6 +408,8 @@ public final class SupportBench {
     String loadBefore = MachineFacts.loadAverage();
     long pgBefore = postgresCpu == null ? 0 : postgresCpu.nanos();
     CpuTime.Snapshot cpuBefore = CpuTime.Snapshot.now();
+    long deliveredBefore = loopback ? receiver.total() : 0;
+    long phaseStart = System.nanoTime();
     Workers.Result r = Workers.run(threads, 3600, measured, t -> () -> action(t, queue, approval, timings));
     CpuTime.Snapshot cpuAfter = CpuTime.Snapshot.now();
     long pgCpu = postgresCpu == null ? 0 : postgresCpu.nanos() - pgBefore;
@@ -416,7 +418,7 @@ public final class SupportBench {
     requireNoFailures(r, "measured phase");
     expectedEnrolmentCodes += r.ops() * OWNER_TEAMS.size();
     int queuedPerAction = verifyNotifications(targets, approval);
-    String drained = loopback ? awaitDeliveries(phaseEnd) : "not delivered (dispatcher off)";
+    String drained = loopback ? awaitDeliveries(phaseStart, phaseEnd, deliveredBefore) : "not delivered (dispatcher off)";
 
     String t = Integer.toString(threads);
     double cpuPerAction = cpuAfter.processSince(cpuBefore) / 1e6 / Math.max(1, r.ops());
@@ -568,8 +570,11 @@ public final class SupportBench {
     return (int) (rowsQueued / Math.max(1, targets.size()));
   }
 
-  /** Waits (at most 5 minutes) until the receiver has every enrolment code queued so far; says how long it took. */
-  private String awaitDeliveries(long phaseEnd) {
+  /**
+   * Waits (at most 5 minutes) until the receiver has every enrolment code queued so far; says how long it took, and
+   * how many webhook deliveries (of every event) the receiver got per second from the phase's start until then.
+   */
+  private String awaitDeliveries(long phaseStart, long phaseEnd, long deliveredBefore) {
     long deadline = phaseEnd + Duration.ofMinutes(5).toNanos();
     while (receiver.count("support.enrolment_code") < expectedEnrolmentCodes) {
       if (System.nanoTime() - deadline > 0) {
@@ -578,8 +583,11 @@ public final class SupportBench {
       }
       sleepMillis(50);
     }
-    return String.format(Locale.ROOT, "all %d enrolment codes so far delivered %.1f s after the phase ended",
-        expectedEnrolmentCodes, (System.nanoTime() - phaseEnd) / 1e9);
+    long now = System.nanoTime();
+    long delivered = receiver.total() - deliveredBefore;
+    return String.format(Locale.ROOT, "all %d enrolment codes so far delivered %.1f s after the phase ended (%d "
+        + "webhook deliveries from the phase's start until then: %.0f/s)", expectedEnrolmentCodes,
+        (now - phaseEnd) / 1e9, delivered, delivered / ((now - phaseStart) / 1e9));
   }
 
   /** A JSON call with {@code token}; anything but {@code expected} fails the driver. */
@@ -667,6 +675,10 @@ public final class SupportBench {
 
     String url(String path) {
       return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    long total() {
+      return counts.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     long count(String event) {
