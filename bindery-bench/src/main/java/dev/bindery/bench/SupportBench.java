@@ -23,7 +23,6 @@ import dev.bindery.security.Totp;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.SupportConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -59,6 +58,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.bouncycastle.util.encoders.Base32;
 
 /**
  * Support desk (issue 6): {@code credential_reset} actions processed per second end to end through the HTTPS API —
@@ -220,32 +220,15 @@ public final class SupportBench {
 
   /** Runs every phase on a fresh database of {@code store} and fills the rows; deletes the database. */
   void run(String store) throws Exception {
-    Workers.log("machine: " + String.join("; ", MachineFacts.lines()));
-    Workers.log("store=" + store + " options=" + options + " load=" + MachineFacts.loadAverage());
-    Path dir = Files.createTempDirectory("bindery-bench-support");
-    try {
-      if (store.equals("h2")) {
-        notes.add("server: in this JVM as ./bindery dev does; embedded H2 " + org.h2.engine.Constants.FULL_VERSION
-            + " file database in a temporary data directory; the client threads share the JVM and the cores");
-        runOn(dir, Map.of());
-      } else {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("fsync", "on")
-            .setPGStartupWait(Duration.ofSeconds(60))
-            .start()) {
-          postgresCpu = PostgresCpu.of(pg.getPostgresDatabase());
-          notes.add("server: in this JVM as ./bindery dev does, on embedded PostgreSQL (zonky) on loopback, "
-              + "fsync=on, synchronous_commit=on; the client threads share the JVM and the cores; the PostgreSQL "
-              + "server's CPU (postmaster " + postgresCpu.postmasterPid() + " and its children, from /proc) is "
-              + "reported on its own");
-          runOn(dir, Map.of(BinderyConfig.DB_URL, pg.getJdbcUrl("postgres", "postgres"),
-              BinderyConfig.DB_USER, "postgres", BinderyConfig.DB_PASSWORD, "postgres"));
-        }
+    EmbeddedStores.run(store, "bindery-bench-support", options.toString(), notes, (dir, db, pg) -> {
+      notes.add("the client threads share the JVM and the cores with the server");
+      if (pg != null) {
+        postgresCpu = PostgresCpu.of(pg.getPostgresDatabase());
+        notes.add("the PostgreSQL server's CPU (postmaster " + postgresCpu.postmasterPid() + " and its children, "
+            + "from /proc) is reported on its own");
       }
-    } finally {
-      RegistryBench.deleteTree(dir);
-    }
+      runOn(dir, db);
+    });
   }
 
   private void runOn(Path dir, Map<String, String> db) throws Exception {
@@ -320,7 +303,8 @@ public final class SupportBench {
     String token = issued.value().reveal();
     Caller self = operators.authenticate(token, REQUEST_ID);
     TotpEnrolment enrolment = operators.enrolTotp(self);
-    byte[] seed = base32(enrolment.seedBase32().reveal());
+    // a 160-bit seed is 32 base32 characters, so it needs no padding
+    byte[] seed = Base32.decode(enrolment.seedBase32().reveal());
     long step = Totp.step(Instant.now());
     operators.confirmTotp(self, Totp.standard().code(seed, step));
     return new Operator(self.operatorId().value(), token, seed, step);
@@ -418,7 +402,8 @@ public final class SupportBench {
     requireNoFailures(r, "measured phase");
     expectedEnrolmentCodes += r.ops() * OWNER_TEAMS.size();
     int queuedPerAction = verifyNotifications(targets, approval);
-    String drained = loopback ? awaitDeliveries(phaseStart, phaseEnd, deliveredBefore) : "not delivered (dispatcher off)";
+    String drained = loopback ? awaitDeliveries(phaseStart, phaseEnd, deliveredBefore)
+        : "not delivered (dispatcher off)";
 
     String t = Integer.toString(threads);
     double cpuPerAction = cpuAfter.processSince(cpuBefore) / 1e6 / Math.max(1, r.ops());
@@ -622,29 +607,6 @@ public final class SupportBench {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  /** RFC 4648 base32 without padding, as the TOTP enrolment shows the seed. */
-  static byte[] base32(String text) {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    String s = text.replace("=", "").toUpperCase(Locale.ROOT);
-    byte[] out = new byte[s.length() * 5 / 8];
-    int buffer = 0;
-    int bits = 0;
-    int n = 0;
-    for (char c : s.toCharArray()) {
-      int v = alphabet.indexOf(c);
-      if (v < 0) {
-        throw new IllegalArgumentException("not base32");
-      }
-      buffer = (buffer << 5) | v;
-      bits += 5;
-      if (bits >= 8) {
-        out[n++] = (byte) (buffer >> (bits - 8));
-        bits -= 8;
-      }
-    }
-    return out;
   }
 
   /** A webhook endpoint on 127.0.0.1 that answers 204 and counts deliveries by {@code Bindery-Event}. */
