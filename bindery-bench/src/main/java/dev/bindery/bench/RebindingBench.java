@@ -29,7 +29,6 @@ import dev.bindery.operator.Role;
 import dev.bindery.security.Caller;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -140,29 +139,7 @@ public final class RebindingBench {
 
   /** Runs every phase on a fresh database of {@code store} and fills the rows; deletes the database. */
   void run(String store) throws Exception {
-    Workers.log("machine: " + String.join("; ", MachineFacts.lines()));
-    Workers.log("store=" + store + " options=" + options + " load=" + MachineFacts.loadAverage());
-    Path dir = Files.createTempDirectory("bindery-bench-rebinding");
-    try {
-      if (store.equals("h2")) {
-        notes.add("server: in this JVM as ./bindery dev does; embedded H2 " + org.h2.engine.Constants.FULL_VERSION
-            + " file database in a temporary data directory");
-        runOn(dir, Map.of());
-      } else {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("fsync", "on")
-            .setPGStartupWait(Duration.ofSeconds(60))
-            .start()) {
-          notes.add("server: in this JVM as ./bindery dev does, on embedded PostgreSQL (zonky) on loopback, "
-              + "fsync=on, synchronous_commit=on");
-          runOn(dir, Map.of(BinderyConfig.DB_URL, pg.getJdbcUrl("postgres", "postgres"),
-              BinderyConfig.DB_USER, "postgres", BinderyConfig.DB_PASSWORD, "postgres"));
-        }
-      }
-    } finally {
-      RegistryBench.deleteTree(dir);
-    }
+    EmbeddedStores.run(store, "bindery-bench-rebinding", options.toString(), notes, (dir, db, pg) -> runOn(dir, db));
   }
 
   private void runOn(Path dir, Map<String, String> db) throws Exception {
