@@ -120,9 +120,30 @@ public final class FormBody {
         "send the request body as " + MEDIA_TYPE + " (utf-8)");
   }
 
+  /** Bodies declared up to this size are read and dropped before an oversized-body refusal. */
+  static final long DRAIN_LIMIT = 64 * 1024;
+
+  private static void drain(Context ctx) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] buf = new byte[4096];
+      long total = 0;
+      int n;
+      while (total <= DRAIN_LIMIT && (n = in.read(buf)) != -1) {
+        total += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the refusal is answered anyway; the connection may then close
+    }
+  }
+
   private static byte[] readLimited(Context ctx, int maxBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
+      if (declared <= DRAIN_LIMIT) {
+        // read and drop a body that is only a little too large, so that the connection is not closed with unread
+        // bytes (a TCP reset that can make the client lose the 400 answer); larger ones are refused unread
+        drain(ctx);
+      }
       throw tooLarge(maxBytes);
     }
     try (InputStream in = ctx.req().getInputStream()) {
