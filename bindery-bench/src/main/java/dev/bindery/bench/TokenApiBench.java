@@ -91,6 +91,10 @@ public final class TokenApiBench {
                                the server's CPU per token keeps falling for about a minute while the JIT works)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
         --sign-only=true       only the raw signing measurements (no server)
+        --sign-after=true      the raw signing measurements once more after the phases, in the server's JVM with
+                               the JIT profile the server left (default: false)
+        --core-routes=false    serve the OAuth endpoints through Javalin instead of Jetty's core handler API
+                               (bindery.http.core-routes; default true)
         --access-log=FILE      write the server's access log (one INFO line per request, the pattern of the server's
                                logback.xml) to FILE, as a production server does to its stdout (default: off)
         --client=process       process (a child JVM, default), in-process (threads of this JVM), or external
@@ -140,7 +144,7 @@ public final class TokenApiBench {
       throw new IllegalArgumentException("--client must be process, in-process or external\n" + USAGE);
     }
     if (intOption(options, "sign-seconds", 5) > 0) {
-      measureRawSigning();
+      measureRawSigning(false);
     }
     if (Boolean.parseBoolean(options.getOrDefault("sign-only", "false"))) {
       printReport();
@@ -155,7 +159,8 @@ public final class TokenApiBench {
     try (BinderyServer server = BinderyServer.start(BinderyConfig.fromSources(Map.of(
         BinderyConfig.DATA_DIR, dir.toString(),
         BinderyConfig.HTTP_PORT, "0",
-        BinderyConfig.TLS_MODE, "dev"), Map.of()), Clock.systemUTC());
+        BinderyConfig.TLS_MODE, "dev",
+        BinderyConfig.HTTP_CORE_ROUTES, options.getOrDefault("core-routes", "true")), Map.of()), Clock.systemUTC());
         ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       notes.add("server: started in this JVM as ./bindery dev does (dev TLS; embedded H2 "
           + org.h2.engine.Constants.FULL_VERSION + " file database in a temporary data directory)");
@@ -190,6 +195,9 @@ public final class TokenApiBench {
       }
       if (inProcess != null) {
         inProcess.join();
+      }
+      if (Boolean.parseBoolean(options.getOrDefault("sign-after", "false"))) {
+        measureRawSigning(true);
       }
     } finally {
       RegistryBench.deleteTree(dir);
@@ -397,7 +405,7 @@ public final class TokenApiBench {
   }
 
   /** Raw ES256 signatures per second: Nimbus + BouncyCastle as the key ring signs, and JCA SunEC. */
-  private void measureRawSigning() throws Exception {
+  private void measureRawSigning(boolean afterPhases) throws Exception {
     int seconds = intOption(options, "sign-seconds", 5);
     int cores = Runtime.getRuntime().availableProcessors();
     byte[] input = new byte[430];
@@ -444,17 +452,19 @@ public final class TokenApiBench {
           cpu.addAndGet(threads.getCurrentThreadCpuTime() - c0);
         });
         double perCpuSecond = r.ops() / Math.max(1e-9, cpu.get() / 1e9);
-        if (n == 1 && RAW_BC.equals(e.getKey())) {
+        if (n == 1 && RAW_BC.equals(e.getKey()) && !afterPhases) {
           rawSignPerCpuSecond = perCpuSecond;
         }
-        rows.add(new String[] {e.getKey(), Workers.fmt(r.perSecond()), "signatures/s", Integer.toString(n)});
-        rows.add(new String[] {e.getKey() + ", per CPU-second of the signing threads", Workers.fmt(perCpuSecond),
+        String name = e.getKey() + (afterPhases ? ", after the phases in the server's JVM" : "");
+        rows.add(new String[] {name, Workers.fmt(r.perSecond()), "signatures/s", Integer.toString(n)});
+        rows.add(new String[] {name + ", per CPU-second of the signing threads", Workers.fmt(perCpuSecond),
             "signatures/CPU-s", Integer.toString(n)});
         Workers.log(String.format(Locale.ROOT, "%s, %d thread(s): %.0f/s, %.0f per CPU-second, load %s -> %s",
-            e.getKey(), n, r.perSecond(), perCpuSecond, loadBefore, MachineFacts.loadAverage()));
+            name, n, r.perSecond(), perCpuSecond, loadBefore, MachineFacts.loadAverage()));
       }
     }
-    notes.add("raw signing: " + seconds + " s per measurement after 2 s of warm-up, before the server started; "
+    notes.add("raw signing" + (afterPhases ? " after the phases" : "") + ": " + seconds
+        + " s per measurement after 2 s of warm-up, " + (afterPhases ? "after" : "before") + " the server's phases; "
         + "the per-CPU-second rate counts only the signing threads' own CPU time (close to the rate on an idle core)");
   }
 

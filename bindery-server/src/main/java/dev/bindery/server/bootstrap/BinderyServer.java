@@ -231,7 +231,8 @@ public final class BinderyServer implements AutoCloseable {
       List<dev.bindery.server.http.Route> routes = RouteTable.build(identities, new IdentityHistory(tx, authz),
           operators, audit, credentials,
           db.transactor(), registry, new PkiRoutes(identityCa, revocations, clock), clock, clientCertificates, more);
-      ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry));
+      ApiApp app = new ApiApp(routes, operators, config.maxBodyBytes(), new HttpMetrics(registry),
+          config.httpCoreRoutes());
       AtomicReference<ServerConnector> connector = new AtomicReference<>();
       Javalin javalin = app.create((server, httpConfig) -> {
         ServerConnector c = HttpsConnectors.create(server, httpConfig, serverTls, config.httpHost(), config.httpPort());

@@ -64,6 +64,7 @@ public record BinderyConfig(
     int dbPoolSize,
     Path masterKeyFile,
     long maxBodyBytes,
+    boolean httpCoreRoutes,
     Duration stepUpWindow,
     Path bootstrapTokenFile,
     String issuerLabel,
@@ -122,6 +123,12 @@ public record BinderyConfig(
   public static final String DATA_DIR = "bindery.data-dir";
   public static final String HTTP_HOST = "bindery.http.host";
   public static final String HTTP_PORT = "bindery.http.port";
+  /**
+   * Whether the OAuth token, introspection and revocation endpoints are served on Jetty's core handler API ahead of
+   * the servlet and Javalin layers (default true); false serves them through Javalin like every other route, with
+   * the same answers (for comparisons).
+   */
+  public static final String HTTP_CORE_ROUTES = "bindery.http.core-routes";
   public static final String TLS_MODE = "bindery.tls.mode";
   public static final String TLS_CERT_FILE = "bindery.tls.cert-file";
   public static final String TLS_KEY_FILE = "bindery.tls.key-file";
@@ -159,7 +166,7 @@ public record BinderyConfig(
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
-  public static final List<String> KEYS = keys(DATA_DIR, HTTP_HOST, HTTP_PORT, TLS_MODE, TLS_CERT_FILE,
+  public static final List<String> KEYS = keys(DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_CORE_ROUTES, TLS_MODE, TLS_CERT_FILE,
       TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
       STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
       CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
@@ -288,7 +295,7 @@ public record BinderyConfig(
       }
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
+        maxBody, bool(v, HTTP_CORE_ROUTES, true), Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
         attestationRoots(v), notifications(v), rebindingPolicyFile(v), SupportConfig.from(v));
   }
 
@@ -487,7 +494,7 @@ public record BinderyConfig(
   @Override
   public String toString() {
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
-        + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", stepUpWindow="
+        + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", httpCoreRoutes=" + httpCoreRoutes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
         + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", notifications="
         + notifications + ", rebindingPolicyFile=" + rebindingPolicyFile + ", support=" + support + "]";

@@ -39,9 +39,21 @@ public final class ApiApp {
   private final OperatorService operators;
   private final JsonBodies bodies;
   private final HttpMetrics metrics;
+  private final boolean serveCore;
   private Javalin javalin;
+  private CoreRoutes coreRoutes;
 
   public ApiApp(List<Route> routes, OperatorService operators, long maxBodyBytes, HttpMetrics metrics) {
+    this(routes, operators, maxBodyBytes, metrics, true);
+  }
+
+  /**
+   * @param coreRoutes whether the routes that allow it are served on Jetty's core handler API ({@link CoreRoutes});
+   *     otherwise Javalin serves them with the same handlers
+   */
+  public ApiApp(List<Route> routes, OperatorService operators, long maxBodyBytes, HttpMetrics metrics,
+      boolean coreRoutes) {
+    this.serveCore = coreRoutes;
     this.routes = List.copyOf(routes);
     this.operators = operators;
     this.bodies = new JsonBodies(maxBodyBytes);
@@ -81,8 +93,19 @@ public final class ApiApp {
       for (Route r : routes) {
         cfg.routes.addHttpHandler(r.method(), r.path(), ctx -> dispatch(ctx, r));
       }
+      List<Route> core = routes.stream().filter(r -> r.core() != null).toList();
+      if (serveCore && !core.isEmpty()) {
+        // Javalin attaches its servlet context inside this wrapper, which serves these routes before it
+        coreRoutes = new CoreRoutes(this, core);
+        cfg.jetty.modifyServer(server -> server.setHandler(coreRoutes));
+      }
     });
     return javalin;
+  }
+
+  /** The handler serving the core routes ahead of Javalin, or null when no route is one. */
+  CoreRoutes coreRoutes() {
+    return coreRoutes;
   }
 
   public List<Route> routes() {
@@ -136,15 +159,39 @@ public final class ApiApp {
   }
 
   /** Echo only names that cannot carry markup or control characters. */
-  private static String safe(String name) {
+  static String safe(String name) {
     return name.matches("[A-Za-z0-9_.-]{1,64}") ? name : "?";
+  }
+
+  /** The request id (the presented one if it is safe) is chosen and put in the logging context. */
+  String startRequest(String presentedId) {
+    String id = RequestIds.choose(presentedId);
+    MDC.put(MDC_REQUEST_ID, id);
+    return id;
+  }
+
+  /** The request metric, the refusal metric and the access-log line; the logging context is cleared. */
+  void endRequest(String method, String route, int status, String code, long nanos) {
+    try {
+      metrics.request(method, route, status, nanos);
+      if (code != null) {
+        metrics.refused(code);
+      }
+      LOG.info("event=http_request method={} route={} status={} duration_ms={}{}", method, route, status,
+          nanos / 1_000_000, code == null ? "" : " code=" + code);
+    } finally {
+      MDC.remove(MDC_REQUEST_ID);
+    }
+  }
+
+  static void logUnexpected(String route, Exception e) {
+    ERRORS.error("event=unexpected_failure route={} exception={}", route, e.getClass().getName(), e);
   }
 
   private void before(Context ctx) {
     ctx.attribute(Attributes.STARTED_NANOS, System.nanoTime());
-    String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
+    String id = startRequest(ctx.header(RequestIds.HEADER));
     ctx.attribute(Attributes.REQUEST_ID, id);
-    MDC.put(MDC_REQUEST_ID, id);
     ctx.header(RequestIds.HEADER, id);
     // Responses can carry one-time secrets (tokens, TOTP seeds): never cache them anywhere.
     ctx.header("Cache-Control", "no-store");
@@ -152,22 +199,10 @@ public final class ApiApp {
   }
 
   private void after(Context ctx) {
-    try {
-      Long started = ctx.attribute(Attributes.STARTED_NANOS);
-      long nanos = started == null ? 0 : System.nanoTime() - started;
-      String route = ctx.attribute(Attributes.ROUTE);
-      String method = ctx.method().name().toUpperCase(Locale.ROOT);
-      int status = ctx.statusCode();
-      metrics.request(method, route == null ? "unmatched" : route, status, nanos);
-      String code = ctx.attribute(Attributes.ERROR_CODE);
-      if (code != null) {
-        metrics.refused(code);
-      }
-      LOG.info("event=http_request method={} route={} status={} duration_ms={}{}", method,
-          route == null ? "unmatched" : route, status, nanos / 1_000_000, code == null ? "" : " code=" + code);
-    } finally {
-      MDC.remove(MDC_REQUEST_ID);
-    }
+    Long started = ctx.attribute(Attributes.STARTED_NANOS);
+    String route = ctx.attribute(Attributes.ROUTE);
+    endRequest(ctx.method().name().toUpperCase(Locale.ROOT), route == null ? "unmatched" : route, ctx.statusCode(),
+        ctx.attribute(Attributes.ERROR_CODE), started == null ? 0 : System.nanoTime() - started);
   }
 
   private static void refused(Context ctx, RejectedException e) {
@@ -176,7 +211,7 @@ public final class ApiApp {
       Problems.write(ctx, e);
       return;
     }
-    String code = renderer.refused(ctx, e);
+    String code = renderer.refused(new ContextExchange(ctx), e);
     if (code == null) {
       unexpected(e, ctx);
     } else {
@@ -204,16 +239,15 @@ public final class ApiApp {
   private static void unexpected(Exception e, Context ctx) {
     ErrorRenderer renderer = ctx.attribute(Attributes.ERROR_RENDERER);
     if (renderer != null && !(e instanceof RejectedException)) {
-      String code = renderer.refused(ctx, e);
+      String code = renderer.refused(new ContextExchange(ctx), e);
       if (code != null) {
         ctx.attribute(Attributes.ERROR_CODE, code);
         return;
       }
     }
-    ERRORS.error("event=unexpected_failure route={} exception={}", String.valueOf((Object) ctx.attribute(Attributes.ROUTE)),
-        e.getClass().getName(), e);
+    logUnexpected(String.valueOf((Object) ctx.attribute(Attributes.ROUTE)), e);
     if (renderer != null) {
-      renderer.failed(ctx);
+      renderer.failed(new ContextExchange(ctx));
       ctx.attribute(Attributes.ERROR_CODE, Problems.SERVER_ERROR);
     } else {
       Problems.write(ctx, 500, Problems.SERVER_ERROR, "the server failed; quote the request id", null);

@@ -32,6 +32,11 @@ public final class Call {
     return caller;
   }
 
+  /** The request and response as an {@link Exchange}. */
+  public Exchange exchange() {
+    return new ContextExchange(ctx);
+  }
+
   public Context ctx() {
     return ctx;
   }

@@ -1,6 +1,5 @@
 package dev.bindery.server.http;
 
-import io.javalin.http.Context;
 import java.util.Map;
 
 /**
@@ -13,10 +12,10 @@ public interface ErrorRenderer {
    * Writes the response for a refusal and returns the error code written, or returns null (writing nothing) if
    * {@code e} is not a refusal this renderer knows; the application then treats it as an authority failure.
    */
-  String refused(Context ctx, Exception e);
+  String refused(Exchange exchange, Exception e);
 
   /** Writes the response for an authority failure (500, no details); the application has logged it. */
-  void failed(Context ctx);
+  void failed(Exchange exchange);
 
   /** The OpenAPI {@code default} response of routes rendered this way. */
   Map<String, Object> openApiResponse();

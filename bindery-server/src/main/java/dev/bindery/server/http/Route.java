@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param rawBodyType the media type of a non-JSON request body the handler reads itself (for example
  *     {@code application/ocsp-request}), or null
  * @param errors how the route answers errors, or null for problem documents
+ * @param core the handler of a route served on Jetty's core handler API ({@link CoreRoutes}), or null; such a
+ *     route has no path or query parameters, no JSON body, no operator authentication and an error renderer, and
+ *     its {@code handler} runs the same {@code core} handler when Javalin serves it
  */
 public record Route(
     HandlerType method,
@@ -32,7 +35,8 @@ public record Route(
     String responseType,
     RouteHandler handler,
     String rawBodyType,
-    ErrorRenderer errors) {
+    ErrorRenderer errors,
+    ExchangeHandler core) {
 
   /** {@code {name}} matches one path segment; {@code <name>} (Javalin) may span several. */
   private static final Pattern PATH_PARAM = Pattern.compile("[{<]([a-z_]+)[}>]");
@@ -47,6 +51,11 @@ public record Route(
     Objects.requireNonNull(access);
     Objects.requireNonNull(handler);
     query = List.copyOf(query);
+    if (core != null && (PATH_PARAM.matcher(path).find() || !query.isEmpty() || body != null || access.operatorToken()
+        || errors == null)) {
+      throw new IllegalArgumentException("a core route has no path or query parameters, no JSON body, no operator "
+          + "token and an error renderer: " + method + " " + path);
+    }
   }
 
   public String key() {
@@ -153,7 +162,16 @@ public record Route(
 
     public Route handle(RouteHandler handler) {
       return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType, handler,
-          rawBodyType, errors);
+          rawBodyType, errors, null);
+    }
+
+    /**
+     * A route served on Jetty's core handler API ahead of Javalin ({@link CoreRoutes}); Javalin serves it with the
+     * same handler where the core handler does not see the request.
+     */
+    public Route handleExchange(ExchangeHandler handler) {
+      return new Route(method, path, operationId, summary, tag, access, body, query, status, responseType,
+          call -> handler.handle(call.exchange()), rawBodyType, errors, handler);
     }
   }
 }

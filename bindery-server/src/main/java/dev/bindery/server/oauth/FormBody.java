@@ -2,7 +2,7 @@ package dev.bindery.server.oauth;
 
 import dev.bindery.oauth.OAuthError;
 import dev.bindery.oauth.OAuthException;
-import io.javalin.http.Context;
+import dev.bindery.server.http.Exchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,10 +44,10 @@ public final class FormBody {
     this.values = values;
   }
 
-  /** Reads and parses the body of {@code ctx}; {@code repeatable} names may occur several times. */
-  public static FormBody read(Context ctx, int maxBytes, Set<String> repeatable) {
-    requireMediaType(ctx.header("Content-Type"));
-    return parse(readLimited(ctx, maxBytes), repeatable);
+  /** Reads and parses the request body; {@code repeatable} names may occur several times. */
+  public static FormBody read(Exchange ex, int maxBytes, Set<String> repeatable) {
+    requireMediaType(ex.header("Content-Type"));
+    return parse(readLimited(ex, maxBytes), repeatable);
   }
 
   static FormBody parse(byte[] body, Set<String> repeatable) {
@@ -123,30 +123,17 @@ public final class FormBody {
   /** Bodies declared up to this size are read and dropped before an oversized-body refusal. */
   static final long DRAIN_LIMIT = 64 * 1024;
 
-  private static void drain(Context ctx) {
-    try (InputStream in = ctx.req().getInputStream()) {
-      byte[] buf = new byte[4096];
-      long total = 0;
-      int n;
-      while (total <= DRAIN_LIMIT && (n = in.read(buf)) != -1) {
-        total += n;
-      }
-    } catch (IOException | RuntimeException e) {
-      // the refusal is answered anyway; the connection may then close
-    }
-  }
-
-  private static byte[] readLimited(Context ctx, int maxBytes) {
-    long declared = ctx.req().getContentLengthLong();
+  private static byte[] readLimited(Exchange ex, int maxBytes) {
+    long declared = ex.contentLength();
     if (declared > maxBytes) {
       if (declared <= DRAIN_LIMIT) {
         // read and drop a body that is only a little too large, so that the connection is not closed with unread
         // bytes (a TCP reset that can make the client lose the 400 answer); larger ones are refused unread
-        drain(ctx);
+        ex.drainBody(DRAIN_LIMIT);
       }
       throw tooLarge(maxBytes);
     }
-    try (InputStream in = ctx.req().getInputStream()) {
+    try (InputStream in = ex.body()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), maxBytes));
       byte[] buf = new byte[4096];
       long total = 0;

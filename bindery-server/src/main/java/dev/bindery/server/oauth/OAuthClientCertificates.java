@@ -5,7 +5,7 @@ import dev.bindery.common.RejectedException;
 import dev.bindery.oauth.OAuthError;
 import dev.bindery.oauth.OAuthException;
 import dev.bindery.server.tls.ClientCertificates;
-import io.javalin.http.Context;
+import dev.bindery.server.http.Exchange;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -24,9 +24,9 @@ final class OAuthClientCertificates {
   }
 
   /** The chain, leaf first; empty when the client presented none. */
-  List<X509Certificate> chain(Context ctx) {
+  List<X509Certificate> chain(Exchange ex) {
     try {
-      return certificates.chain(ctx.req());
+      return certificates.chain(ex.tlsPeerCertificates(), ex.remoteAddress(), ex::headers);
     } catch (RejectedException e) {
       if (e.code() == ErrorCode.CLIENT_CERTIFICATE_UNTRUSTED) {
         throw new OAuthException(OAuthError.INVALID_CLIENT, "client_certificate_untrusted", e.getMessage());
@@ -36,8 +36,8 @@ final class OAuthClientCertificates {
   }
 
   /** The leaf certificate, or null. */
-  X509Certificate leaf(Context ctx) {
-    List<X509Certificate> chain = chain(ctx);
+  X509Certificate leaf(Exchange ex) {
+    List<X509Certificate> chain = chain(ex);
     return chain.isEmpty() ? null : chain.get(0);
   }
 }

@@ -5,8 +5,8 @@ import dev.bindery.oauth.OAuthError;
 import dev.bindery.oauth.OAuthEvents;
 import dev.bindery.oauth.OAuthException;
 import dev.bindery.server.http.ErrorRenderer;
+import dev.bindery.server.http.Exchange;
 import dev.bindery.server.http.Json;
-import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class OAuthErrors implements ErrorRenderer {
   }
 
   @Override
-  public String refused(Context ctx, Exception e) {
+  public String refused(Exchange ex, Exception e) {
     OAuthException o;
     if (e instanceof OAuthException oe) {
       o = oe;
@@ -56,21 +56,21 @@ public final class OAuthErrors implements ErrorRenderer {
     }
     events.tokenRefused(o.error(), o.reason());
     if (o.error() == OAuthError.INVALID_CLIENT) {
-      String scheme = scheme(ctx.header("Authorization"));
+      String scheme = scheme(ex.header("Authorization"));
       if (scheme != null) {
-        ctx.header("WWW-Authenticate", scheme + " realm=\"bindery\"");
+        ex.header("WWW-Authenticate", scheme + " realm=\"bindery\"");
       }
     }
     if (o.dpopNonce() != null) {
-      ctx.header("DPoP-Nonce", o.dpopNonce());
+      ex.header("DPoP-Nonce", o.dpopNonce());
     }
-    write(ctx, status(o.error()), o.error().code(), o.description());
+    write(ex, status(o.error()), o.error().code(), o.description());
     return o.error().code();
   }
 
   @Override
-  public void failed(Context ctx) {
-    write(ctx, 500, "server_error", "the server failed; quote the request id");
+  public void failed(Exchange ex) {
+    write(ex, 500, "server_error", "the server failed; quote the request id");
   }
 
   @Override
@@ -93,16 +93,16 @@ public final class OAuthErrors implements ErrorRenderer {
     return SCHEME.matcher(scheme).matches() ? scheme : null;
   }
 
-  static void noStore(Context ctx) {
-    ctx.header("Cache-Control", "no-store");
-    ctx.header("Pragma", "no-cache");
+  static void noStore(Exchange ex) {
+    ex.header("Cache-Control", "no-store");
+    ex.header("Pragma", "no-cache");
   }
 
-  private static void write(Context ctx, int status, String error, String description) {
+  private static void write(Exchange ex, int status, String error, String description) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     body.put("error_description", description.replaceAll("[^\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]", "?"));
-    noStore(ctx);
-    ctx.status(status).contentType(CONTENT_TYPE).result(Json.bytes(body));
+    noStore(ex);
+    ex.respond(status, CONTENT_TYPE, Json.bytes(body));
   }
 }

@@ -11,6 +11,7 @@ import dev.bindery.oauth.TokenEndpoint;
 import dev.bindery.oauth.TokenRequest;
 import dev.bindery.server.http.Access;
 import dev.bindery.server.http.Call;
+import dev.bindery.server.http.Exchange;
 import dev.bindery.server.http.Json;
 import dev.bindery.server.http.Route;
 import dev.bindery.server.tls.ClientCertificates;
@@ -18,7 +19,6 @@ import dev.bindery.token.IssuedAccessToken;
 import dev.bindery.token.KeyRing;
 import io.javalin.http.Context;
 import java.net.URI;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +56,7 @@ public final class OAuthRoutes {
   private final OAuthClientCertificates certificates;
   private final OAuthErrors tokenErrors;
   private final OAuthErrors otherErrors = new OAuthErrors(OAuthEvents.NONE);
+  private volatile TokenUrl tokenUrl;
 
   /**
    * @param publicUrl the issuer: the base URL clients use (configured, or derived from the listener once bound); the
@@ -81,7 +82,7 @@ public final class OAuthRoutes {
         Route.post(TOKEN_PATH, "token").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
             .summary("Token endpoint: client_credentials with mutual TLS or private_key_jwt client authentication, "
                 + "optional DPoP")
-            .errors(tokenErrors).handle(this::token));
+            .errors(tokenErrors).handleExchange(this::token));
   }
 
   private String base() {
@@ -131,12 +132,12 @@ public final class OAuthRoutes {
     ctx.header("Cache-Control", "max-age=" + keys.settings().jwksMaxAge().toSeconds());
   }
 
-  private void token(Call call) {
-    Context ctx = call.ctx();
-    FormBody form = FormBody.read(ctx, MAX_FORM_BYTES, Set.of("resource"));
-    ClientAuthenticationRequest client = clientAuthentication(call, form, certificates);
+  /** Served on Jetty's core handler API ahead of Javalin (see {@code CoreRoutes}). */
+  private void token(Exchange ex) {
+    FormBody form = FormBody.read(ex, MAX_FORM_BYTES, Set.of("resource"));
+    ClientAuthenticationRequest client = clientAuthentication(ex, form, certificates);
     TokenRequest request = new TokenRequest(form.get("grant_type"), form.get("scope"), form.all("resource"), client,
-        Collections.list(ctx.req().getHeaders("DPoP")), "POST", URI.create(base() + TOKEN_PATH));
+        ex.headers("DPoP"), "POST", tokenEndpoint());
     IssuedAccessToken issued = endpoint.token(request);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", issued.value().reveal());
@@ -145,21 +146,34 @@ public final class OAuthRoutes {
     if (!issued.scopes().isEmpty()) {
       body.put("scope", issued.scopes().stream().map(Scope::value).sorted().collect(Collectors.joining(" ")));
     }
-    OAuthErrors.noStore(ctx);
+    OAuthErrors.noStore(ex);
     if (endpoint.dpop().nonceRequired()) {
-      ctx.header("DPoP-Nonce", endpoint.dpop().nonce());
+      ex.header("DPoP-Nonce", endpoint.dpop().nonce());
     }
-    call.json(200, body);
+    ex.respond(200, "application/json", Json.bytes(body));
   }
 
+  /** The token endpoint's URL (the DPoP {@code htu}), built from the issuer and kept while the issuer is the same. */
+  private URI tokenEndpoint() {
+    URI issuer = publicUrl.get();
+    TokenUrl cached = tokenUrl;
+    if (cached == null || !cached.issuer().equals(issuer)) {
+      cached = new TokenUrl(issuer, URI.create(base() + TOKEN_PATH));
+      tokenUrl = cached;
+    }
+    return cached.url();
+  }
+
+  private record TokenUrl(URI issuer, URI url) {}
+
   /** What the request presents to authenticate its client (token and revocation endpoints). */
-  static ClientAuthenticationRequest clientAuthentication(Call call, FormBody form,
+  static ClientAuthenticationRequest clientAuthentication(Exchange ex, FormBody form,
       OAuthClientCertificates certificates) {
-    String authorization = call.ctx().header("Authorization");
+    String authorization = ex.header("Authorization");
     String scheme = authorization == null ? null
         : Objects.requireNonNullElse(OAuthErrors.scheme(authorization), "unknown");
-    return new ClientAuthenticationRequest(form.get("client_id"), certificates.chain(call.ctx()),
+    return new ClientAuthenticationRequest(form.get("client_id"), certificates.chain(ex),
         form.get("client_assertion_type"), form.get("client_assertion"), form.has("client_secret"), scheme,
-        call.requestId());
+        ex.requestId());
   }
 }

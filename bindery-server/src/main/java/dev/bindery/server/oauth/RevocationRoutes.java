@@ -10,7 +10,7 @@ import dev.bindery.server.http.Access;
 import dev.bindery.server.http.Call;
 import dev.bindery.server.http.Route;
 import dev.bindery.server.tls.ClientCertificates;
-import io.javalin.http.Context;
+import dev.bindery.server.http.Exchange;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +46,7 @@ public final class RevocationRoutes {
   }
 
   private void revocations(Call call) {
-    Context ctx = call.ctx();
-    authenticate(ctx, callers, certificates, call.requestId());
+    authenticate(call.exchange(), callers, certificates);
     long since = parse(call.query("since"), "since");
     long wait = parse(call.query("wait"), "wait");
     RevocationFeed.Page page = feed.read(since, Duration.ofSeconds(wait));
@@ -56,7 +55,7 @@ public final class RevocationRoutes {
     body.put("events", events);
     body.put("next_since", page.nextSince());
     body.put("retention_seconds", page.retention().toSeconds());
-    OAuthErrors.noStore(ctx);
+    OAuthErrors.noStore(call.exchange());
     call.json(200, body);
   }
 
@@ -82,8 +81,8 @@ public final class RevocationRoutes {
   }
 
   /** The operator token of an {@code Authorization: Bearer} header; null without one. */
-  static String bearer(Context ctx) {
-    String header = ctx.header("Authorization");
+  static String bearer(Exchange ex) {
+    String header = ex.header("Authorization");
     if (header == null || header.isBlank()) {
       return null;
     }
@@ -98,9 +97,10 @@ public final class RevocationRoutes {
    * Authenticates a resource server caller: the operator token when one is sent (the client certificate is then not
    * read, so a forwarded header cannot spoil an operator's call), else the client certificate.
    */
-  static ResourceServerCallers.ResourceServerCaller authenticate(Context ctx, ResourceServerCallers callers,
-      OAuthClientCertificates certificates, String requestId) {
-    String operatorToken = bearer(ctx);
-    return callers.authenticate(operatorToken, operatorToken == null ? certificates.leaf(ctx) : null, requestId);
+  static ResourceServerCallers.ResourceServerCaller authenticate(Exchange ex, ResourceServerCallers callers,
+      OAuthClientCertificates certificates) {
+    String operatorToken = bearer(ex);
+    return callers.authenticate(operatorToken, operatorToken == null ? certificates.leaf(ex) : null,
+        ex.requestId());
   }
 }

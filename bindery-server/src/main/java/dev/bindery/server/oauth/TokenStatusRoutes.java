@@ -9,7 +9,8 @@ import dev.bindery.oauth.TokenIntrospection;
 import dev.bindery.oauth.TokenRevocation;
 import dev.bindery.oauth.VerifiedAccessToken;
 import dev.bindery.server.http.Access;
-import dev.bindery.server.http.Call;
+import dev.bindery.server.http.Exchange;
+import dev.bindery.server.http.Json;
 import dev.bindery.server.http.Route;
 import dev.bindery.server.tls.ClientCertificates;
 import java.util.LinkedHashMap;
@@ -57,20 +58,19 @@ public final class TokenStatusRoutes {
         Route.post(INTROSPECT_PATH, "introspect").tag(TAG).access(Access.RESOURCE_SERVER)
             .consumes(FormBody.MEDIA_TYPE)
             .summary("Token introspection (RFC 7662) for resource servers and operators")
-            .errors(errors).handle(this::introspect),
+            .errors(errors).handleExchange(this::introspect),
         Route.post(REVOKE_PATH, "revoke").tag(TAG).access(Access.OAUTH_CLIENT).consumes(FormBody.MEDIA_TYPE)
             .summary("Token revocation (RFC 7009) by the client holding the token")
-            .errors(errors).handle(this::revoke));
+            .errors(errors).handleExchange(this::revoke));
   }
 
-  private void introspect(Call call) {
-    ResourceServerCallers.ResourceServerCaller caller =
-        RevocationRoutes.authenticate(call.ctx(), callers, certificates, call.requestId());
-    String token = requiredToken(FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of()));
+  private void introspect(Exchange ex) {
+    ResourceServerCallers.ResourceServerCaller caller = RevocationRoutes.authenticate(ex, callers, certificates);
+    String token = requiredToken(FormBody.read(ex, OAuthRoutes.MAX_FORM_BYTES, Set.of()));
     Map<String, Object> body = introspection.introspect(token, caller).map(TokenStatusRoutes::active)
         .orElseGet(() -> Map.of("active", false));
-    OAuthErrors.noStore(call.ctx());
-    call.json(200, body);
+    OAuthErrors.noStore(ex);
+    ex.respond(200, "application/json", Json.bytes(body));
   }
 
   private static Map<String, Object> active(VerifiedAccessToken t) {
@@ -94,12 +94,12 @@ public final class TokenStatusRoutes {
     return m;
   }
 
-  private void revoke(Call call) {
-    FormBody form = FormBody.read(call.ctx(), OAuthRoutes.MAX_FORM_BYTES, Set.of());
-    var client = clients.authenticate(OAuthRoutes.clientAuthentication(call, form, certificates));
-    revocation.revoke(client, requiredToken(form), call.requestId());
-    OAuthErrors.noStore(call.ctx());
-    call.ctx().status(200);
+  private void revoke(Exchange ex) {
+    FormBody form = FormBody.read(ex, OAuthRoutes.MAX_FORM_BYTES, Set.of());
+    var client = clients.authenticate(OAuthRoutes.clientAuthentication(ex, form, certificates));
+    revocation.revoke(client, requiredToken(form), ex.requestId());
+    OAuthErrors.noStore(ex);
+    ex.respond(200, null, new byte[0]);
   }
 
   private static String requiredToken(FormBody form) {

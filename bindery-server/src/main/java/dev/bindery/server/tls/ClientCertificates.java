@@ -93,7 +93,7 @@ public final class ClientCertificates {
    * @param peerAddress the TCP peer's IP address
    * @param headers every value of a header name (one per header line), empty when absent
    */
-  List<X509Certificate> chain(Object tlsChain, String peerAddress, Function<String, List<String>> headers) {
+  public List<X509Certificate> chain(Object tlsChain, String peerAddress, Function<String, List<String>> headers) {
     boolean tlsPresented = tlsChain instanceof X509Certificate[] certificates && certificates.length > 0;
     if (!proxies.contains(peerAddress)) {
       if (LOG.isDebugEnabled() && !headers.apply(header.headerName()).isEmpty()) {

@@ -1,0 +1,206 @@
+package dev.bindery.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OAuth endpoints served on Jetty's core handler API ({@link CoreRoutes}, ahead of the servlet and Javalin
+ * layers) answer exactly as the same handlers answer through Javalin: two servers, one with
+ * {@code bindery.http.core-routes} on (the default) and one with it off, get the same requests (successes, every
+ * kind of refusal the pipeline or the handlers produce) and must give the same statuses, error bodies and pipeline
+ * headers. The core handler's counter shows that it, not Javalin, served the first server's requests.
+ */
+class CoreRoutesTest {
+  static final String API = "https://api.example.com/";
+  /** The response headers the pipeline or the handlers set; compared between the two servers. */
+  static final List<String> HEADERS = List.of("Cache-Control", "Pragma", "X-Content-Type-Options", "Content-Type",
+      "WWW-Authenticate", "DPoP-Nonce", "Allow");
+  @TempDir static Path coreDir;
+  @TempDir static Path javalinDir;
+  static Side core;
+  static Side javalin;
+
+  /** One server with an identity (two scopes, an enrolled certificate) and a resource server that introspects. */
+  record Side(TestServer s, OAuthSupport o, String id, OAuthSupport.Client client, OAuthSupport.Client introspector) {
+    static Side start(Path dir, boolean coreRoutes) {
+      TestServer s = TestServer.start(dir, Map.of("bindery.http.core-routes", Boolean.toString(coreRoutes)));
+      OAuthSupport o = new OAuthSupport(s);
+      String resourceServer = o.identity("introspect");
+      o.resourceServer(API, resourceServer);
+      OAuthSupport.Client introspector = o.enrol(resourceServer);
+      String id = o.identity("billing.read", "billing.write");
+      return new Side(s, o, id, o.enrol(id), introspector);
+    }
+
+    String form() {
+      return "grant_type=client_credentials&client_id=" + id + "&resource=" + enc(API);
+    }
+
+    TestServer.Response post(HttpClient http, String path, String contentType, String body, String... headers) {
+      return o.post(http, path, contentType, body, headers);
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    core = Side.start(coreDir, true);
+    javalin = Side.start(javalinDir, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    core.s().close();
+    javalin.s().close();
+  }
+
+  static String enc(String v) {
+    return URLEncoder.encode(v, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void coreHandlerWrapsJavalinAndServesOnlyItsRoutes() {
+    CoreRoutes routes = core.s().server.app().coreRoutes();
+    assertThat(routes).isNotNull();
+    assertThat(routes.getServer().getHandler()).as("the server's first handler").isSameAs(routes);
+    assertThat(routes.getHandler().getClass().getName()).as("Javalin's servlet context inside it")
+        .endsWith("ServletContextHandler");
+    long before = routes.served();
+    assertThat(core.o().token(core.client().http(), core.form()).status()).isEqualTo(200);
+    String token = core.o().token(core.client().http(), core.form()).json().get("access_token").asText();
+    assertThat(core.post(core.introspector().http(), "/oauth2/introspect", OAuthSupport.FORM, "token=" + token)
+        .status()).isEqualTo(200);
+    assertThat(routes.served()).isEqualTo(before + 3);
+    assertThat(core.s().get("/health/live", null).status()).isEqualTo(200);
+    assertThat(core.s().get("/oauth2/jwks", null).status()).isEqualTo(200);
+    assertThat(core.s().send("GET", "/oauth2/token", null, null).status()).isEqualTo(405);
+    assertThat(core.post(core.client().http(), "/oauth2/token/", OAuthSupport.FORM, core.form()).status())
+        .as("only the exact path").isEqualTo(404);
+    assertThat(routes.served()).as("other routes, methods and paths pass through to Javalin").isEqualTo(before + 3);
+
+    assertThat(javalin.s().server.app().coreRoutes()).as("bindery.http.core-routes=false").isNull();
+
+    // the pipeline's request and refusal metrics count core requests too
+    assertThat(core.o().token(core.client().http(), "client_id=" + core.id()).status()).isEqualTo(400);
+    String metrics = core.s().get("/metrics", null).body();
+    assertThat(metrics).containsPattern(
+        "http_server_requests_seconds_count\\{method=\"POST\",route=\"/oauth2/token\",status=\"200\"} [1-9]");
+    assertThat(metrics).containsPattern(
+        "http_server_requests_seconds_count\\{method=\"POST\",route=\"/oauth2/token\",status=\"400\"} [1-9]");
+    assertThat(metrics).containsPattern("bindery_requests_refused_total\\{code=\"invalid_request\"} [1-9]");
+  }
+
+  @Test
+  void bothPathsAnswerTheSameToEveryKindOfRequest() {
+    Map<String, List<String>> onCore = answers(core);
+    Map<String, List<String>> onJavalin = answers(javalin);
+    assertThat(onCore.keySet()).containsExactlyElementsOf(onJavalin.keySet());
+    for (String name : onCore.keySet()) {
+      assertThat(onCore.get(name)).as(name).isEqualTo(onJavalin.get(name));
+    }
+    // and the answers are the refusals they should be, not the same failure twice
+    assertThat(onCore.get("token").get(0)).isEqualTo("200");
+    assertThat(onCore.get("no grant_type").get(0)).isEqualTo("400");
+    assertThat(onCore.get("no grant_type").get(1)).contains("\"error\":\"invalid_request\"");
+    assertThat(onCore.get("password grant").get(1)).contains("\"error\":\"unsupported_grant_type\"");
+    assertThat(onCore.get("text/plain").get(1)).contains("application/x-www-form-urlencoded");
+    assertThat(onCore.get("basic authorization").get(0)).isEqualTo("401");
+    assertThat(onCore.get("basic authorization")).contains("WWW-Authenticate: Basic realm=\"bindery\"");
+    assertThat(onCore.get("query parameter").get(1)).contains("\"error\":\"invalid_request\"").contains("debug");
+    assertThat(onCore.get("repeated client_id").get(1)).contains("repeated");
+    assertThat(onCore.get("20 KiB body").get(1)).contains("exceeds");
+    assertThat(onCore.get("no client certificate").get(0)).isEqualTo("401");
+    assertThat(onCore.get("scope not granted").get(1)).contains("\"error\":\"invalid_scope\"");
+    assertThat(onCore.get("presented request id")).contains("X-Request-Id: parity-1");
+    assertThat(onCore.get("introspect").get(1)).contains("\"active\":true");
+    assertThat(onCore.get("introspect without a certificate").get(0)).isEqualTo("401");
+    assertThat(onCore.get("revoke").get(0)).isEqualTo("200");
+    assertThat(onCore.get("revoke").get(1)).isEmpty();
+    assertThat(onCore.get("introspect after revoke").get(1)).isEqualTo("{\"active\":false}");
+    assertThat(onCore.get("token").stream().filter(h -> h.startsWith("X-Request-Id: req_")).count()).isEqualTo(1);
+  }
+
+  /** The same requests on one side: status, body (successes reduced to what does not vary), headers. */
+  static Map<String, List<String>> answers(Side side) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    HttpClient http = side.client().http();
+    String form = side.form();
+    TestServer.Response issued = side.o().token(http, form);
+    out.put("token", answer(issued));
+    out.put("no grant_type", answer(side.o().token(http, "client_id=" + side.id())));
+    out.put("password grant", answer(side.o().token(http, form.replace("client_credentials", "password"))));
+    out.put("text/plain", answer(side.post(http, "/oauth2/token", "text/plain", form)));
+    out.put("basic authorization", answer(side.o().token(http, form, "Authorization", "Basic Y2xpZW50OnNlY3JldA==")));
+    out.put("query parameter", answer(side.post(http, "/oauth2/token?debug=1", OAuthSupport.FORM, form)));
+    out.put("repeated client_id", answer(side.o().token(http, form + "&client_id=" + side.id())));
+    out.put("20 KiB body", answer(side.o().token(http, form + "&pad=" + "x".repeat(20 * 1024))));
+    out.put("no client certificate", answer(side.o().token(side.s().client, form)));
+    out.put("scope not granted", answer(side.o().token(http, form + "&scope=billing.admin")));
+    out.put("presented request id", answer(side.o().token(http, form, "X-Request-Id", "parity-1")));
+    String token = issued.json().get("access_token").asText();
+    out.put("introspect", answer(side.post(side.introspector().http(), "/oauth2/introspect", OAuthSupport.FORM,
+        "token=" + token)));
+    out.put("introspect without a certificate", answer(side.post(side.s().client, "/oauth2/introspect",
+        OAuthSupport.FORM, "token=" + token)));
+    out.put("revoke", answer(side.post(http, "/oauth2/revoke", OAuthSupport.FORM, "token=" + token + "&client_id="
+        + side.id())));
+    out.put("introspect after revoke", answer(side.post(side.introspector().http(), "/oauth2/introspect",
+        OAuthSupport.FORM, "token=" + token)));
+    out.put("GET token", answer(OAuthSupport.send(http, HttpRequest.newBuilder(
+        URI.create(side.s().server.baseUri() + "/oauth2/token")).timeout(Duration.ofSeconds(30)).GET().build())));
+    return out;
+  }
+
+  static List<String> answer(TestServer.Response r) {
+    List<String> out = new ArrayList<>();
+    out.add(Integer.toString(r.status()));
+    out.add(stable(r));
+    for (String h : HEADERS) {
+      if (h.equals("Content-Type") && r.body().isEmpty()) {
+        continue; // an empty answer: Javalin adds its default text/plain, the core path sends none
+      }
+      r.headers().firstValue(h).ifPresent(v -> out.add(h + ": " + v));
+    }
+    r.headers().firstValue("X-Request-Id").ifPresent(v -> out.add("X-Request-Id: " + (v.startsWith("req_")
+        ? "req_" : v)));
+    return out;
+  }
+
+  /** Error bodies whole; a token or introspection answer by its member names and the values that do not vary. */
+  static String stable(TestServer.Response r) {
+    if (r.status() != 200 || r.body().isEmpty()) {
+      return r.body().replaceAll("\"request_id\":\"req_[a-z2-7]+\"", "\"request_id\":\"req_\"");
+    }
+    JsonNode json = r.json();
+    if (json.has("access_token")) {
+      return new TreeSet<>(iterable(json)) + " token_type=" + json.get("token_type").asText() + " expires_in="
+          + json.get("expires_in").asText() + " scope=" + json.get("scope").asText();
+    }
+    if (json.path("active").asBoolean()) {
+      return "{\"active\":true} " + new TreeSet<>(iterable(json)) + " scope=" + json.get("scope").asText();
+    }
+    return r.body();
+  }
+
+  static List<String> iterable(JsonNode json) {
+    List<String> names = new ArrayList<>();
+    json.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
