@@ -19,6 +19,7 @@ class BinderyConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("./bindery-data"));
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.httpPort()).isEqualTo(8443);
+    assertThat(c.httpCoreRoutes()).isTrue();
     assertThat(c.tlsMode()).isEqualTo(BinderyConfig.TlsMode.DEV);
     assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").endsWith("/db/bindery;AUTO_SERVER=FALSE");
     assertThat(c.dbPoolSize()).isEqualTo(10);
@@ -144,6 +145,7 @@ class BinderyConfigTest {
   void badValues_rejectedNamingTheKey() {
     assertRejected(Map.of(BinderyConfig.HTTP_PORT, "70000"), BinderyConfig.HTTP_PORT);
     assertRejected(Map.of(BinderyConfig.HTTP_PORT, "eighty"), BinderyConfig.HTTP_PORT);
+    assertRejected(Map.of(BinderyConfig.HTTP_CORE_ROUTES, "yes"), BinderyConfig.HTTP_CORE_ROUTES);
     assertRejected(Map.of(BinderyConfig.DB_POOL_SIZE, "0"), BinderyConfig.DB_POOL_SIZE);
     assertRejected(Map.of(BinderyConfig.MAX_BODY_BYTES, "-1"), BinderyConfig.MAX_BODY_BYTES);
     assertRejected(Map.of(BinderyConfig.STEP_UP_WINDOW, "0"), BinderyConfig.STEP_UP_WINDOW);
