@@ -17,6 +17,7 @@ import dev.bindery.store.Tx;
 import dev.bindery.store.UniqueViolation;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +96,8 @@ public final class KeyRing {
   }
 
   /** The signer of one key and its encoded JWS headers by {@code typ}. */
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
   private static final class PreparedSigner {
     private final String kid;
     private final JWSSigner signer;
@@ -112,7 +115,8 @@ public final class KeyRing {
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(t).keyID(kid).build();
         return new Header(header, header.toBase64URL().toString());
       });
-      String signingInput = h.encoded() + '.' + Base64URL.encode(claims.toString());
+      String signingInput = h.encoded() + '.'
+          + BASE64URL.encodeToString(ClaimsJson.write(claims).getBytes(StandardCharsets.UTF_8));
       try {
         return signingInput + '.' + signer.sign(h.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
       } catch (JOSEException e) {
