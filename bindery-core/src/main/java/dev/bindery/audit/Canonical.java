@@ -1,5 +1,6 @@
 package dev.bindery.audit;
 
+import dev.bindery.common.JsonStrings;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class Canonical {
     } else if (v instanceof BigDecimal d) {
       out.append(d.toPlainString());
     } else if (v instanceof String s) {
-      string(out, s);
+      JsonStrings.append(out, s);
     } else if (v instanceof Map<?, ?> m) {
       TreeMap<String, Object> sorted = new TreeMap<>();
       m.forEach((k, val) -> {
@@ -46,7 +47,7 @@ public final class Canonical {
           out.append(',');
         }
         first = false;
-        string(out, e.getKey());
+        JsonStrings.append(out, e.getKey());
         out.append(':');
         write(out, e.getValue());
       }
@@ -65,29 +66,5 @@ public final class Canonical {
     } else {
       throw new IllegalArgumentException("not a canonical value: " + v.getClass().getName());
     }
-  }
-
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

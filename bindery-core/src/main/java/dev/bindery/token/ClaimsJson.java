@@ -1,6 +1,7 @@
 package dev.bindery.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.bindery.common.JsonStrings;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
@@ -14,8 +15,6 @@ import java.util.Map;
  * by Nimbus as before.
  */
 final class ClaimsJson {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   private ClaimsJson() {}
 
   static String write(JWTClaimsSet claims) {
@@ -28,7 +27,7 @@ final class ClaimsJson {
     if (v == null) {
       out.append("null");
     } else if (v instanceof String s) {
-      string(out, s);
+      JsonStrings.append(out, s);
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
         || v instanceof BigInteger) {
       out.append(v);
@@ -45,7 +44,7 @@ final class ClaimsJson {
           out.append(',');
         }
         first = false;
-        string(out, key);
+        JsonStrings.append(out, key);
         out.append(':');
         if (!value(out, e.getValue())) {
           return false;
@@ -69,29 +68,5 @@ final class ClaimsJson {
       return false;
     }
     return true;
-  }
-
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }
