@@ -2,6 +2,10 @@ package dev.bindery.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth endpoints served on Jetty's core handler API ({@link CoreRoutes}, ahead of the servlet and Javalin
@@ -104,6 +109,39 @@ class CoreRoutesTest {
     assertThat(metrics).containsPattern(
         "http_server_requests_seconds_count\\{method=\"POST\",route=\"/oauth2/token\",status=\"400\"} [1-9]");
     assertThat(metrics).containsPattern("bindery_requests_refused_total\\{code=\"invalid_request\"} [1-9]");
+  }
+
+  @Test
+  void coreRequests_oneAccessLogLineUnderTheRequestId_noTokenInAnyLog() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    Level level = root.getLevel();
+    root.setLevel(Level.DEBUG);
+    TestServer.Response issued;
+    TestServer.Response refused;
+    try {
+      issued = core.o().token(core.client().http(), core.form());
+      refused = core.o().token(core.client().http(), core.form() + "&scope=billing.admin");
+    } finally {
+      root.detachAppender(logs);
+      root.setLevel(level);
+    }
+    assertThat(issued.status()).isEqualTo(200);
+    assertThat(refused.status()).isEqualTo(400);
+    String token = issued.json().get("access_token").asText();
+    List<ILoggingEvent> access = logs.list.stream()
+        .filter(e -> e.getLoggerName().equals("dev.bindery.server.http.access")).toList();
+    assertThat(access).hasSize(2);
+    assertThat(access.get(0).getFormattedMessage())
+        .startsWith("event=http_request method=POST route=/oauth2/token status=200 duration_ms=");
+    assertThat(access.get(0).getMDCPropertyMap()).containsEntry("request_id", issued.header("X-Request-Id"));
+    assertThat(access.get(1).getFormattedMessage()).contains("status=400").endsWith(" code=invalid_scope");
+    assertThat(access.get(1).getMDCPropertyMap()).containsEntry("request_id", refused.header("X-Request-Id"));
+    for (ILoggingEvent e : logs.list) {
+      assertThat(e.getFormattedMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[2]);
+    }
   }
 
   @Test
