@@ -91,6 +91,9 @@ public final class TokenApiBench {
                                the server's CPU per token keeps falling for about a minute while the JIT works)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
         --sign-only=true       only the raw signing measurements (no server)
+        --phase-sign-seconds=2 raw ES256 signing (BouncyCastle, 1 thread) just before and just after each measured
+                               phase while the client waits; the phase's share of raw signing is taken against
+                               their mean (0 turns it off)
         --sign-after=true      the raw signing measurements once more after the phases, in the server's JVM with
                                the JIT profile the server left (default: false)
         --core-routes=false    serve the OAuth endpoints through Javalin instead of Jetty's core handler API
@@ -113,6 +116,10 @@ public final class TokenApiBench {
   private final List<String> notes = new ArrayList<>();
   /** Raw BouncyCastle ES256 signatures per CPU-second of the signing thread (1 thread), 0 if not measured. */
   private double rawSignPerCpuSecond;
+  /** The same, measured just before and just after the current phase (the client waits), 0 if not measured. */
+  private double rawBeforePhase;
+  private double rawAfterPhase;
+  private KeyPair adjacentKey;
 
   private TokenApiBench(Map<String, String> options) {
     this.options = options;
@@ -276,6 +283,7 @@ public final class TokenApiBench {
         String[] f = line.split(" ");
         switch (f[0]) {
           case "start" -> {
+            rawBeforePhase = adjacentRawSigning();
             loadBefore = MachineFacts.loadAverage();
             Workers.log("token " + f[1] + ": " + f[2] + " client threads, measuring; load=" + loadBefore);
             before = CpuTime.Snapshot.now();
@@ -285,6 +293,7 @@ public final class TokenApiBench {
           case "end" -> {
             long wall = System.nanoTime() - wallStart;
             CpuTime.Snapshot after = CpuTime.Snapshot.now();
+            rawAfterPhase = adjacentRawSigning();
             record(f, before, after, wall, loadBefore, clientInThisJvm);
             out.println("ok");
           }
@@ -355,6 +364,13 @@ public final class TokenApiBench {
     rows.add(new String[] {"tokens per server CPU-second (" + label + ")", Workers.fmt(perServerCpuSecond)
         + (rawSignPerCpuSecond > 0 ? String.format(Locale.ROOT, " (%.0f%% of raw signing)",
             100 * perServerCpuSecond / rawSignPerCpuSecond) : ""), "tokens/CPU-s", threads});
+    if (rawBeforePhase > 0 && rawAfterPhase > 0) {
+      double adjacent = (rawBeforePhase + rawAfterPhase) / 2;
+      rows.add(new String[] {"raw ES256 signing just before / after the phase, per CPU-second (" + label + ")",
+          Workers.fmt(rawBeforePhase) + " / " + Workers.fmt(rawAfterPhase), "signatures/CPU-s", threads});
+      rows.add(new String[] {"tokens per server CPU-second as a share of that raw rate (" + label + ")",
+          String.format(Locale.ROOT, "%.0f%%", 100 * perServerCpuSecond / adjacent), "", threads});
+    }
     rows.add(new String[] {"client CPU per token (" + label + (clientInThisJvm ? ", threads of the server's JVM"
         : ", its own JVM") + ")", String.format(Locale.ROOT, "%.3f", clientCpu / 1e6 / Math.max(1, ops)), "ms",
         threads});
@@ -402,6 +418,44 @@ public final class TokenApiBench {
     notes.add("each token: client_credentials, tls_client_auth with an enrolled EC P-256 certificate (leaf + "
         + "intermediate presented), scope orders.read, resource " + AUDIENCE + ", cnf.x5t#S256 checked once; "
         + "the token is " + jwt.length() + " characters");
+  }
+
+  /**
+   * Raw BouncyCastle ES256 signatures per CPU-second of one thread over {@code --phase-sign-seconds} (after half a
+   * second of warm-up), as close in time to a phase as the phase allows; 0 when turned off.
+   */
+  private double adjacentRawSigning() throws IOException {
+    int seconds = intOption(options, "phase-sign-seconds", 2);
+    if (seconds <= 0) {
+      return 0;
+    }
+    try {
+      if (adjacentKey == null) {
+        KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", BC);
+        bc.initialize(new ECGenParameterSpec("secp256r1"));
+        adjacentKey = bc.generateKeyPair();
+      }
+      byte[] input = new byte[430];
+      java.util.Arrays.fill(input, (byte) 'e');
+      ECDSASigner signer = new ECDSASigner(adjacentKey.getPrivate(), Curve.P_256);
+      signer.getJCAContext().setProvider(BC);
+      JWSHeader header = new JWSHeader(JWSAlgorithm.ES256);
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long warmEnd = System.nanoTime() + 500_000_000L;
+      while (System.nanoTime() < warmEnd) {
+        signer.sign(header, input);
+      }
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long n = 0;
+      while (System.nanoTime() < end) {
+        signer.sign(header, input);
+        n++;
+      }
+      return n / Math.max(1e-9, (threads.getCurrentThreadCpuTime() - cpu0) / 1e9);
+    } catch (Exception e) {
+      throw new IOException("raw signing next to a phase failed: " + e, e);
+    }
   }
 
   /** Raw ES256 signatures per second: Nimbus + BouncyCastle as the key ring signs, and JCA SunEC. */
