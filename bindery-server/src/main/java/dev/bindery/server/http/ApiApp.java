@@ -184,7 +184,7 @@ public final class ApiApp {
     }
   }
 
-  static void logUnexpected(String route, Exception e) {
+  static void logUnexpected(String route, Throwable e) {
     ERRORS.error("event=unexpected_failure route={} exception={}", route, e.getClass().getName(), e);
   }
 

@@ -65,18 +65,15 @@ final class CoreRoutes extends Handler.Wrapper {
       exchange.header("X-Content-Type-Options", "nosniff");
       rejectQuery(request.getHttpURI().getQuery());
       route.core().handle(exchange);
-    } catch (Exception e) {
-      code = route.errors().refused(exchange, e);
-      if (code == null) {
-        ApiApp.logUnexpected(route.path(), e);
-        route.errors().failed(exchange);
-        code = Problems.SERVER_ERROR;
-      }
+    } catch (Throwable t) {
+      code = answerFailure(route, exchange, t);
     } finally {
       app.endRequest(route.method().name(), route.path(), exchange.status, code, System.nanoTime() - started);
     }
-    if (code != null && request.getLength() <= DRAIN_LIMIT) {
-      exchange.drainBody(DRAIN_LIMIT); // a refusal can come before the body was read
+    if (code != null && request.getLength() <= DRAIN_LIMIT
+        && !"100-continue".equalsIgnoreCase(request.getHeaders().get(HttpHeader.EXPECT))) {
+      // a refusal can come before the body was read; a client still waiting for 100 Continue sends none
+      exchange.drainBody(DRAIN_LIMIT);
     }
     response.setStatus(exchange.status);
     if (exchange.contentType != null) {
@@ -87,22 +84,53 @@ final class CoreRoutes extends Handler.Wrapper {
     return true;
   }
 
+  /**
+   * The answer to anything the handler threw: a refusal its renderer knows, else (any other exception or error, or a
+   * renderer that fails) an authority failure, logged under the request id and answered 500 without details.
+   */
+  private static String answerFailure(Route route, CoreExchange exchange, Throwable t) {
+    if (t instanceof Exception e) {
+      try {
+        String code = route.errors().refused(exchange, e);
+        if (code != null) {
+          return code;
+        }
+      } catch (RuntimeException rendering) {
+        t.addSuppressed(rendering);
+      }
+    }
+    ApiApp.logUnexpected(route.path(), t);
+    try {
+      route.errors().failed(exchange);
+    } catch (RuntimeException rendering) {
+      exchange.respond(500, "application/json", SERVER_ERROR_BODY);
+    }
+    if (exchange.status < 500) {
+      exchange.respond(500, "application/json", SERVER_ERROR_BODY);
+    }
+    return Problems.SERVER_ERROR;
+  }
+
+  private static final byte[] SERVER_ERROR_BODY =
+      "{\"error\":\"server_error\",\"error_description\":\"the server failed; quote the request id\"}"
+          .getBytes(StandardCharsets.US_ASCII);
+
   /** Requests answered here (not passed on to Javalin) since the start. */
   long served() {
     return served.sum();
   }
 
-  /** A core route declares no query parameters: any named one is refused, as {@link ApiApp} does. */
+  /**
+   * A core route declares no query parameters: any query is refused, as {@link ApiApp} does (an empty name too); the
+   * message names the first parameter if its name is plainly safe.
+   */
   private static void rejectQuery(String query) {
     if (query == null || query.isEmpty()) {
       return;
     }
-    for (String pair : query.split("&")) {
+    for (String pair : query.split("&", -1)) {
       int eq = pair.indexOf('=');
       String raw = eq < 0 ? pair : pair.substring(0, eq);
-      if (raw.isEmpty()) {
-        continue;
-      }
       String name;
       try {
         name = URLDecoder.decode(raw, StandardCharsets.UTF_8);

@@ -161,6 +161,8 @@ class CoreRoutesTest {
     assertThat(onCore.get("basic authorization").get(0)).isEqualTo("401");
     assertThat(onCore.get("basic authorization")).contains("WWW-Authenticate: Basic realm=\"bindery\"");
     assertThat(onCore.get("query parameter").get(1)).contains("\"error\":\"invalid_request\"").contains("debug");
+    assertThat(onCore.get("query with an empty name").get(0)).isEqualTo("400");
+    assertThat(onCore.get("query with only a value").get(0)).isEqualTo("400");
     assertThat(onCore.get("repeated client_id").get(1)).contains("repeated");
     assertThat(onCore.get("20 KiB body").get(1)).contains("exceeds");
     assertThat(onCore.get("no client certificate").get(0)).isEqualTo("401");
@@ -172,6 +174,46 @@ class CoreRoutesTest {
     assertThat(onCore.get("revoke").get(1)).isEmpty();
     assertThat(onCore.get("introspect after revoke").get(1)).isEqualTo("{\"active\":false}");
     assertThat(onCore.get("token").stream().filter(h -> h.startsWith("X-Request-Id: req_")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorThrownByACoreHandler_500ServerErrorWithoutDetails_loggedUnderTheRequestId() throws Exception {
+    Route boom = Route.post("/boom", "boom").access(Access.PUBLIC)
+        .errors(new dev.bindery.server.oauth.OAuthErrors(dev.bindery.oauth.OAuthEvents.NONE))
+        .handleExchange(ex -> {
+          throw new StackOverflowError("internal detail 7f3a");
+        });
+    ApiApp app = new ApiApp(List.of(boom), null, 1_048_576, new HttpMetrics(
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)));
+    io.javalin.Javalin javalin = app.create((server, http) -> {
+      org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server);
+      c.setHost("127.0.0.1");
+      c.setPort(0);
+      return c;
+    }, 1_048_576);
+    Logger errors = (Logger) LoggerFactory.getLogger(ApiApp.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    errors.addAppender(logs);
+    javalin.start();
+    try {
+      TestServer.Response r = OAuthSupport.send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + javalin.port() + "/boom")).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.body()).isEqualTo(
+          "{\"error\":\"server_error\",\"error_description\":\"the server failed; quote the request id\"}");
+      assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+      assertThat(app.coreRoutes().served()).isEqualTo(1);
+      assertThat(logs.list).hasSize(1);
+      assertThat(logs.list.get(0).getFormattedMessage()).contains("event=unexpected_failure route=/boom")
+          .contains("StackOverflowError");
+      assertThat(logs.list.get(0).getMDCPropertyMap()).containsEntry("request_id", r.header("X-Request-Id"));
+    } finally {
+      errors.detachAppender(logs);
+      javalin.stop();
+    }
   }
 
   /** The same requests on one side: status, body (successes reduced to what does not vary), headers. */
@@ -186,6 +228,8 @@ class CoreRoutesTest {
     out.put("text/plain", answer(side.post(http, "/oauth2/token", "text/plain", form)));
     out.put("basic authorization", answer(side.o().token(http, form, "Authorization", "Basic Y2xpZW50OnNlY3JldA==")));
     out.put("query parameter", answer(side.post(http, "/oauth2/token?debug=1", OAuthSupport.FORM, form)));
+    out.put("query with an empty name", answer(side.post(http, "/oauth2/token?&", OAuthSupport.FORM, form)));
+    out.put("query with only a value", answer(side.post(http, "/oauth2/token?=x", OAuthSupport.FORM, form)));
     out.put("repeated client_id", answer(side.o().token(http, form + "&client_id=" + side.id())));
     out.put("20 KiB body", answer(side.o().token(http, form + "&pad=" + "x".repeat(20 * 1024))));
     out.put("no client certificate", answer(side.o().token(side.s().client, form)));
