@@ -166,13 +166,13 @@ public record BinderyConfig(
   public static final String DEFAULT_TRUST_DOMAIN = "bindery.test";
 
   /** Every key this version understands, in documentation order. */
-  public static final List<String> KEYS = keys(DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_CORE_ROUTES, TLS_MODE, TLS_CERT_FILE,
-      TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE, MAX_BODY_BYTES,
-      STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL, CA_IMPORT_ROOT_CERT_FILE,
-      CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL, TOKEN_LIFETIME, TOKEN_MAX_LIFETIME,
-      TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW, DPOP_NONCE_REQUIRED, TRUSTED_PROXIES,
-      CLIENT_CERT_HEADER, ATTESTATION_ROOTS, NOTIFY_ENABLED, NOTIFY_POLL_INTERVAL, NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS,
-      NOTIFY_ALLOW_LOOPBACK_HTTP, REBINDING_POLICY_FILE);
+  public static final List<String> KEYS = keys(DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_CORE_ROUTES, TLS_MODE,
+      TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, MASTER_KEY_FILE,
+      MAX_BODY_BYTES, STEP_UP_WINDOW, BOOTSTRAP_TOKEN_FILE, ISSUER_LABEL, CA_TRUST_DOMAIN, CA_PUBLIC_URL,
+      CA_IMPORT_ROOT_CERT_FILE, CA_IMPORT_INTERMEDIATE_CERT_FILE, CA_IMPORT_INTERMEDIATE_KEY_FILE, PUBLIC_URL,
+      TOKEN_LIFETIME, TOKEN_MAX_LIFETIME, TOKEN_DEFAULT_AUDIENCE, TOKEN_SIGNING_KEY_ROTATION, DPOP_IAT_WINDOW,
+      DPOP_NONCE_REQUIRED, TRUSTED_PROXIES, CLIENT_CERT_HEADER, ATTESTATION_ROOTS, NOTIFY_ENABLED, NOTIFY_POLL_INTERVAL,
+      NOTIFY_TIMEOUT, NOTIFY_MAX_ATTEMPTS, NOTIFY_ALLOW_LOOPBACK_HTTP, REBINDING_POLICY_FILE);
 
   /** The keys above, then the support desk's ({@link SupportConfig#KEYS}). */
   private static List<String> keys(String... keys) {
@@ -295,8 +295,9 @@ public record BinderyConfig(
       }
     }
     return new BinderyConfig(dataDir, host, port, mode, cert, key, ca, dbUrl, dbUser, dbPassword, pool, masterKey,
-        maxBody, bool(v, HTTP_CORE_ROUTES, true), Duration.ofSeconds(window), tokenFile, issuer, trustDomain, publicUrl, caImport(v), oauth(v),
-        attestationRoots(v), notifications(v), rebindingPolicyFile(v), SupportConfig.from(v));
+        maxBody, bool(v, HTTP_CORE_ROUTES, true), Duration.ofSeconds(window), tokenFile, issuer, trustDomain,
+        publicUrl, caImport(v), oauth(v), attestationRoots(v), notifications(v), rebindingPolicyFile(v),
+        SupportConfig.from(v));
   }
 
   /** The policy file must be a readable file; its content is validated at start ({@link RebindingPolicyFile}). */
@@ -494,7 +495,8 @@ public record BinderyConfig(
   @Override
   public String toString() {
     return "BinderyConfig[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", tls=" + tlsMode
-        + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes + ", httpCoreRoutes=" + httpCoreRoutes + ", stepUpWindow="
+        + ", db=" + dbUrl + ", poolSize=" + dbPoolSize + ", maxBodyBytes=" + maxBodyBytes
+        + ", httpCoreRoutes=" + httpCoreRoutes + ", stepUpWindow="
         + stepUpWindow + ", caTrustDomain=" + caTrustDomain + ", caPublicUrl=" + caPublicUrl + ", caImport="
         + (caImport != null) + ", oauth=" + oauth + ", attestationRoots=" + attestationRoots + ", notifications="
         + notifications + ", rebindingPolicyFile=" + rebindingPolicyFile + ", support=" + support + "]";

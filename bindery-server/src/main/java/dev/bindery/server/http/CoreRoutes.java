@@ -40,8 +40,6 @@ final class CoreRoutes extends Handler.Wrapper {
   private final ApiApp app;
   private final Map<String, Route> routes;
   private final LongAdder served = new LongAdder();
-  /** The most of a refused request's body that is read and dropped to keep its connection. */
-  static final long DRAIN_LIMIT = 64 * 1024;
 
   CoreRoutes(ApiApp app, List<Route> routes) {
     this.app = app;
@@ -70,10 +68,9 @@ final class CoreRoutes extends Handler.Wrapper {
     } finally {
       app.endRequest(route.method().name(), route.path(), exchange.status, code, System.nanoTime() - started);
     }
-    if (code != null && request.getLength() <= DRAIN_LIMIT
-        && !"100-continue".equalsIgnoreCase(request.getHeaders().get(HttpHeader.EXPECT))) {
+    if (code != null && !"100-continue".equalsIgnoreCase(request.getHeaders().get(HttpHeader.EXPECT))) {
       // a refusal can come before the body was read; a client still waiting for 100 Continue sends none
-      exchange.drainBody(DRAIN_LIMIT);
+      exchange.drainBody();
     }
     response.setStatus(exchange.status);
     if (exchange.contentType != null) {
@@ -128,18 +125,16 @@ final class CoreRoutes extends Handler.Wrapper {
     if (query == null || query.isEmpty()) {
       return;
     }
-    for (String pair : query.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      String raw = eq < 0 ? pair : pair.substring(0, eq);
-      String name;
-      try {
-        name = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        name = "?";
-      }
-      String safe = ApiApp.safe(name);
-      throw new RejectedException(ErrorCode.INVALID_QUERY, "unknown query parameter '" + safe + "'", safe);
+    String first = query.split("&", 2)[0];
+    int eq = first.indexOf('=');
+    String name;
+    try {
+      name = URLDecoder.decode(eq < 0 ? first : first.substring(0, eq), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      name = "?";
     }
+    String safe = ApiApp.safe(name);
+    throw new RejectedException(ErrorCode.INVALID_QUERY, "unknown query parameter '" + safe + "'", safe);
   }
 
   /** The request and the answer being built; written once the pipeline is done. */

@@ -28,17 +28,25 @@ public interface Exchange {
   /** The request body; read once. */
   InputStream body() throws IOException;
 
+  /** The largest declared body {@link #drainBody} reads; a larger one is left unread. */
+  long DRAIN_LIMIT = 64 * 1024;
+
   /**
-   * Reads and drops what the request body still holds, up to about {@code limit} bytes, so that a refusal does not
-   * leave unread bytes on a kept-alive connection (they would be taken for the client's next request, or the
-   * connection closed under it); failures are ignored, the refusal is answered anyway.
+   * Reads and drops what the body of a refused request still holds, when it declares at most {@link #DRAIN_LIMIT}
+   * bytes (or no length; then at most about that many are read), so that the kept-alive connection is not closed
+   * with unread bytes (a TCP reset that can make the client lose the refusal) or the bytes taken for the client's
+   * next request. A larger body is left unread and the connection ends. Failures are ignored: the refusal is
+   * answered anyway.
    */
-  default void drainBody(long limit) {
+  default void drainBody() {
+    if (contentLength() > DRAIN_LIMIT) {
+      return;
+    }
     try (InputStream in = body()) {
       byte[] buf = new byte[4096];
       long total = 0;
       int n;
-      while (total <= limit && (n = in.read(buf)) != -1) {
+      while (total <= DRAIN_LIMIT && (n = in.read(buf)) != -1) {
         total += n;
       }
     } catch (IOException | RuntimeException e) {

@@ -120,17 +120,10 @@ public final class FormBody {
         "send the request body as " + MEDIA_TYPE + " (utf-8)");
   }
 
-  /** Bodies declared up to this size are read and dropped before an oversized-body refusal. */
-  static final long DRAIN_LIMIT = 64 * 1024;
-
   private static byte[] readLimited(Exchange ex, int maxBytes) {
     long declared = ex.contentLength();
     if (declared > maxBytes) {
-      if (declared <= DRAIN_LIMIT) {
-        // read and drop a body that is only a little too large, so that the connection is not closed with unread
-        // bytes (a TCP reset that can make the client lose the 400 answer); larger ones are refused unread
-        ex.drainBody(DRAIN_LIMIT);
-      }
+      ex.drainBody(); // a body only a little too large is read and dropped; a larger one is refused unread
       throw tooLarge(maxBytes);
     }
     try (InputStream in = ex.body()) {
