@@ -9,6 +9,8 @@ import com.nimbusds.jose.util.Base64URL;
 import dev.bindery.bench.RegistryBench.MachineFacts;
 import dev.bindery.server.bootstrap.BinderyServer;
 import dev.bindery.server.config.BinderyConfig;
+import dev.bindery.token.KeyRing;
+import dev.bindery.token.SigningCost;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -71,7 +73,13 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * without keep-alive, {@code --handshake-threads} workers (default 8) that each open a new TLS socket per token with
  * a full handshake. For each phase the server side reads its own process CPU (and by thread group) exactly around
  * the measured interval, announced on a loopback control connection, and reports CPU per token, the cores it used,
- * tokens per server CPU-second and that rate as a share of the raw ES256 signatures per CPU-second.
+ * tokens per server CPU-second and that rate as a share of the raw ES256 signatures per CPU-second. It also reads
+ * the key ring's own {@link SigningCost} (one signature in eight timed with the thread's CPU clock), so a phase
+ * reports what a signature costs inside the loaded server and what the rest of a token costs. Two floor phases:
+ * {@code GET /health/live} through Javalin ({@code --floor-connections}), and the token request refused by the core
+ * route before any token work ({@code --floor-core-connections}); from the latter and each keep-alive phase's
+ * in-server signature the report gives a ceiling: the share a token would reach if it cost nothing but that floor
+ * and that signature.
  *
  * <p>Also, in the same run and before the server is loaded, the raw ES256 signing rate of the provider the server's
  * key ring signs with (BouncyCastle through Nimbus {@link ECDSASigner}, exactly as {@code SigningKeyMaterial}) and of
@@ -84,11 +92,15 @@ public final class TokenApiBench {
         --connections=8,32     kept-alive connections (one client thread each), one phase per value
         --floor-connections=16 kept-alive connections of the floor phase: GET /health/live, the HTTP and TLS cost
                                of a request without the token work (0 skips it)
+        --floor-core-connections=32  kept-alive connections of the core floor phase: POST /oauth2/token?floor with
+                               the token form, refused (400) by the core route before any token work: TLS, HTTP,
+                               the body, the error answer, metrics and access log of a token request (0 skips it)
         --handshake-threads=8  client threads of the no-keep-alive phase (0 skips it)
         --seconds=S            measured seconds per phase (default 10)
         --warmup=S             warm-up seconds before each phase (default 5)
         --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 60;
                                the server's CPU per token keeps falling for about a minute while the JIT works)
+        --jit-warmup-connections=N  connections of that warm-up (default: the most of --connections)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
         --sign-only=true       only the raw signing measurements (no server)
         --phase-sign-seconds=2 raw ES256 signing (BouncyCastle, 1 thread) just before and just after each measured
@@ -120,6 +132,10 @@ public final class TokenApiBench {
   private double rawBeforePhase;
   private double rawAfterPhase;
   private KeyPair adjacentKey;
+  private KeyRing keyRing;
+  private SigningCost.Totals signingBefore;
+  /** Per keep-alive phase: client threads, CPU of a signature inside the server (ms), adjacent raw rate (/CPU-s). */
+  private final List<double[]> signaturePhases = new ArrayList<>();
 
   private TokenApiBench(Map<String, String> options) {
     this.options = options;
@@ -171,6 +187,7 @@ public final class TokenApiBench {
         ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       notes.add("server: started in this JVM as ./bindery dev does (dev TLS; embedded H2 "
           + org.h2.engine.Constants.FULL_VERSION + " file database in a temporary data directory)");
+      keyRing = server.keyRing();
       setUp(new BenchApi(server.baseUri(), server.caFile(), Files.readString(server.bootstrapTokenFile()).strip()),
           handoff, control.getLocalPort());
       Process child = null;
@@ -240,7 +257,8 @@ public final class TokenApiBench {
 
   /** The options the client side needs, as arguments. */
   private String phaseOptions() {
-    return Stream.of("connections", "floor-connections", "handshake-threads", "seconds", "warmup", "jit-warmup").filter(options::containsKey)
+    return Stream.of("connections", "floor-connections", "handshake-threads", "seconds", "warmup", "jit-warmup",
+        "jit-warmup-connections", "floor-core-connections").filter(options::containsKey)
         .map(k -> "--" + k + "=" + options.get(k)).collect(Collectors.joining(" "));
   }
 
@@ -286,6 +304,7 @@ public final class TokenApiBench {
             rawBeforePhase = adjacentRawSigning();
             loadBefore = MachineFacts.loadAverage();
             Workers.log("token " + f[1] + ": " + f[2] + " client threads, measuring; load=" + loadBefore);
+            signingBefore = keyRing.signingCost();
             before = CpuTime.Snapshot.now();
             wallStart = System.nanoTime();
             out.println("go");
@@ -340,16 +359,28 @@ public final class TokenApiBench {
     String label = switch (kind) {
       case TokenLoadClient.KEEP_ALIVE -> "keep-alive";
       case TokenLoadClient.FLOOR -> "floor: GET /health/live, keep-alive";
+      case TokenLoadClient.FLOOR_CORE -> "core floor: POST /oauth2/token?floor refused 400, keep-alive";
       default -> "a new TLS connection and full handshake per token";
     };
-    if (TokenLoadClient.FLOOR.equals(kind)) {
-      rows.add(new String[] {"requests, GET /health/live on the same mutual TLS connections (no token work)",
+    if (TokenLoadClient.FLOOR.equals(kind) || TokenLoadClient.FLOOR_CORE.equals(kind)) {
+      rows.add(new String[] {TokenLoadClient.FLOOR.equals(kind)
+          ? "requests, GET /health/live on the same mutual TLS connections (no token work)"
+          : "requests, POST /oauth2/token?floor with the token form, refused by the core route before any token work",
           Workers.fmt(perSecond), "requests/s", threads});
       rows.add(new String[] {"latency p50 / p99 (" + label + ")", p50 + " / " + p99, "ms", threads});
       rows.add(new String[] {"server CPU per request (" + label + ")", String.format(Locale.ROOT, "%.3f", serverMs),
           "ms", threads});
       rows.add(new String[] {"server cores busy (" + label + ")",
           String.format(Locale.ROOT, "%.2f", serverCpu / (double) wallNanos), "cores", threads});
+      if (TokenLoadClient.FLOOR_CORE.equals(kind)) {
+        for (double[] p : signaturePhases) {
+          // a token that cost only this floor and the signature as the server measured it, against adjacent raw
+          double ceiling = 1000 / (serverMs + p[1]) / p[2];
+          rows.add(new String[] {"ceiling: a token costing only the core floor and the server's own signature, as a "
+              + "share of the phase's adjacent raw rate (keep-alive)", String.format(Locale.ROOT, "%.0f%%",
+              100 * ceiling), "", String.format(Locale.ROOT, "%.0f", p[0])});
+        }
+      }
       logPhase(label, threads, ops, elapsed, failures, perSecond, p50, p90, p99, max, serverCpu, wallNanos,
           clientCpu, loadBefore, loadAfter, after.perOpByGroupSince(before, ops, 3), after.jitMillisSince(before));
       return;
@@ -364,8 +395,19 @@ public final class TokenApiBench {
     rows.add(new String[] {"tokens per server CPU-second (" + label + ")", Workers.fmt(perServerCpuSecond)
         + (rawSignPerCpuSecond > 0 ? String.format(Locale.ROOT, " (%.0f%% of raw signing)",
             100 * perServerCpuSecond / rawSignPerCpuSecond) : ""), "tokens/CPU-s", threads});
+    SigningCost.Totals signing = keyRing.signingCost().since(signingBefore);
+    double signMs = signing.meanCpuNanos() / 1e6;
+    if (signing.samples() > 0) {
+      rows.add(new String[] {"CPU of one signature inside the server, 1 in " + (signing.signatures() / signing.samples())
+          + " timed (" + label + ")", String.format(Locale.ROOT, "%.3f", signMs), "ms", threads});
+      rows.add(new String[] {"server CPU per token besides the signature (" + label + ")",
+          String.format(Locale.ROOT, "%.3f", serverMs - signMs), "ms", threads});
+    }
     if (rawBeforePhase > 0 && rawAfterPhase > 0) {
       double adjacent = (rawBeforePhase + rawAfterPhase) / 2;
+      if (signing.samples() > 0 && TokenLoadClient.KEEP_ALIVE.equals(kind)) {
+        signaturePhases.add(new double[] {Double.parseDouble(threads), signMs, adjacent});
+      }
       rows.add(new String[] {"raw ES256 signing just before / after the phase, per CPU-second (" + label + ")",
           Workers.fmt(rawBeforePhase) + " / " + Workers.fmt(rawAfterPhase), "signatures/CPU-s", threads});
       rows.add(new String[] {"tokens per server CPU-second as a share of that raw rate (" + label + ")",

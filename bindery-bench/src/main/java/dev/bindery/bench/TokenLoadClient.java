@@ -45,6 +45,7 @@ final class TokenLoadClient {
   static final String KEEP_ALIVE = "keep-alive";
   static final String HANDSHAKE = "handshake";
   static final String FLOOR = "floor";
+  static final String FLOOR_CORE = "floor-core";
   private static final String BASE_FILE = "base-uri";
   private static final String KEY_FILE = "client-key.pem";
   private static final String CHAIN_FILE = "client-chain.pem";
@@ -109,28 +110,25 @@ final class TokenLoadClient {
       };
       int jitWarmup = TokenApiBench.intOption(options, "jit-warmup", 60);
       if (jitWarmup > 0 && !connections.isEmpty()) {
-        int n = connections.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          clients.add(keepAliveClient());
-        }
+        int n = TokenApiBench.intOption(options, "jit-warmup-connections",
+            connections.stream().mapToInt(Integer::intValue).max().orElseThrow());
+        List<HttpClient> clients = keepAliveClients(n);
         Workers.log("client: JIT warm-up, " + n + " threads, " + jitWarmup + " s");
         Workers.run(n, jitWarmup, Long.MAX_VALUE, t -> () -> postToken(clients.get(t)));
       }
       for (int n : connections) {
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          clients.add(keepAliveClient());
-        }
+        List<HttpClient> clients = keepAliveClients(n);
         phase(control, KEEP_ALIVE, n, warmup, seconds, t -> () -> postToken(clients.get(t)));
       }
       int floorConnections = TokenApiBench.intOption(options, "floor-connections", 16);
       if (floorConnections > 0) {
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < floorConnections; i++) {
-          clients.add(keepAliveClient());
-        }
+        List<HttpClient> clients = keepAliveClients(floorConnections);
         phase(control, FLOOR, floorConnections, warmup, seconds, t -> () -> getLive(clients.get(t)));
+      }
+      int floorCoreConnections = TokenApiBench.intOption(options, "floor-core-connections", 32);
+      if (floorCoreConnections > 0) {
+        List<HttpClient> clients = keepAliveClients(floorCoreConnections);
+        phase(control, FLOOR_CORE, floorCoreConnections, warmup, seconds, t -> () -> postRefused(clients.get(t)));
       }
       if (handshakeThreads > 0) {
         phase(control, HANDSHAKE, handshakeThreads, warmup, seconds, t -> this::postTokenOnNewConnection);
@@ -168,6 +166,14 @@ final class TokenLoadClient {
     }
   }
 
+  private List<HttpClient> keepAliveClients(int n) {
+    List<HttpClient> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      clients.add(keepAliveClient());
+    }
+    return clients;
+  }
+
   HttpClient keepAliveClient() {
     return HttpClient.newBuilder().sslContext(mutualTls).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
@@ -175,35 +181,47 @@ final class TokenLoadClient {
 
   /** One token request on {@code client}'s kept-alive connection; anything but 200 with a token fails. */
   byte[] postToken(HttpClient client) {
-    try {
-      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/oauth2/token"))
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(tokenForm)).build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200 || !new String(r.body(), StandardCharsets.UTF_8).contains("\"access_token\"")) {
-        throw new IllegalStateException("token answered " + r.statusCode() + ": "
-            + new String(r.body(), StandardCharsets.UTF_8));
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new IllegalStateException("request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    HttpResponse<byte[]> r = send(client, tokenRequest("/oauth2/token"));
+    if (r.statusCode() != 200 || !new String(r.body(), StandardCharsets.UTF_8).contains("\"access_token\"")) {
+      throw new IllegalStateException("token answered " + r.statusCode() + ": "
+          + new String(r.body(), StandardCharsets.UTF_8));
+    }
+    return r.body();
+  }
+
+  /**
+   * The token request with an undeclared query parameter on {@code client}'s kept-alive connection: the core route
+   * refuses it (400 {@code invalid_request}) and drains the form before any token work, so the server's CPU per such
+   * request is the floor under a token's: TLS, HTTP, the body, the error answer, request id, metrics, access log.
+   */
+  void postRefused(HttpClient client) {
+    HttpResponse<byte[]> r = send(client, tokenRequest("/oauth2/token?floor"));
+    if (r.statusCode() != 400 || !new String(r.body(), StandardCharsets.UTF_8).contains("\"invalid_request\"")) {
+      throw new IllegalStateException("/oauth2/token?floor answered " + r.statusCode());
     }
   }
 
   /**
    * {@code GET /health/live} on {@code client}'s kept-alive connection: the same TLS connection, HTTP stack, request
-   * id, metrics and logging as a token request, and no work behind it. The server's CPU per such request is the
-   * floor under the CPU per token.
+   * id, metrics and logging as a token request (through Javalin), and no work behind it.
    */
   void getLive(HttpClient client) {
+    HttpResponse<byte[]> r = send(client, HttpRequest.newBuilder(base.resolve("/health/live"))
+        .timeout(Duration.ofSeconds(60)).GET().build());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("/health/live answered " + r.statusCode());
+    }
+  }
+
+  private HttpRequest tokenRequest(String pathAndQuery) {
+    return HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(tokenForm)).build();
+  }
+
+  private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
     try {
-      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/health/live"))
-          .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("/health/live answered " + r.statusCode());
-      }
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new IllegalStateException("request failed: " + e, e);
     } catch (InterruptedException e) {

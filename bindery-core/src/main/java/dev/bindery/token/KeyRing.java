@@ -68,6 +68,7 @@ public final class KeyRing {
    * TokenApiBench at 32 connections on 2 vCPUs: 25–38% less server CPU per token (docs/benchmarks.md).
    */
   private final Semaphore signingSlots = new Semaphore(Runtime.getRuntime().availableProcessors());
+  private final SigningCost cost = new SigningCost();
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, PreparedSigner> signers = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
@@ -100,7 +101,12 @@ public final class KeyRing {
     LoadedKey current = fresh().current();
     PreparedSigner prepared = signers.computeIfAbsent(current.stored().kid(),
         kid -> new PreparedSigner(kid, SigningKeyMaterial.signer(current.stored(), sealer, random)));
-    return prepared.sign(type, claims, signingSlots);
+    return prepared.sign(type, claims, signingSlots, cost);
+  }
+
+  /** The CPU cost of this node's signatures so far (sampled; see {@link SigningCost}). */
+  public SigningCost.Totals signingCost() {
+    return cost.totals();
   }
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -118,7 +124,7 @@ public final class KeyRing {
       this.signer = signer;
     }
 
-    String sign(JOSEObjectType type, JWTClaimsSet claims, Semaphore slots) {
+    String sign(JOSEObjectType type, JWTClaimsSet claims, Semaphore slots, SigningCost cost) {
       Header h = headers.computeIfAbsent(type, t -> {
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(t).keyID(kid).build();
         return new Header(header, header.toBase64URL().toString());
@@ -128,7 +134,13 @@ public final class KeyRing {
       byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
       slots.acquireUninterruptibly();
       try {
-        return signingInput + '.' + signer.sign(h.header(), input);
+        if (!cost.starting()) {
+          return signingInput + '.' + signer.sign(h.header(), input);
+        }
+        long start = cost.threadCpuNanos();
+        Base64URL signature = signer.sign(h.header(), input);
+        cost.timed(start);
+        return signingInput + '.' + signature;
       } catch (JOSEException e) {
         throw new IllegalStateException("signing with key " + kid + " failed", e);
       } finally {

@@ -249,6 +249,96 @@ class CoreRoutesTest {
     return out;
   }
 
+  @Test
+  void refusedWhileTheClientWaitsFor100Continue_answeredAtOnce_noContinueAndNoBodyAwaited() throws Exception {
+    long served = core.s().server.app().coreRoutes().served();
+    try (RawConnection c = RawConnection.open(core.s())) {
+      c.send("POST /oauth2/token?debug=1 HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 29\r\nExpect: 100-continue\r\n\r\n");
+      // the body is never sent: waiting for it (a drain) would leave both sides waiting until the read timeout
+      RawConnection.Answer a = c.read();
+      assertThat(a.statusLine()).as("a final answer, not 100 Continue").startsWith("HTTP/1.1 400 ");
+      assertThat(a.body()).contains("\"invalid_request\"").contains("debug");
+    }
+    assertThat(core.s().server.app().coreRoutes().served()).isEqualTo(served + 1);
+  }
+
+  @Test
+  void refusedWithItsBodySent_theBodyIsDrained_andTheSameConnectionAnswersTheNextRequest() throws Exception {
+    try (RawConnection c = RawConnection.open(core.s())) {
+      String form = "grant_type=client_credentials";
+      c.send("POST /oauth2/token?debug=1 HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
+      assertThat(c.read().statusLine()).startsWith("HTTP/1.1 400 ");
+      c.send("POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
+      RawConnection.Answer second = c.read();
+      assertThat(second.statusLine()).as("the body of the first was not taken for a second request")
+          .startsWith("HTTP/1.1 401 ");
+      assertThat(second.body()).contains("\"invalid_client\"");
+    }
+  }
+
+  /** HTTP/1.1 by hand over one TLS connection, with a read timeout so that a server waiting for bytes fails fast. */
+  record RawConnection(javax.net.ssl.SSLSocket socket, java.io.InputStream in) implements AutoCloseable {
+    record Answer(String statusLine, String body) {}
+
+    static RawConnection open(TestServer s) throws Exception {
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("dev-ca", dev.bindery.server.tls.PemFiles.readCertificates(s.server.caFile()).get(0));
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      ssl.init(null, tmf.getTrustManagers(), null);
+      javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+          .createSocket("127.0.0.1", s.server.port());
+      socket.setSoTimeout(10_000);
+      javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      p.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
+      socket.setSSLParameters(p);
+      socket.startHandshake();
+      return new RawConnection(socket, new java.io.BufferedInputStream(socket.getInputStream()));
+    }
+
+    void send(String text) throws java.io.IOException {
+      socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+    }
+
+    /** One answer: status line, headers up to the blank line, then Content-Length bytes of body. */
+    Answer read() throws java.io.IOException {
+      String status = line();
+      int length = 0;
+      for (String h = line(); !h.isEmpty(); h = line()) {
+        if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          length = Integer.parseInt(h.substring(15).trim());
+        }
+      }
+      return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new java.io.EOFException("connection closed after: " + b);
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
+
   static List<String> answer(TestServer.Response r) {
     List<String> out = new ArrayList<>();
     out.add(Integer.toString(r.status()));

@@ -109,8 +109,13 @@ class OAuthTokenEndpointTest {
     String forged = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "xx." + parts[2];
     assertThat(OAuthSupport.verifiesWithJwks(forged, jwks)).as("the check is not vacuous").isFalse();
     assertThat(s.auditHead()).as("issuing writes no audit event").isEqualTo(head);
-    assertThat(s.get("/metrics", null).body())
+    String metrics = s.get("/metrics", null).body();
+    assertThat(metrics)
         .contains("bindery_oauth_tokens_issued_total{binding=\"mtls\",method=\"tls_client_auth\"}");
+    assertThat(metrics).as("the key ring's signing cost is exported")
+        .containsPattern("(?m)^bindery_token_signatures_total [1-9]")
+        .containsPattern("(?m)^bindery_token_signature_cpu_samples_total [0-9]")
+        .containsPattern("(?m)^bindery_token_signature_cpu_sampled_seconds_total [0-9]");
   }
 
   @Test
