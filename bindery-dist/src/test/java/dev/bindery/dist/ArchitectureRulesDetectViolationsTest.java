@@ -1,5 +1,6 @@
 package dev.bindery.dist;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -11,6 +12,10 @@ import dev.bindery.archfixture.NonServerClassUsingJavalin;
 import dev.bindery.cli.archfixture.CliClassUsingJdbc;
 import dev.bindery.cli.archfixture.CliClassUsingServer;
 import dev.bindery.client.archfixture.ClientClassUsingCli;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,5 +68,33 @@ class ArchitectureRulesDetectViolationsTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(offender.getName())
         .hasMessageContaining(named);
+  }
+
+  @Test
+  void packageCycles_aPackageJoiningACycle_theMergeOfTwoTangles_andAStaleKnownList_areReported() {
+    Map<String, Set<String>> graph = new TreeMap<>(Map.of(
+        "a", Set.of("b"), "b", Set.of("a", "c"), "c", Set.of("d"),
+        "d", Set.of(), "x", Set.of("y"), "y", Set.of("x")));
+    List<Set<String>> known = List.of(Set.of("a", "b"),
+        Set.of("x", "y"));
+    List<Set<String>> tangles = PackageCycles.tangles(graph);
+    assertThat(tangles)
+        .containsExactly(Set.of("a", "b"), Set.of("x", "y"));
+    assertThat(PackageCycles.problems(tangles, known)).isEmpty();
+
+    graph.put("d", Set.of("b")); // d -> b closes b -> c -> d -> b: c and d join a's tangle
+    assertThat(PackageCycles.problems(PackageCycles.tangles(graph), known))
+        .containsExactly("new package cycle among [a, b, c, d] (not in a known tangle: [c, d])");
+
+    graph.put("d", Set.of());
+    graph.put("y", Set.of("x", "a")); // and a -> x: the two tangles merge
+    graph.put("a", Set.of("b", "x"));
+    assertThat(PackageCycles.problems(PackageCycles.tangles(graph), known))
+        .containsExactly("new package cycle among [a, b, x, y] (not in a known tangle: [x, y])");
+
+    graph.put("y", Set.of()); // the x, y cycle is broken: the known list must shrink
+    graph.put("a", Set.of("b"));
+    assertThat(PackageCycles.problems(PackageCycles.tangles(graph), known))
+        .containsExactly("no longer in a cycle, remove from the known tangles: [x, y]");
   }
 }
