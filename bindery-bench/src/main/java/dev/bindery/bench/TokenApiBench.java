@@ -98,9 +98,11 @@ public final class TokenApiBench {
         --handshake-threads=8  client threads of the no-keep-alive phase (0 skips it)
         --seconds=S            measured seconds per phase (default 10)
         --warmup=S             warm-up seconds before each phase (default 5)
-        --jit-warmup=S         one more warm-up before the first phase, with the most connections (default 60;
-                               the server's CPU per token keeps falling for about a minute while the JIT works)
-        --jit-warmup-connections=N  connections of that warm-up (default: the most of --connections)
+        --jit-warmup=S         one more warm-up before the first phase (default 60): the server's CPU per token keeps
+                               falling while the JIT works
+        --jit-warmup-connections=N  connections of that warm-up (default 2: with the cores saturated the JIT's
+                               threads get a small share of them and were still compiling the hot path at C2 after
+                               60 s at 32 connections; at 2 they finish, as on a server that has run for a while)
         --sign-seconds=S       seconds of each raw signing measurement (default 5; 0 skips it)
         --sign-only=true       only the raw signing measurements (no server)
         --phase-sign-seconds=2 raw ES256 signing (BouncyCastle, 1 thread) just before and just after each measured

@@ -87,9 +87,9 @@ final class TokenLoadClient {
 
   /**
    * The phases of {@code options} ({@code connections}, {@code floor-connections}, {@code handshake-threads},
-   * {@code seconds}, {@code warmup}),
-   * after {@code jit-warmup} seconds of requests with the most connections, so that the first phase does not pay
-   * for the JIT compiling the server.
+   * {@code floor-core-connections}, {@code seconds}, {@code warmup}), after {@code jit-warmup} seconds of requests on
+   * {@code jit-warmup-connections} (2) connections, so that the first phase does not pay for the JIT compiling the
+   * server.
    */
   void run(Map<String, String> options) throws IOException {
     int seconds = TokenApiBench.intOption(options, "seconds", 10);
@@ -110,8 +110,7 @@ final class TokenLoadClient {
       };
       int jitWarmup = TokenApiBench.intOption(options, "jit-warmup", 60);
       if (jitWarmup > 0 && !connections.isEmpty()) {
-        int n = TokenApiBench.intOption(options, "jit-warmup-connections",
-            connections.stream().mapToInt(Integer::intValue).max().orElseThrow());
+        int n = TokenApiBench.intOption(options, "jit-warmup-connections", 2);
         List<HttpClient> clients = keepAliveClients(n);
         Workers.log("client: JIT warm-up, " + n + " threads, " + jitWarmup + " s");
         Workers.run(n, jitWarmup, Long.MAX_VALUE, t -> () -> postToken(clients.get(t)));
