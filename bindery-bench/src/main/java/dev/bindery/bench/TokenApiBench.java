@@ -400,8 +400,8 @@ public final class TokenApiBench {
     SigningCost.Totals signing = keyRing.signingCost().since(signingBefore);
     double signMs = signing.meanCpuNanos() / 1e6;
     if (signing.samples() > 0) {
-      rows.add(new String[] {"CPU of one signature inside the server, 1 in " + (signing.signatures() / signing.samples())
-          + " timed (" + label + ")", String.format(Locale.ROOT, "%.3f", signMs), "ms", threads});
+      rows.add(new String[] {"CPU of one signature inside the server, 1 in "
+          + Math.round((double) signing.signatures() / signing.samples()) + " timed (" + label + ")", String.format(Locale.ROOT, "%.3f", signMs), "ms", threads});
       rows.add(new String[] {"server CPU per token besides the signature (" + label + ")",
           String.format(Locale.ROOT, "%.3f", serverMs - signMs), "ms", threads});
     }
