@@ -1,6 +1,6 @@
 package dev.bindery.cli;
 
-import dev.bindery.cli.ConnectionOptions.OutputFormat;
+import dev.bindery.cli.output.OutputFormat;
 import dev.bindery.cli.http.ApiClient;
 import dev.bindery.cli.http.ApiRequest;
 import java.net.URI;

@@ -1,6 +1,8 @@
 package dev.bindery.cli;
 
-import dev.bindery.cli.ConnectionOptions.OutputFormat;
+import dev.bindery.cli.failure.CliFailure;
+import dev.bindery.cli.failure.ExitCodes;
+import dev.bindery.cli.output.OutputFormat;
 import dev.bindery.cli.output.Printer;
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.bindery.cli;
 
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.http.ApiClient;
 import dev.bindery.common.Secret;
 import java.io.IOException;

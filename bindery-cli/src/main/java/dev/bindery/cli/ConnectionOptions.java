@@ -1,6 +1,8 @@
 package dev.bindery.cli;
 
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.http.CaFileTrust;
+import dev.bindery.cli.output.OutputFormat;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -17,11 +19,6 @@ import picocli.CommandLine.Option;
  */
 public class ConnectionOptions {
   static final String DEFAULT_SERVER = "https://localhost:8443";
-
-  /** How results are shown. */
-  public enum OutputFormat {
-    table, json
-  }
 
   @Option(names = "--server", paramLabel = "URL",
       description = "Bindery server URL (env BINDERY_SERVER; default " + DEFAULT_SERVER + ").")

@@ -1,5 +1,6 @@
 package dev.bindery.cli;
 
+import dev.bindery.cli.app.ClientCommands;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;

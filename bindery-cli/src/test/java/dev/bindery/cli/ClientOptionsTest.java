@@ -2,6 +2,7 @@ package dev.bindery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bindery.cli.app.ClientCommands;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.cli.FakeBinderyServer.Received;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

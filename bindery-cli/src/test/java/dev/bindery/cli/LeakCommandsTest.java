@@ -4,6 +4,7 @@ import static dev.bindery.cli.JsonAssert.assertSameJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bindery.cli.FakeBinderyServer.Received;
+import dev.bindery.cli.failure.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

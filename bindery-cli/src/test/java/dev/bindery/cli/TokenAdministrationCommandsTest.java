@@ -3,6 +3,7 @@ package dev.bindery.cli;
 import static dev.bindery.cli.JsonAssert.assertSameJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bindery.cli.failure.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

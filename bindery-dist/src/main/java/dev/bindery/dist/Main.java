@@ -1,6 +1,6 @@
 package dev.bindery.dist;
 
-import dev.bindery.cli.ClientCommands;
+import dev.bindery.cli.app.ClientCommands;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.server.cli.DevCommand;
 import dev.bindery.server.cli.ServerCommand;

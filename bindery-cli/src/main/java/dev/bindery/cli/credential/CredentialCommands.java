@@ -1,10 +1,10 @@
 package dev.bindery.cli.credential;
 
 import dev.bindery.cli.ApiCommand;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.cli.ClientGroup;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;
 import dev.bindery.cli.output.Columns;

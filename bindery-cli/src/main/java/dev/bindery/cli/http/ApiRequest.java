@@ -1,7 +1,7 @@
 package dev.bindery.cli.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

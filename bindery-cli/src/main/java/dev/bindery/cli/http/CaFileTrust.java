@@ -1,6 +1,6 @@
 package dev.bindery.cli.http;
 
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.bindery.cli.http;
 
-import dev.bindery.cli.CliFailure;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.CliFailure;
+import dev.bindery.cli.failure.ExitCodes;
 
 /** The server answered in a way the API contract does not allow; reported like a server error (exit 4). */
 public final class ContractViolation extends CliFailure {

@@ -1,7 +1,7 @@
 package dev.bindery.cli.http;
 
-import dev.bindery.cli.CliFailure;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.CliFailure;
+import dev.bindery.cli.failure.ExitCodes;
 
 /** The server failed with a 5xx (or answered with a status the API never uses); exit code 4. */
 public final class ServerFailed extends CliFailure {

@@ -1,7 +1,7 @@
 package dev.bindery.cli.http;
 
-import dev.bindery.cli.CliFailure;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.CliFailure;
+import dev.bindery.cli.failure.ExitCodes;
 
 /** The server refused the request with a 4xx problem; exit code 1. */
 public final class ServerRefused extends CliFailure {

@@ -1,7 +1,7 @@
 package dev.bindery.cli.http;
 
-import dev.bindery.cli.CliFailure;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.CliFailure;
+import dev.bindery.cli.failure.ExitCodes;
 
 /** No answer: connection refused or timed out, name not resolved, or the TLS handshake failed; exit 3. */
 public final class ServerUnreachable extends CliFailure {

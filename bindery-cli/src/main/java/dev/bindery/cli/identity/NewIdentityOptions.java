@@ -1,7 +1,7 @@
 package dev.bindery.cli.identity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.http.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.bindery.cli.notification;
 import dev.bindery.cli.ApiCommand;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.cli.ClientGroup;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.PageOptions;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.output.Columns;

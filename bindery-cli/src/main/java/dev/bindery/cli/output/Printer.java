@@ -1,7 +1,7 @@
 package dev.bindery.cli.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bindery.cli.ConnectionOptions.OutputFormat;
+import dev.bindery.cli.output.OutputFormat;
 import dev.bindery.cli.http.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.bindery.cli.pem;
 
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

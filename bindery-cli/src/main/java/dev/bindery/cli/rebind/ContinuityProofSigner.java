@@ -3,7 +3,7 @@ package dev.bindery.cli.rebind;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

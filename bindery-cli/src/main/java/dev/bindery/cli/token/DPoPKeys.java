@@ -1,6 +1,6 @@
 package dev.bindery.cli.token;
 
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.pem.PemFiles;
 import java.math.BigInteger;
 import java.nio.file.Path;

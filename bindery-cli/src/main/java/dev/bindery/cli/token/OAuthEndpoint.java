@@ -1,9 +1,9 @@
 package dev.bindery.cli.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.ClientContext;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.Json;
 import dev.bindery.common.Secret;
 import java.io.IOException;

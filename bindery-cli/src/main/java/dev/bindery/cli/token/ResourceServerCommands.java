@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bindery.cli.ApiCommand;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.cli.ClientGroup;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;
 import dev.bindery.cli.output.Columns;

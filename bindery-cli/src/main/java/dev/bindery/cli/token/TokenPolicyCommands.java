@@ -2,10 +2,10 @@ package dev.bindery.cli.token;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bindery.cli.ApiCommand;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.cli.ClientGroup;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;
 import picocli.CommandLine.Command;

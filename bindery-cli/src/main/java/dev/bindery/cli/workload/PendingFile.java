@@ -1,6 +1,6 @@
 package dev.bindery.cli.workload;
 
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,9 +1,9 @@
 package dev.bindery.cli.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bindery.cli.CliFailure;
+import dev.bindery.cli.failure.CliFailure;
 import dev.bindery.cli.ClientContext;
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.http.ApiClient;
 import dev.bindery.cli.http.ApiRequest;
 import dev.bindery.cli.http.Json;

@@ -1,6 +1,6 @@
 package dev.bindery.client.archfixture;
 
-import dev.bindery.cli.ExitCodes;
+import dev.bindery.cli.failure.ExitCodes;
 
 /** Breaks the client rule on purpose: the SDK depending on the CLI. Used only by the rule tests. */
 public final class ClientClassUsingCli {

@@ -22,6 +22,7 @@ import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
 import dev.bindery.server.config.RebindingPolicyFile;
+import dev.bindery.server.files.SecureFiles;
 import dev.bindery.server.http.ApiApp;
 import dev.bindery.server.http.ChangeRequestRoutes;
 import dev.bindery.server.http.HttpMetrics;

@@ -1,5 +1,6 @@
 package dev.bindery.server.bootstrap;
 
+import dev.bindery.server.files.SecureFiles;
 import dev.bindery.server.tls.PemFiles;
 import java.io.IOException;
 import java.io.Reader;

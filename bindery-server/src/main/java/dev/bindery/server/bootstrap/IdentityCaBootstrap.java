@@ -7,6 +7,7 @@ import dev.bindery.pki.Pem;
 import dev.bindery.security.SecretSealer;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.files.SecureFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.bindery.server.bootstrap;
 
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.files.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -4,7 +4,7 @@ import dev.bindery.common.RejectedException;
 import dev.bindery.credential.CredentialKeys;
 import dev.bindery.pki.Pem;
 import dev.bindery.server.bootstrap.DevAttestationRoot;
-import dev.bindery.server.bootstrap.SecureFiles;
+import dev.bindery.server.files.SecureFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.bindery.server.tls;
 
-import dev.bindery.server.bootstrap.SecureFiles;
+import dev.bindery.server.files.SecureFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.bindery.server.config.BinderyConfig;
 import dev.bindery.server.config.ConfigException;
+import dev.bindery.server.files.SecureFiles;
 import dev.bindery.server.http.MutableClock;
 import dev.bindery.server.http.TestServer;
 import java.net.http.HttpClient;

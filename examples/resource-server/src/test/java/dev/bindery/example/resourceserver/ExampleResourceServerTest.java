@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bindery.cli.ClientCommands;
+import dev.bindery.cli.app.ClientCommands;
 import dev.bindery.cli.ClientContext;
 import dev.bindery.client.issuer.IssuerUnavailableException;
 import dev.bindery.client.tls.TlsContexts;

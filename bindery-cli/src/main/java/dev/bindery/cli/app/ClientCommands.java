@@ -1,11 +1,15 @@
-package dev.bindery.cli;
+package dev.bindery.cli.app;
 
+import dev.bindery.cli.CliCommand;
+import dev.bindery.cli.ClientContext;
+import dev.bindery.cli.ClientGroup;
 import dev.bindery.cli.audit.AuditCommands;
 import dev.bindery.cli.credential.ApiKeyCommands;
 import dev.bindery.cli.credential.CertificateCommands;
 import dev.bindery.cli.credential.CredentialCommands;
 import dev.bindery.cli.credential.EnrolmentCodeCommands;
 import dev.bindery.cli.credential.PublicKeyCommands;
+import dev.bindery.cli.failure.ExitCodes;
 import dev.bindery.cli.identity.IdentityCommands;
 import dev.bindery.cli.leak.LeakCommands;
 import dev.bindery.cli.operator.OperatorCommands;
@@ -122,7 +126,7 @@ public final class ClientCommands {
    * enrolment code) and {@code --value} (a leaked value), in both {@code --opt X} and {@code --opt=X} forms,
    * and any argument that looks like a Bindery secret ({@code bnd_op_}, {@code bnd_enr_}, {@code bnd_ak_}).
    */
-  static String redactSecrets(String message, String[] args) {
+  public static String redactSecrets(String message, String[] args) {
     List<String> secrets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];

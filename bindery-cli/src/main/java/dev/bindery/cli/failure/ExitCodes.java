@@ -1,4 +1,4 @@
-package dev.bindery.cli;
+package dev.bindery.cli.failure;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

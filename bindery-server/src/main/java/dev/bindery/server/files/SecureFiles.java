@@ -1,4 +1,4 @@
-package dev.bindery.server.bootstrap;
+package dev.bindery.server.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

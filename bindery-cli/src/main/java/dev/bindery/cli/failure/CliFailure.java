@@ -1,4 +1,4 @@
-package dev.bindery.cli;
+package dev.bindery.cli.failure;
 
 /**
  * Why a client command stops before it is done, with the exit code that says so to scripts and a message
