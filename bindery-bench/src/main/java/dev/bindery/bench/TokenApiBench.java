@@ -378,8 +378,8 @@ public final class TokenApiBench {
         for (double[] p : signaturePhases) {
           // a token that cost only this floor and the signature as the server measured it, against adjacent raw
           double ceiling = 1000 / (serverMs + p[1]) / p[2];
-          rows.add(new String[] {"ceiling: a token costing only the core floor and the server's own signature, as a "
-              + "share of the phase's adjacent raw rate (keep-alive)", String.format(Locale.ROOT, "%.0f%%",
+          rows.add(new String[] {"ceiling: a token costing only the core floor (at " + threads + " connections) and "
+              + "the server's own signature, as a share of the phase's adjacent raw rate (keep-alive)", String.format(Locale.ROOT, "%.0f%%",
               100 * ceiling), "", String.format(Locale.ROOT, "%.0f", p[0])});
         }
       }

@@ -2,7 +2,6 @@ package dev.bindery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bindery.cli.app.ClientCommands;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -203,14 +202,6 @@ class ClientOptionsTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("[redacted]").doesNotContain("bnd_op_leakMe");
     assertThat(server.received()).isEmpty();
-  }
-
-  @Test
-  void redactSecrets_tokenEqualsForm_redacted() {
-    String message = ClientCommands.redactSecrets("Unknown option: '--token=abc' near abc",
-        new String[] {"--token=abc"});
-
-    assertThat(message).doesNotContain("abc");
   }
 
   @Test

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What this node's token signatures cost in CPU time: every signature is counted, and the signing thread's CPU time
  * is read around one signature in {@link #SAMPLE_EVERY} (two thread-CPU-clock reads, about a microsecond, so the
- * meter costs well under 1% of a signature). Exposed as metrics ({@code bindery_token_signatures_total},
- * {@code bindery_token_signature_cpu_sampled_seconds_total}, {@code bindery_token_signature_cpu_samples_total}) so
- * that an operator can see how much of a node's CPU goes to signing, and used by the token benchmark to compare a
- * signature inside the server with the raw signing rate. Thread-safe; CPU time, not wall time, so no clock.
+ * meter costs well under 1% of a signature). Read in-process only ({@link KeyRing#signingCost()}, used by the token
+ * benchmark to compare a signature inside the loaded server with the raw signing rate). Deliberately not exported
+ * on the public {@code /metrics}: the CPU time of identifiable signatures is a timing side channel on the signing
+ * key's nonces. Thread-safe; CPU time, not wall time, so no clock.
  */
 public final class SigningCost {
   /** One signature in this many is timed; a power of two. */
@@ -49,8 +49,10 @@ public final class SigningCost {
 
   /** Records a timed signature that started at thread CPU time {@code startNanos}. */
   void timed(long startNanos) {
-    long spent = threads.getCurrentThreadCpuTime() - startNanos;
-    if (spent >= 0) {
+    long end = threads.getCurrentThreadCpuTime();
+    long spent = end - startNanos;
+    // -1 from either read means CPU timing was switched off meanwhile: no sample
+    if (startNanos >= 0 && end >= 0 && spent >= 0) {
       sampledNanos.add(spent);
       samples.increment();
     }

@@ -39,6 +39,14 @@ class SigningCostTest {
     assertThat(new SigningCost.Totals(5, 0, 0).meanCpuNanos()).isZero();
   }
 
+  @Test
+  void aReadingOfMinusOne_timingSwitchedOff_isNoSample() {
+    SigningCost cost = new SigningCost();
+    cost.timed(-1);
+    assertThat(cost.totals().samples()).isZero();
+    assertThat(cost.totals().sampledCpuNanos()).isZero();
+  }
+
   private static long sink;
 
   private static void burnCpu() {

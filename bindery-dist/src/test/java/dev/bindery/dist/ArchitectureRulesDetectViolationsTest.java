@@ -90,11 +90,21 @@ class ArchitectureRulesDetectViolationsTest {
     graph.put("y", Set.of("x", "a")); // and a -> x: the two tangles merge
     graph.put("a", Set.of("b", "x"));
     assertThat(PackageCycles.problems(PackageCycles.tangles(graph), known))
-        .containsExactly("new package cycle among [a, b, x, y] (not in a known tangle: [x, y])");
+        .containsExactly("new package cycle among [a, b, x, y] (merges known tangles)");
 
     graph.put("y", Set.of()); // the x, y cycle is broken: the known list must shrink
     graph.put("a", Set.of("b"));
     assertThat(PackageCycles.problems(PackageCycles.tangles(graph), known))
-        .containsExactly("no longer in a cycle, remove from the known tangles: [x, y]");
+        .containsExactly("known tangle [x, y] is now [], no longer in a cycle: [x, y]; record that");
+  }
+
+  @Test
+  void packageCycles_aKnownTangleThatSplit_isReported() {
+    Map<String, Set<String>> graph = Map.of("a", Set.of("b"), "b", Set.of("a", "c"), "c", Set.of("d"),
+        "d", Set.of("c"));
+    assertThat(PackageCycles.problems(PackageCycles.tangles(graph), List.of(Set.of("a", "b", "c", "d"))))
+        .containsExactly("known tangle [a, b, c, d] is now [[a, b], [c, d]]; record that");
+    assertThat(PackageCycles.problems(PackageCycles.tangles(graph), List.of(Set.of("a", "b"), Set.of("c", "d"))))
+        .isEmpty();
   }
 }

@@ -110,26 +110,31 @@ final class PackageCycles {
   }
 
   /**
-   * What is wrong with {@code actual} against the {@code known} tangles: a tangle that is not inside a known one (a
-   * package joined a cycle, or two tangles merged), and a known package no longer in any tangle (the list is stale:
-   * shrink it, so that the package cannot slip back in). Empty when they agree.
+   * What is wrong with {@code actual} against the {@code known} tangles, which must match exactly: a tangle that is
+   * not inside a known one (a package joined a cycle, or known tangles merged), and a known tangle that is no longer
+   * one tangle (it shrank or split: record what it is now, so that nothing can slip back in unnoticed). Empty when
+   * they agree.
    */
   static List<String> problems(List<Set<String>> actual, List<Set<String>> known) {
     List<String> problems = new ArrayList<>();
+    Set<String> recorded = new TreeSet<>();
+    known.forEach(recorded::addAll);
     for (Set<String> tangle : actual) {
       if (known.stream().noneMatch(k -> k.containsAll(tangle))) {
         Set<String> outside = new TreeSet<>(tangle);
-        known.stream().filter(k -> k.stream().anyMatch(tangle::contains)).findFirst().ifPresent(outside::removeAll);
-        problems.add("new package cycle among " + tangle + " (not in a known tangle: " + outside + ")");
+        outside.removeAll(recorded);
+        problems.add("new package cycle among " + tangle
+            + (outside.isEmpty() ? " (merges known tangles)" : " (not in a known tangle: " + outside + ")"));
       }
     }
-    Set<String> tangled = new TreeSet<>();
-    actual.forEach(tangled::addAll);
     for (Set<String> k : known) {
-      Set<String> freed = new TreeSet<>(k);
-      freed.removeAll(tangled);
-      if (!freed.isEmpty()) {
-        problems.add("no longer in a cycle, remove from the known tangles: " + freed);
+      List<Set<String>> overlapping = actual.stream().filter(t -> t.stream().anyMatch(k::contains)).toList();
+      boolean reportedAbove = overlapping.stream().anyMatch(t -> !k.containsAll(t));
+      if (!reportedAbove && !(overlapping.size() == 1 && overlapping.get(0).equals(k))) {
+        Set<String> freed = new TreeSet<>(k);
+        overlapping.forEach(freed::removeAll);
+        problems.add("known tangle " + new TreeSet<>(k) + " is now " + overlapping
+            + (freed.isEmpty() ? "" : ", no longer in a cycle: " + freed) + "; record that");
       }
     }
     return problems;

@@ -126,7 +126,7 @@ public final class ClientCommands {
    * enrolment code) and {@code --value} (a leaked value), in both {@code --opt X} and {@code --opt=X} forms,
    * and any argument that looks like a Bindery secret ({@code bnd_op_}, {@code bnd_enr_}, {@code bnd_ak_}).
    */
-  public static String redactSecrets(String message, String[] args) {
+  static String redactSecrets(String message, String[] args) {
     List<String> secrets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];

@@ -116,7 +116,6 @@ final class AuthorizationServer implements AutoCloseable {
         KeyRingSettings.of(oauth.signingKeyRotation(), oauth.tokens().maxLifetime()), random);
     keyRing.refresh();
     OAuthMetrics metrics = new OAuthMetrics(registry);
-    OAuthMetrics.signingCost(registry, keyRing);
     ClientAuthentication clients = new ClientAuthentication(List.of(
         new TlsClientAuthenticator(credentials, ca, clock),
         new SelfSignedTlsClientAuthenticator(credentials, tx.transactor(), clock),

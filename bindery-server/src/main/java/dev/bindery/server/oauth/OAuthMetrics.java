@@ -4,9 +4,7 @@ import dev.bindery.oauth.ClientAuthenticationMethod;
 import dev.bindery.oauth.OAuthError;
 import dev.bindery.oauth.OAuthEvents;
 import dev.bindery.token.Confirmation;
-import dev.bindery.token.KeyRing;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,22 +21,6 @@ public final class OAuthMetrics implements OAuthEvents {
 
   public OAuthMetrics(MeterRegistry registry) {
     this.registry = registry;
-  }
-
-  /**
-   * The key ring's signing cost as counters: {@code bindery_token_signatures_total},
-   * {@code bindery_token_signature_cpu_samples_total} and {@code bindery_token_signature_cpu_sampled_seconds_total}
-   * (the CPU time of the sampled signatures; their ratio is the CPU time of one signature).
-   */
-  public static void signingCost(MeterRegistry registry, KeyRing keyRing) {
-    // Micrometer holds the state object weakly: the key ring itself (held by the server), never a lambda
-    FunctionCounter.builder("bindery.token.signatures", keyRing, k -> k.signingCost().signatures())
-        .description("access tokens and other JWTs signed by this node").register(registry);
-    FunctionCounter.builder("bindery.token.signature.cpu.samples", keyRing, k -> k.signingCost().samples())
-        .description("signatures whose CPU time was measured (one in eight)").register(registry);
-    FunctionCounter.builder("bindery.token.signature.cpu.sampled", keyRing,
-            k -> k.signingCost().sampledCpuNanos() / 1e9)
-        .baseUnit("seconds").description("CPU time of the measured signatures").register(registry);
   }
 
   @Override

@@ -112,10 +112,8 @@ class OAuthTokenEndpointTest {
     String metrics = s.get("/metrics", null).body();
     assertThat(metrics)
         .contains("bindery_oauth_tokens_issued_total{binding=\"mtls\",method=\"tls_client_auth\"}");
-    assertThat(metrics).as("the key ring's signing cost is exported")
-        .containsPattern("(?m)^bindery_token_signatures_total [1-9]")
-        .containsPattern("(?m)^bindery_token_signature_cpu_samples_total [0-9]")
-        .containsPattern("(?m)^bindery_token_signature_cpu_sampled_seconds_total [0-9]");
+    assertThat(metrics).as("the CPU time of signatures (a timing side channel) is not on the public /metrics")
+        .doesNotContain("signature_cpu").doesNotContain("bindery_token_signature");
   }
 
   @Test
