@@ -124,7 +124,7 @@ public final class ClientCommands {
   /**
    * Replaces every secret found in the arguments: the values of {@code --token}, {@code --code} (an
    * enrolment code) and {@code --value} (a leaked value), in both {@code --opt X} and {@code --opt=X} forms,
-   * and any argument that looks like a Bindery secret ({@code bnd_op_}, {@code bnd_enr_}, {@code bnd_ak_}).
+   * and any argument that starts like a Bindery secret or a JWT (the prefixes in {@code SECRET_PREFIXES}).
    */
   static String redactSecrets(String message, String[] args) {
     List<String> secrets = new ArrayList<>();
