@@ -2,10 +2,7 @@ package dev.bindery.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth endpoints served on Jetty's core handler API ({@link CoreRoutes}, ahead of the servlet and Javalin
@@ -113,25 +109,17 @@ class CoreRoutesTest {
 
   @Test
   void coreRequests_oneAccessLogLineUnderTheRequestId_noTokenInAnyLog() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    root.addAppender(logs);
-    Level level = root.getLevel();
-    root.setLevel(Level.DEBUG);
+    CapturedLogs logs = CapturedLogs.all();
     TestServer.Response issued;
     TestServer.Response refused;
-    try {
+    try (logs) {
       issued = core.o().token(core.client().http(), core.form());
       refused = core.o().token(core.client().http(), core.form() + "&scope=billing.admin");
-    } finally {
-      root.detachAppender(logs);
-      root.setLevel(level);
     }
     assertThat(issued.status()).isEqualTo(200);
     assertThat(refused.status()).isEqualTo(400);
     String token = issued.json().get("access_token").asText();
-    List<ILoggingEvent> access = logs.list.stream()
+    List<ILoggingEvent> access = logs.events().stream()
         .filter(e -> e.getLoggerName().equals("dev.bindery.server.http.access")).toList();
     assertThat(access).hasSize(2);
     assertThat(access.get(0).getFormattedMessage())
@@ -139,7 +127,7 @@ class CoreRoutesTest {
     assertThat(access.get(0).getMDCPropertyMap()).containsEntry("request_id", issued.header("X-Request-Id"));
     assertThat(access.get(1).getFormattedMessage()).contains("status=400").endsWith(" code=invalid_scope");
     assertThat(access.get(1).getMDCPropertyMap()).containsEntry("request_id", refused.header("X-Request-Id"));
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : logs.events()) {
       assertThat(e.getFormattedMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[2]);
     }
   }
@@ -192,12 +180,8 @@ class CoreRoutesTest {
       c.setPort(0);
       return c;
     }, 1_048_576);
-    Logger errors = (Logger) LoggerFactory.getLogger(ApiApp.class);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    errors.addAppender(logs);
     javalin.start();
-    try {
+    try (CapturedLogs logs = CapturedLogs.of(ApiApp.class)) {
       TestServer.Response r = OAuthSupport.send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + javalin.port() + "/boom")).timeout(Duration.ofSeconds(30))
           .POST(HttpRequest.BodyPublishers.ofString("x")).build());
@@ -206,12 +190,11 @@ class CoreRoutesTest {
           "{\"error\":\"server_error\",\"error_description\":\"the server failed; quote the request id\"}");
       assertThat(r.header("Cache-Control")).isEqualTo("no-store");
       assertThat(app.coreRoutes().served()).isEqualTo(1);
-      assertThat(logs.list).hasSize(1);
-      assertThat(logs.list.get(0).getFormattedMessage()).contains("event=unexpected_failure route=/boom")
+      assertThat(logs.events()).hasSize(1);
+      assertThat(logs.events().get(0).getFormattedMessage()).contains("event=unexpected_failure route=/boom")
           .contains("StackOverflowError");
-      assertThat(logs.list.get(0).getMDCPropertyMap()).containsEntry("request_id", r.header("X-Request-Id"));
+      assertThat(logs.events().get(0).getMDCPropertyMap()).containsEntry("request_id", r.header("X-Request-Id"));
     } finally {
-      errors.detachAppender(logs);
       javalin.stop();
     }
   }

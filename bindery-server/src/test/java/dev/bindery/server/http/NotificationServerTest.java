@@ -3,10 +3,7 @@ package dev.bindery.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.audit.AuditEvent;
 import dev.bindery.audit.AuditQuery;
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Notifications end to end on a real server: webhooks over the API, deliveries to a receiver on the loopback
@@ -141,15 +137,10 @@ class NotificationServerTest {
 
   @Test
   void createWebhook_secretOnlyInTheCreationResponse_neverInListsAuditOrLogs() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    root.addAppender(logs);
-    Level level = root.getLevel();
-    root.setLevel(Level.DEBUG);
+    CapturedLogs logs = CapturedLogs.all();
     String secret;
     String token;
-    try {
+    try (logs) {
       JsonNode created = register(team, receiver.url("/hook/capability-path"));
       secret = created.get("secret").asText();
       assertThat(secret).matches("bnd_whs_[a-z2-7]{52}");
@@ -161,9 +152,6 @@ class NotificationServerTest {
       TestServer.Response followed = s.post("/api/v1/disavow/" + token, null, null);
       assertThat(followed.status()).as(followed.body()).isEqualTo(200);
       assertThat(s.post("/api/v1/disavow/" + token, null, null).status()).isEqualTo(404);
-    } finally {
-      root.detachAppender(logs);
-      root.setLevel(level);
     }
 
     TestServer.Response list = s.get("/api/v1/teams/" + team + "/webhooks", s.adminToken);
@@ -175,8 +163,8 @@ class NotificationServerTest {
     String audit = s.get("/api/v1/audit/export", s.adminToken).body();
     assertThat(audit).doesNotContain(secret.substring(8)).doesNotContain(token.substring(8))
         .doesNotContain("capability-path");
-    assertThat(logs.list).isNotEmpty();
-    for (ILoggingEvent e : logs.list) {
+    assertThat(logs.events()).isNotEmpty();
+    for (ILoggingEvent e : logs.events()) {
       assertThat(e.getFormattedMessage()).doesNotContain(secret.substring(8)).doesNotContain(token.substring(8))
           .doesNotContain("capability-path");
     }

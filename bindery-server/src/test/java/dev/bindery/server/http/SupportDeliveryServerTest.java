@@ -2,10 +2,7 @@ package dev.bindery.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bindery.credential.EnrolmentCode;
 import dev.bindery.identity.IdentityId;
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The support desk's temporary credentials end to end on a real server (docs/support-desk.md, "Redemption"): issued
@@ -55,8 +51,7 @@ class SupportDeliveryServerTest {
   static final SupportDisavowHandler HANDLER = (t, action, actor, requestId) ->
       SUPPORT_DISAVOWS.add(action + " " + actor + " " + !requestId.isEmpty());
 
-  private ListAppender<ILoggingEvent> logs;
-  private Level rootLevel;
+  private CapturedLogs logs;
 
   @BeforeAll
   static void start() throws IOException {
@@ -79,19 +74,12 @@ class SupportDeliveryServerTest {
 
   @BeforeEach
   void captureLogs() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    logs = new ListAppender<>();
-    logs.start();
-    root.addAppender(logs);
-    rootLevel = root.getLevel();
-    root.setLevel(Level.DEBUG);
+    logs = CapturedLogs.all();
   }
 
   @AfterEach
   void releaseLogs() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.detachAppender(logs);
-    root.setLevel(rootLevel);
+    logs.close();
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------------
@@ -132,7 +120,7 @@ class SupportDeliveryServerTest {
   /** Neither the code nor its random part in any log line, API view or audit event. */
   private void assertNowhereButTheWebhook(String code, String identityOrOperator) {
     String random = code.substring(code.indexOf('_', 4) + 1);
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : logs.events()) {
       assertThat(e.getFormattedMessage()).doesNotContain(random);
       if (e.getThrowableProxy() != null) {
         assertThat(e.getThrowableProxy().getMessage() == null ? "" : e.getThrowableProxy().getMessage())
